@@ -1,0 +1,815 @@
+"""Claims from one document: triggers from `kinds.toml`, slots from the mentions around them.
+
+The extractor is a few small stages over each sentence (mentions, triggers, slots) and one pass over
+the document (discourse: what an agentless sentence inherits from the one before, and which nominal
+mentions only repeat an earlier claim). Everything it knows about words lives in the vocabularies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docket.extract.dates import DateMention, find_dates
+from docket.extract.quantities import Count, find_counts
+from docket.extract.text import Sentence, sentences
+from docket.gazetteer import SETTLEMENT_FEATURES, Gazetteer, Place, default_gazetteer
+from docket.model import Claim, DocumentMeta, ObjectRef, PlaceRef, Quantity, When
+from docket.vocab import Vocab, vocab
+
+_PASSIVE_AUX = re.compile(r"\b(?:was|were|been|be|is|are|being|get|got)\s+(?:\w+ly\s+)?(?:\w+\s+(?:or|and)\s+)?$", re.I)
+_PARENTHETICAL = re.compile(
+    r"^\s*(?:which|who|whose|where|registered|located|situated|based|a subsidiary|an? |belonging|having|composed|consisting|comprising|in blatant|in violation|in flagrant)",
+    re.I,
+)
+_ITEM_INTRO = re.compile(r"^\s*(?:along with|together with|as well as|in addition to|including|and|or)\s+", re.I)
+_NP_STOP = re.compile(
+    r"^(?:were|was|are|is|have|has|had|been|be|and|or|of|in|on|at|by|from|to|with|who|which|that|as|for|during|since|near|along|into|the|a|an)$",
+    re.I,
+)
+_OBLIGATION = re.compile(r"^(?:must|the only way)", re.I)
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|its|their)\s+$", re.I)
+_SITE = re.compile(
+    r"\b(?P<site>[A-Z][\w'-]*(?:\s+(?!mine|deposit|field|quarry)[\w-]+){0,3}?\s+(?:mine|deposit|field|quarry))\b"
+)
+_BY_AGENT = re.compile(r"\s*by\s+(?!use\b|means\b|way\b|force\b|the use\b)(?:the\s+)?", re.I)
+_OF_AGENT = re.compile(r"\s*(?:of|by)\s+(?:the\s+)?", re.I)
+_NP_END = re.compile(r"[,;:.()“”\"]|\s(?:without|with|on|in|at|during|since|from|to|which|who|that|and|is|are|was|were|has|have)\s")
+_STOPWORDS = {"the", "of", "a", "an", "and", "in", "on", "by", "to", "for", "its", "their"}
+_ISSUER_INSTRUMENT = {("President of the United Nations Security Council", "statement"): "Presidential Statement"}
+
+
+@dataclass
+class Mentions:
+    """What one sentence names, with offsets relative to the sentence text."""
+
+    places: list[tuple[int, int, Place]]
+    actors: list[tuple[int, int, str, str]]  # start, end, canonical, type
+    persons: list[tuple[int, int, str]]
+    counts: list[Count]
+    dates: list[DateMention]
+    companies: list[tuple[int, int, str]]
+    parents: dict[str, str]
+    instruments: list[tuple[int, int, str]]
+    parentheticals: list[tuple[int, int]]
+
+
+@dataclass
+class Candidate:
+    claim: Claim
+    sentence: Sentence
+    nominal: bool
+    explicit_agent: bool
+    explicit_when: bool
+    clause: tuple[int, int]
+    count_span: tuple[int, int] | None = None
+    place_set: frozenset = field(default_factory=frozenset)
+    enumerated: bool = False
+
+
+def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | None = None) -> list[Claim]:
+    """Every claim the document makes, in text order, each anchored to its characters."""
+    meta = meta or DocumentMeta()
+    gaz = gazetteer or default_gazetteer()
+    v = vocab()
+    out: list[Candidate] = []
+    last_site: str | None = None
+    for sent in sentences(text):
+        mentions = _mentions(sent.text, v, gaz, meta.published)
+        found = _sentence_claims(sent, mentions, v, gaz, meta, out)
+        for cand in found:
+            if cand.claim.site and cand.claim.site[0].isupper():
+                last_site = cand.claim.site
+            elif cand.claim.kind in ("resource_extraction", "environmental_damage") and re.search(
+                r"\bthat (?:mine|deposit)\b", sent.text
+            ):
+                cand.claim = cand.claim.model_copy(update={"site": last_site})
+        out.extend(found)
+    return [c.claim for c in out]
+
+
+# ---------------------------------------------------------------- mentions
+
+
+def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None) -> Mentions:
+    places = gaz.find(s)
+    actors = []
+    for m in v.actors.finditer(s):
+        canonical, kind = v.actor_names[m.lastgroup]
+        actors.append((m.start(), m.end(), canonical, kind))
+    for m in v.generic_actor.finditer(s):
+        if not any(a[0] <= m.start() < a[1] for a in actors):
+            actors.append((m.start(), m.end(), m.group(0), "group"))
+    persons = [(m.start(), m.end(), m.group("name")) for m in v.person.finditer(s)]
+    for p in persons:
+        actors.append((p[0], p[1], p[2], "person"))
+    actors.sort()
+    companies: list[tuple[int, int, str]] = []
+    for m in v.company.finditer(s):
+        name = re.sub(r"^(?:The |the )?\w+'s\s+", "", m.group("name"))
+        if name.split()[0] in ("Since", "In", "On", "The", "A"):
+            name = name.split(" ", 1)[1] if " " in name else name
+        start = m.end("name") - len(name)
+        companies.append((start, m.end("name"), name))
+    parents: dict[str, str] = {}
+    for m in v.subsidiary.finditer(s):
+        before = s[: m.start()]
+        child = re.search(r"([A-Z][\w-]*(?:\s+[A-Z][\w.-]*)*)\s*$", before)
+        parent = next((c for c in companies if c[0] >= m.end() and c[0] - m.end() < 20), None)
+        if child and parent:
+            child_name = child.group(1).strip()
+            child_name = re.sub(r"^(?:Since|In|On)\s+\d*\s*", "", child_name)
+            if not any(c[2] == child_name for c in companies):
+                companies.append((child.start(1), child.end(1), child_name))
+            parents[child_name] = parent[2]
+    companies.sort()
+    counts = find_counts(s)
+    dates = find_dates(s, doc_date)
+    instruments = _instruments(s, v)
+    # numbers inside dates, instruments and model names ("Mi-24") are not counts
+    blocked = [(d.start, d.end) for d in dates] + [(i[0], i[1]) for i in instruments]
+    counts = [
+        c
+        for c in counts
+        if not any(a <= c.start < b or c.start <= a < c.end for a, b in blocked)
+        and not (c.start > 1 and s[c.start - 1] == "-" and s[c.start - 2].isalpha())
+    ]
+    return Mentions(places, actors, persons, counts, dates, companies, parents, instruments, _parentheticals(s))
+
+
+def _instruments(s: str, v: Vocab) -> list[tuple[int, int, str]]:
+    out = []
+    for m in v.resolution.finditer(s):
+        base = m.start("list")
+        for n in re.finditer(r"(?P<num>\d{1,4})(?:\s*\((?P<year>\d{4})\))?", m.group("list")):
+            number = int(n.group("num"))
+            year = int(n.group("year")) if n.group("year") else v.resolution_year(number)
+            symbol = f"S/RES/{number} ({year})" if year else f"S/RES/{number}"
+            out.append((base + n.start(), base + n.end(), symbol))
+    for name, pattern in v.named_instruments:
+        for m in pattern.finditer(s):
+            out.append((m.start(), m.end(), name))
+    out.sort()
+    return out
+
+
+def _parentheticals(s: str) -> list[tuple[int, int]]:
+    """Comma-delimited asides ("…, which is located beyond …,"): their places and actors are not the claim's."""
+    out = []
+    commas = [m.start() for m in re.finditer(r",", s)]
+    for i, c in enumerate(commas):
+        nxt = commas[i + 1] if i + 1 < len(commas) else None
+        seg = s[c + 1 : nxt] if nxt else ""
+        if nxt and _PARENTHETICAL.match(seg) and not re.match(r"^\s*an?\s+(?:[a-z]+\s+)?(?:attack|offensive)", seg):
+            out.append((c, nxt))
+    return out
+
+
+# ---------------------------------------------------------------- triggers and slots
+
+
+def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
+    """The comma-delimited segment of `s` around `pos`."""
+    start = max(s.rfind(",", 0, pos), s.rfind(";", 0, pos))
+    ends = [i for i in (s.find(",", pos), s.find(";", pos)) if i != -1]
+    return (start + 1 if start >= 0 else 0, min(ends) if ends else len(s))
+
+
+def _intro_end(s: str) -> int | None:
+    """Where an introductory phrase ("On April 2, 1993", "Instead of …,", "In response,") ends, if any."""
+    if not vocab().cues["intro"].match(s):
+        return None
+    comma = s.find(",", 0)
+    # "On April 2, 1993 the district…": a comma inside a date does not close the phrase
+    while comma != -1 and re.match(r"\s*\d{4}\b", s[comma + 1 :]) and re.search(r"\d\s*$", s[:comma]):
+        comma = s.find(",", comma + 1)
+    if comma == -1 or re.match(r"\s*(?:which|who|where)\b", s[comma + 1 :]):
+        return None
+    return comma + 1
+
+
+def _subject_start(s: str, pos: int, v: Vocab) -> int:
+    """Where the clause holding `pos` begins: after an introductory phrase, a "that", or a semicolon."""
+    intro = _intro_end(s)
+    start = intro if intro is not None and intro < pos else 0
+    for m in re.finditer(r"\bthat\s+|;\s*", s[:pos]):
+        start = max(start, m.end())
+    return start
+
+
+def _in_any(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _cue(v: Vocab, name: str, s: str, pos: int) -> bool:
+    window = s[max(0, pos - v.cue_windows[name]) : pos]
+    cut = max(window.rfind(","), window.rfind(";"))
+    if cut != -1:
+        window = window[cut + 1 :]
+    return bool(v.cues[name].search(window))
+
+
+def _np_after(s: str, pos: int) -> tuple[int, int] | None:
+    m = _NP_END.search(s, pos)
+    end = m.start() if m else len(s)
+    text = s[pos:end].strip()
+    return (pos, pos + len(text)) if text else None
+
+
+def _agent(s: str, trig: re.Match, m: Mentions, v: Vocab, nominal: bool, passive: bool) -> str | None:
+    end = trig.end()
+    after = s[end : end + 160]
+    ptn = _BY_AGENT if (passive or nominal or trig.group(0).lower().endswith("ing")) else None
+    if ptn:
+        for g in (_BY_AGENT, _OF_AGENT) if nominal else (_BY_AGENT,):
+            pm = g.match(after) if g is _OF_AGENT else re.search(rf"(?:^|[^,;]*?\s){g.pattern}", after, re.I)
+            if not pm:
+                continue
+            at = end + pm.end()
+            if re.match(r"(?:it|them|this|that)\b", s[at:]):
+                continue
+            actor = next((a for a in m.actors if a[0] <= at <= a[0] + 4 and a[0] >= at - 4), None)
+            if actor:
+                return actor[2]
+            if g is _BY_AGENT and not nominal:
+                np = _np_after(s, at)
+                if np:
+                    return s[np[0] : np[1]]
+    intro_end = _intro_end(s)
+    if intro_end is not None and trig.start() < intro_end:
+        if nominal:
+            return None  # "In response to the occupation of …,": the main clause's subject did not occupy
+        # "Instead of withdrawing …, Armenia continued …": the subject follows the introductory phrase
+        start, stop = intro_end, len(s)
+    else:
+        start, stop = _subject_start(s, trig.start(), v), trig.start()
+    for a in m.actors:
+        if a[0] < start or a[0] >= stop:
+            continue
+        if _in_any(a[0], m.parentheticals):
+            continue
+        if v.cues["prepositions"].search(s[max(0, a[0] - 15) : a[0]]) or re.search(r"'s\s*$|’s\s*$", s[a[1] : a[1] + 3]):
+            continue
+        # "Security Council demands" uses the actor as a modifier, not as a subject
+        if re.match(r"\s+(?:demands|resolutions?|decisions?|statements?|members?|forces)\b", s[a[1] :]):
+            continue
+        return a[2]
+    return None
+
+
+def _reporter(s: str, pos: int, m: Mentions, v: Vocab) -> str | None:
+    """Who a reported clause is attributed to: "…, Mr. Mario Raffaelli, emphasized that …"."""
+    rep = None
+    for r in v.cues["reporting"].finditer(s[:pos]):
+        rep = r
+    if rep is None:
+        acc = re.search(r"\baccording to\s+(?:the\s+)?", s[:pos], re.I)
+        if acc:
+            actor = next((a for a in m.actors if a[0] >= acc.end() - 4), None)
+            return actor[2] if actor else None
+        return None
+    persons = [p for p in m.persons if p[1] <= rep.start()]
+    if persons:
+        return persons[-1][2]
+    actors = [a for a in m.actors if a[1] <= rep.start()]
+    return actors[-1][2] if actors else None
+
+
+def _when(s: str, pos: int, m: Mentions, v: Vocab, meta: DocumentMeta, present: bool, instrument: str | None) -> tuple[When | None, bool]:
+    """The claim's date: the nearest date in its clause, else in its sentence; ongoing where the text says so."""
+    cs, ce = _clause_bounds(s, pos)
+    real = [d for d in m.dates if not d.relative]
+    near = [d for d in real if cs <= d.start < ce] or real
+    ongoing = present or any(d.relative for d in m.dates) or bool(v.cues["ongoing"].search(s[cs : pos + 30]))
+    if near:
+        d = min(near, key=lambda d: abs(d.start - pos))
+        ongoing = ongoing or d.since
+        return When(start=d.iso, precision=d.precision, ongoing=ongoing), True
+    if instrument:
+        y = re.search(r"\((\d{4})\)", instrument)
+        if y:
+            return When(start=y.group(1), precision="year", ongoing=False), True
+    if ongoing and meta.published:
+        return When(start=meta.published, precision="day", ongoing=True), True
+    return None, False
+
+
+def _count_noun(s: str, c: Count) -> tuple[str | None, str | None]:
+    """The unit (head noun) after a count and the affected group it names ("innocent civilians of Kalbajar")."""
+    after = s[c.end :]
+    if c.qualifier == "vague":
+        after = re.sub(r"^\s+of\b", "", after)
+    words: list[str] = []
+    pos = 0
+    for w in re.finditer(r"(\s+)([\w’'-]+)", after):
+        if w.start() != pos or _NP_STOP.match(w.group(2)) or len(words) == 3:
+            break
+        words.append(w.group(2))
+        pos = w.end()
+    if not words:
+        return None, None
+    affected = " ".join(words)
+    tail = re.match(r"\s+of\s+((?:the\s+)?[A-Z][\w-]*(?:\s+(?:district|region|village))?)", after[pos:])
+    if tail:
+        affected = f"{affected} of {tail.group(1)}"
+    return words[-1], affected
+
+
+def _quantity(c: Count, unit: str | None) -> Quantity:
+    return Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier, unit=unit)
+
+
+def _places_for(region: tuple[int, int], m: Mentions, s: str, gaz: Gazetteer, offset: int) -> list[tuple[int, int, Place]]:
+    """Places named in a region of the sentence, less parenthetical ones and country qualifiers."""
+    actor_spans = [(a[0], a[1]) for a in m.actors if a[3] != "country"]
+    found = [
+        p for p in m.places
+        if region[0] <= p[0] < region[1] and not _in_any(p[0], m.parentheticals) and not _in_any(p[0], actor_spans)
+        and not re.search(r"\b(?:attacks?|aggression|offensives?|shelling|forces|troops|army|side|policy|presence|government|authorities)\s+(?:of|by)\s+(?:the\s+)?$", s[max(0, p[0] - 30) : p[0]], re.I)
+        and (p[2].feature != "country" or re.search(r"\b(?:in|of|to|from|into|across|throughout|inside|within|against|beyond)\s+(?:the\s+)?$", s[max(0, p[0] - 14) : p[0]], re.I) or re.match(r"[’']s\b", s[p[1] : p[1] + 2]))
+    ]
+    keep = []
+    for i, (a, b, place) in enumerate(found):
+        if place.feature == "country" and i > 0:
+            prev = found[i - 1]
+            between = s[prev[1] : a]
+            if re.fullmatch(r"\s*(?:districts?|regions?|rayons?|villages?)?\s*of\s+(?:the\s+)?", between) and gaz.is_within(prev[2], place):
+                continue
+        keep.append((a, b, place))
+    return keep
+
+
+def _refs(places: list[tuple[int, int, Place]], s: str, gaz: Gazetteer) -> list[PlaceRef]:
+    out: list[PlaceRef] = []
+    seen = set()
+    for a, b, place in places:
+        for p, mention in [(place, s[a:b])] + [
+            (anc, s[a:b]) for anc in gaz.ancestors(place)[:1] if place.feature not in SETTLEMENT_FEATURES | {"district", "country", "region", "line", "town"} and anc.feature in SETTLEMENT_FEATURES
+        ]:
+            if p.id not in seen:
+                seen.add(p.id)
+                out.append(gaz.ref(p, mention))
+    return out
+
+
+def _items(s: str, start: int, end: int) -> list[tuple[int, int]]:
+    """List items of an enumeration in s[start:end]: split at commas, and the last item at its "and"."""
+    spans = []
+    pos = start
+    for m in re.finditer(r",", s[start:end]):
+        spans.append((pos, start + m.start()))
+        pos = start + m.end()
+    spans.append((pos, end))
+    out = []
+    for a, b in spans:
+        seg = s[a:b]
+        intro = _ITEM_INTRO.match(seg)
+        if intro:
+            a += intro.end()
+        lead = len(s[a:b]) - len(s[a:b].lstrip())
+        a += lead
+        b = a + len(s[a:b].rstrip())
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _live_triggers(s: str, m: Mentions, v: Vocab) -> list[tuple[re.Match, str, bool]]:
+    """Trigger matches that assert something: not negated, not hypothetical, not adjectives.
+
+    Participles that modify a noun ("gold extracted from …", "the forcibly displaced persons") are read
+    as nominal mentions: they refer to the event rather than assert it anew.
+    """
+    out = []
+    for trig in v.trigger.finditer(s):
+        kind, form = trig.lastgroup[2:].split("__")
+        nominal = form == "noun"
+        tstart = trig.start()
+        word = trig.group(0)
+        before = s[max(0, tstart - 40) : tstart]
+        if _in_any(tstart, m.parentheticals) and not nominal and kind not in ("noncompliance", "resource_extraction"):
+            continue  # asides such as "…, which has been documented by …," are context, not claims
+        if kind not in ("noncompliance", "demand") and _cue(v, "negation", s, tstart):
+            continue
+        if kind != "demand" and _cue(v, "irrealis", s, tstart):
+            continue
+        if re.search(r"\bas\s+$", before):  # "as demanded by …": a reference, not a claim
+            continue
+        if not nominal and re.match(r"(?i)occupied|captured|liberated|seized", word) and re.search(
+            r"\b(?:the|all|other|recently|newly|its|their|these|those|of|from|in)\s+$", before, re.I
+        ):
+            continue  # an adjective: "the occupied Kalbajar district", "recently occupied areas"
+        if not nominal and re.fullmatch(r"(?i)\w+ed", word):
+            after = s[trig.end() : trig.end() + 20]
+            reduced = re.search(r"(?<![,;])\b(?!(?:was|were|been|be|is|are|and|or|has|have|had|not|also|then|being)\b)[a-z]+\s+$", before) and re.match(r"\s+(?:from|in|at|during)\b", after)
+            attributive = re.search(r"(?:^|\b(?:the|a|an|of|by|for|to|and)\s+)(?:\w+ly\s+)?$", before) and re.match(r"\s+[a-z]+s\b", after) and not re.match(r"\s+(?:from|in|at|by|to|into|as)\b", after)
+            if reduced or attributive:
+                nominal = "participle"
+        out.append((trig, kind, nominal))
+    return out
+
+
+def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta: DocumentMeta, prior: list[Candidate]) -> list[Candidate]:
+    s = sent.text
+    base = sent.start
+    found: list[Candidate] = []
+    source = meta.source
+    corroborated = None
+    cm = v.cues["corroboration"].search(s)
+    if cm:
+        np = _np_after(s, cm.end())
+        corroborated = s[np[0] : np[1]] if np else None
+
+    triggers = _live_triggers(s, m, v)
+    for trig, kind, nominal in triggers:
+        spec = v.kinds[kind]
+        tstart, tend = trig.span()
+        before = s[max(0, tstart - 40) : tstart]
+        passive = bool(_PASSIVE_AUX.search(before)) or bool(re.match(r"(?i)(?:razed|damage)", trig.group(0)))
+        present = (not nominal and bool(re.match(r"(?i)\w+[^s]s$", trig.group(0).split()[0]))) or bool(
+            re.search(r"\b(?:is|are|remains?)\s+(?:\w+\s+)?$", before, re.I)
+        ) or bool(re.search(r"\bis subject to\b", s, re.I) and nominal)
+        cs, ce = _clause_bounds(s, tstart)
+
+        # the region the trigger speaks about: its subject when passive, its complement otherwise
+        if passive and not re.search(r"(?i)inflicted on$", trig.group(0)):
+            region = (0 if spec.objects else _subject_start(s, tstart, v), tstart)
+            # "… was plundered and destroyed": the subject ends where its verb chain begins
+            chain = re.search(r"\s+(?:has been|have been|had been|was|were|is|are|be)\s[^,]*$", s[region[0] : region[1]])
+            if chain:
+                region = (region[0], region[0] + chain.start())
+        else:
+            nxt = [t.start() for t, _, _ in triggers if t.start() > tend] + [len(s)]
+            stop = min(nxt[0], len(s))
+            if nominal:
+                stop = min(stop, ce)
+            region = (tend, stop)
+            if nominal and spec.needs == "place" and not re.match(r"\s+of\s", s[tend : tend + 4]):
+                continue  # "occupation against Azerbaijan" is not the occupation of a place
+        region_text = s[region[0] : region[1]]
+
+        # what the trigger needs
+        need = spec.needs
+        if need == "place":
+            if not _places_for(region, m, s, gaz, base) and not v.needs["territory"].search(region_text):
+                continue
+        elif need == "persons":
+            clause_text = s[cs:ce]
+            if not v.needs["persons"].search(clause_text + " " + trig.group(0)):
+                continue
+        elif need in ("resource", "goods", "instrument"):
+            window = s[max(cs, tstart - 60) : min(len(s), tend + 120)] if need != "instrument" else s[tend : tend + 160]
+            if not v.needs[need].search(window) and not (need == "instrument" and _POSSESSIVE_BEFORE.search(before)):
+                continue
+        elif need == "object":
+            if not v.object_any.search(region_text):
+                continue
+
+        # a participle modifying a noun is background: its by-phrase may belong to another verb
+        agent = None if nominal == "participle" else _agent(s, trig, m, v, nominal, passive)
+        explicit_agent = agent is not None
+        if _POSSESSIVE_BEFORE.search(before) and not agent or (_POSSESSIVE_BEFORE.search(before) and kind == "legal_act"):
+            agent = _reporter(s, len(s), m, v) or agent
+        affected = None
+        if kind == "demand" and _OBLIGATION.match(trig.group(0)):
+            affected, agent = agent, source
+        elif kind == "demand" and agent is None:
+            agent = source
+        attributed = source
+        reporter = _reporter(s, tstart, m, v)
+        if reporter and kind != "legal_act" or (reporter and not _POSSESSIVE_BEFORE.search(before)):
+            attributed = reporter
+
+        instrument = None
+        sent_instruments = [i for i in m.instruments]
+        companies = [c for c in m.companies if c[0] < tstart] or m.companies
+        company = companies[-1][2] if companies and kind in ("resource_extraction", "trade") else None
+        if company and kind == "resource_extraction":
+            subj = [c for c in m.companies if c[0] < tstart and not _in_any(c[0], m.parentheticals)]
+            company = subj[0][2] if subj else company
+        parent = m.parents.get(company) if company else None
+
+        site = None
+        minerals: list[str] = []
+        if kind in ("resource_extraction", "trade", "environmental_damage"):
+            sm = _SITE.search(s, tend)
+            if sm and kind != "environmental_damage":
+                site = sm.group("site")
+            zone = s[max(0, tstart - 40) : min(len(s), (sm.end() if sm else tend + 80))]
+            minerals = list(dict.fromkeys(x.group(0).lower() for x in v.minerals.finditer(zone)))
+            if kind == "resource_extraction" and not sm and not minerals:
+                minerals = []
+        weapons: list[str] = []
+        if kind == "attack":
+            weapons = _weapons(s, tend, v)
+
+        when, explicit_when = _when(s, tstart, m, v, meta, present, None)
+
+        common = dict(
+            attributed_to=attributed,
+            agent=agent,
+            corroborated_by=corroborated,
+            weapons=weapons,
+            minerals=minerals,
+            company=company,
+            parent_company=parent,
+            site=site,
+            when=when,
+        )
+
+        if kind == "legal_act":
+            after = [i for i in sent_instruments if i[0] >= tstart - 40]
+            insts = [i for i in after if i[2].startswith("S/RES")] or after[:1]
+            if not insts:
+                word = v.needs["instrument"].search(s, tend) if "report" not in trig.group(0).lower() else None
+                label = "report" if "report" in trig.group(0).lower() else (word.group(0).lower() if word else None)
+                if label is None:
+                    continue
+                label = _ISSUER_INSTRUMENT.get((agent, label), label)
+                insts = [(tstart, tend, label)]
+            for a, b, name in insts:
+                w = when
+                ew = explicit_when
+                if (w is None or not ew or w.precision == "year") and name.startswith("S/RES"):
+                    w, ew = _when(s, tstart, m, v, meta, False, name) if not explicit_when else (when, True)
+                    if not explicit_when:
+                        w, ew = _when(s, tstart, Mentions([], [], [], [], [], [], {}, [], []), v, meta, False, name)
+                span = (min(tstart, a), max(tend, b)) if len(insts) == 1 else (a, b)
+                if len(insts) > 1:
+                    span = (a, b)
+                found.append(_cand(kind, s, base, span, sent, common | {"instrument": name, "when": w}, nominal, explicit_agent, ew, (cs, ce), 0.85))
+            continue
+
+        if kind == "demand":
+            acts = [i for i in sent_instruments if i[2].startswith("S/RES")]
+            instrument = acts[0][2] if len({i[2] for i in acts}) == 1 else None
+            region_places = _places_for((tend, len(s)), m, s, gaz, base)
+            end = min([x for x in (s.find(".", tend), s.find("”", tend), len(s)) if x != -1])
+            contents = _demand_contents(s, tend, end)
+            for a, b in contents:
+                places = [p for p in region_places if a <= p[0] < b] if len(contents) > 1 else region_places
+                found.append(
+                    _cand(kind, s, base, (a if len(contents) > 1 else tstart, b), sent,
+                          common | {"instrument": instrument, "affected": affected, "places": _refs(places, s, gaz)},
+                          nominal, explicit_agent, explicit_when, (cs, ce), 0.8)
+                )
+                found[-1].enumerated = len(contents) > 1
+            continue
+
+        if spec.objects:
+            items = _object_items(s, region, m, v, spec.objects)
+            # an item without a place of its own is in the district (or larger unit) the sentence names
+            sentence_places = [p for p in _places_for((0, len(s)), m, s, gaz, base) if p[2].feature in ("district", "region", "country")]
+            for (a, b), category, name, count in items:
+                target = v.object_kind.get(category, kind)
+                item_places = _places_for((a, b), m, s, gaz, base)
+                if kind == "heritage_alteration" and name:
+                    item_places = [p for p in item_places if p[0] == a] or item_places
+                places = item_places + [p for p in sentence_places if p[2].id not in {q[2].id for q in item_places}]
+                quantity = None
+                if count:
+                    unit, _ = _count_noun(s, count)
+                    quantity = _quantity(count, unit)
+                elif category not in v.mass_objects and _singular(s[a:b], v.objects[category]) and " and " not in s[a:b]:
+                    quantity = Quantity(value=1, qualifier="exact", unit=None)
+                obj = ObjectRef(category=category, name=name) if target != "environmental_damage" else None
+                found.append(
+                    _cand(target, s, base, (a, b), sent,
+                          common | {"object": obj, "quantity": quantity, "places": _refs(places, s, gaz),
+                                    "site": name if kind == "heritage_alteration" else common["site"]},
+                          nominal, explicit_agent, explicit_when, (cs, ce), 0.85)
+                )
+                found[-1].enumerated = len(items) > 1
+            continue
+
+        # one claim per trigger; control changes one per place
+        count = _nearest_count(s, m, cs, ce, tstart, sent, kind)
+        quantity = None
+        affected_np = None
+        span = (tstart, tend)
+        if count:
+            unit, affected_np = _count_noun(s, count)
+            quantity = _quantity(count, unit)
+            span = (min(span[0], count.start), max(span[1], count.end + len(unit or "") + 1))
+        if kind in ("killing", "detention_missing", "displacement") and affected_np:
+            affected = affected_np
+        if kind == "control_change":
+            places = _places_for(region, m, s, gaz, base)
+            if not places:
+                found.append(_cand(kind, s, base, (tstart, max(tend, min(region[1], ce))), sent, common | {"places": []}, nominal, explicit_agent, explicit_when, (cs, ce), 0.7))
+            for p in places:
+                sp = (min(tstart, p[0]), max(tend, p[1])) if len(places) == 1 else (p[0], p[1])
+                found.append(_cand(kind, s, base, sp, sent, common | {"places": _refs([p], s, gaz)}, nominal, explicit_agent, explicit_when, (cs, ce), 0.85))
+            continue
+        places = _places_for((0, len(s)), m, s, gaz, base)
+        found.append(
+            _cand(kind, s, base, span, sent,
+                  common | {"quantity": quantity, "affected": affected, "places": _refs(places, s, gaz)},
+                  nominal, explicit_agent, explicit_when, (cs, ce), 0.8 if not nominal else 0.7)
+        )
+        if count:
+            found[-1].count_span = (count.start, count.end)
+
+    return _discourse(found, prior, sent)
+
+
+def _cand(kind, s, base, span, sent, fields, nominal, explicit_agent, explicit_when, clause, confidence) -> Candidate:
+    a, b = span
+    while a < b and s[a] in " ,;“”\"":
+        a += 1
+    while b > a and s[b - 1] in " ,;.“”\"":
+        b -= 1
+    fields = {k: v for k, v in fields.items() if v is not None or k in ("agent",)}
+    claim = Claim(kind=kind, span=(base + a, base + b), text=s[a:b], confidence=confidence, **fields)
+    return Candidate(claim, sent, nominal, explicit_agent, explicit_when, clause,
+                     place_set=frozenset(p.id for p in claim.places))
+
+
+def _singular(item: str, pattern: re.Pattern) -> bool:
+    head = pattern.search(item)
+    return bool(head) and not re.search(r"(?:[^s]s|ies|es)$", head.group(0), re.I)
+
+
+def _nearest_count(s: str, m: Mentions, cs: int, ce: int, pos: int, sent: Sentence, kind: str) -> Count | None:
+    inside = [c for c in m.counts if cs <= c.start < ce]
+    if not inside and cs > 0 and kind == "diplomacy":
+        # "the CSCE Minsk Group, composed of nine countries, worked out …": the aside before the clause
+        pcs, pce = _clause_bounds(s, cs - 2)
+        if _in_any(pcs - 1, m.parentheticals) or _PARENTHETICAL.match(s[pcs:pce]):
+            inside = [c for c in m.counts if pcs <= c.start < pce]
+    if not inside:
+        return None
+    return min(inside, key=lambda c: abs(c.start - pos))
+
+
+def _object_items(s, region, m: Mentions, v: Vocab, allowed) -> list:
+    """(span, category, name, count) for every enumerated object the trigger speaks about."""
+    out = []
+    spans = _items(s, region[0], region[1])
+    # the last item's "and" splits it when both sides name an object: "9 kindergarten and hospitals"
+    if spans:
+        a, b = spans[-1]
+        j = s.rfind(" and ", a, b)
+        if j != -1 and v.object_any.search(s[a:j]) and v.object_any.search(s[j + 5 : b]) and not re.match(r"\s*(?:in|of|on|at)\b", s[j + 5 : b]):
+            spans[-1:] = [(a, j), (j + 5, b)]
+    for a, b in spans:
+        if _in_any(a - 1, m.parentheticals) or _PARENTHETICAL.match(s[a:b]) or re.match(r"(?i)\w+ing\b", s[a:b]):
+            continue
+        head = v.object_any.search(s, a, b)
+        if not head:
+            continue
+        category = head.lastgroup[2:]
+        if category not in allowed and category not in v.object_kind:
+            continue
+        item = s[a:b]
+        # coordinated names sharing one head: "the Ganjasar and Khudavank cloisters"
+        co = re.match(r"^(?:(?:The|the)\s+)?(?:original [\w\s]+? of the\s+)?(?P<a>[A-Z][\w-]+) and (?P<b>[A-Z][\w-]+) (?P<h>\w+s)\b", item)
+        co = co or re.search(r"\bof the (?P<a>[A-Z][\w-]+) and (?P<b>[A-Z][\w-]+) (?P<h>\w+s)\b", item)
+        if co:
+            for g in ("a", "b"):
+                out.append(((a + co.start(g), a + co.end(g)), category, co.group(g), None))
+            continue
+        count = next((c for c in m.counts if a <= c.start < b), None)
+        # a single complement is cut to its noun phrase: "of the X highway through …" -> "the X highway"
+        if len(spans) == 1:
+            lead = re.match(r"(?:of|on|to)\s+", item)
+            if lead:
+                a += lead.end()
+            cut = re.search(r"\s+(?:is|was|are|were|has|have|had|through|via|across|linking|connecting|which|that)\s", s[head.end() : b])
+            if cut:
+                b = head.end() + cut.start()
+            item = s[a:b]
+        name = _object_name(item, head, a, a == 0)
+        out.append(((a, b), category, name, count))
+    return out
+
+
+def _object_name(item: str, head: re.Match, item_start: int, at_sentence_start: bool) -> str | None:
+    """A proper name for the object where the item gives one: "Lech castle", "Museum of History",
+    "Vardenis-Aghdara highway", "Cultural House named after Ashig Shamshir"; None for "ancient cemetery"."""
+    h0, h1 = head.start() - item_start, head.end() - item_start
+    before = item[:h0]
+    run = re.search(r"((?:[A-Z][\w’'-]*\s+)+)$", before)
+    if run and at_sentence_start and run.start() == 0 and len(run.group(1).split()) == 1:
+        run = None  # a capital that only opens the sentence
+    head_text = item[h0:h1]
+    if run:
+        name = run.group(1) + head_text
+    elif head_text[0].isupper() and not (at_sentence_start and h0 == 0):
+        if re.fullmatch(r"[A-Z][a-z]+s", head_text):
+            return None  # a capitalised common noun in a list: "Mosques in …"
+        name = head_text
+    else:
+        return None
+    tail = re.match(r"\s+(?:of|named after)\s+(?:[A-Z][\w’'-]*\s*)+", item[h1:])
+    if tail:
+        name += tail.group(0).rstrip()
+    # "Albanian cloister and churches": a coordinated head belongs to the name
+    coord = re.match(r"\s+and\s+[a-z]+s\b", item[h1:])
+    if coord and not tail:
+        name += coord.group(0)
+    return name.strip()
+
+
+def _weapons(s: str, pos: int, v: Vocab) -> list[str]:
+    out = []
+    for h in v.weapon_heads.finditer(s, pos):
+        seg_start = max(s.rfind(",", 0, h.start()), s.rfind(" and ", 0, h.start()) + 4, s.rfind(" of ", 0, h.start()) + 3,
+                        s.rfind(" with ", 0, h.start()) + 5, s.rfind(" using ", 0, h.start()) + 6)
+        phrase = s[seg_start + 1 : h.end()].strip()
+        if out and phrase.startswith(out[-1]) or out and out[-1] in phrase:
+            out[-1] = phrase
+            continue
+        out.append(phrase)
+    return out
+
+
+def _demand_contents(s: str, start: int, end: int) -> list[tuple[int, int]]:
+    """What is demanded; several items when the demand lists them ("…withdrawal of …, the exercise …of the right to return")."""
+    items = [(a, b) for a, b in _items(s, start, end)]
+    content = [
+        (a, b) for a, b in items
+        if re.search(r"(?i)\b(?:withdrawal|right to return|return of|release of|cessation|ceasefire|cease-fire)\b", s[a:b])
+    ]
+    if len(content) > 1:
+        out = []
+        for a, b in content:
+            r = re.search(r"(?i)\b(?:their inalienable right to return|right to return|the unconditional and complete withdrawal|withdrawal)\b", s[a:b])
+            out.append((a + r.start(), b) if r else (a, b))
+        return out
+    return [(start, end)]
+
+
+# ---------------------------------------------------------------- discourse
+
+
+def _tokens(x: str | None) -> set[str]:
+    return {t for t in re.findall(r"\w+", (x or "").lower()) if t not in _STOPWORDS}
+
+
+def _compatible(a: Claim, b: Claim) -> bool:
+    if a.kind != b.kind:
+        return False
+    pa, pb = {p.id for p in a.places}, {p.id for p in b.places}
+    if pa and pb and not pa & pb:
+        return False
+    if a.when and b.when and a.when.start and b.when.start and a.when.start[:4] != b.when.start[:4]:
+        return False
+    if a.agent and b.agent and not _tokens(a.agent) & _tokens(b.agent):
+        return False
+    if a.instrument and b.instrument and a.instrument != b.instrument:
+        return False
+    if a.quantity and b.quantity and a.quantity != b.quantity:
+        return False
+    if a.object and b.object and a.object != b.object:
+        return False
+    return True
+
+
+def _adds_nothing(new: Claim, old: Claim) -> bool:
+    """Whether `new` says nothing that `old` does not already say (agent, date, places, figure)."""
+    if new.agent and not old.agent:
+        return False
+    if new.when and not old.when:
+        return False
+    if new.quantity and not old.quantity:
+        return False
+    old_names = {p.name for p in old.places} | {a for p in old.places for a in p.admin_path}
+    return all(p.name in old_names or any(o.name in p.admin_path for o in old.places) for p in new.places)
+
+
+def _discourse(found: list[Candidate], prior: list[Candidate], sent: Sentence) -> list[Candidate]:
+    previous = [c for c in prior if c.sentence.paragraph == sent.paragraph and c.sentence.end <= sent.start]
+    last_sentence = [c for c in previous if c.sentence == previous[-1].sentence] if previous else []
+    out: list[Candidate] = []
+    for cand in found:
+        claim = cand.claim
+        update = {}
+        # an agentless or undated claim takes what the sentence before, in the same paragraph, said
+        donor = next((c.claim for c in reversed(last_sentence) if c.claim.agent and c.explicit_agent), None)
+        if claim.agent is None and donor and claim.kind not in ("demand", "legal_act", "diplomacy", "displacement", "killing", "detention_missing"):
+            update["agent"] = donor.agent
+        dated = next((c.claim for c in reversed(last_sentence) if c.claim.when and c.explicit_when and not c.claim.when.ongoing), None)
+        if claim.when is None and dated:
+            update["when"] = dated.when
+        if update:
+            claim = claim.model_copy(update=update)
+            cand.claim = claim
+        # one claim per thing: merge a repeat within the sentence, drop a nominal repeat of an earlier claim
+        twin = next(
+            (o for o in out if o.claim.kind == claim.kind and _compatible(o.claim, claim)
+             and not (o.enumerated and cand.enumerated and o.claim.span != claim.span)
+             and (o.count_span == cand.count_span if (o.count_span or cand.count_span) else o.clause == cand.clause or cand.nominal)
+             and (o.claim.object is None or o.claim.span == claim.span or o.claim.object == claim.object and (o.claim.object.name or o.claim.span[0] == claim.span[0]))),
+            None,
+        )
+        if twin is not None:
+            a = min(twin.claim.span[0], claim.span[0])
+            b = max(twin.claim.span[1], claim.span[1])
+            text = sent.text[a - sent.start : b - sent.start]
+            twin.claim = twin.claim.model_copy(update={"span": (a, b), "text": text})
+            continue
+        if cand.nominal and any(_compatible(p.claim, claim) and _adds_nothing(claim, p.claim) for p in prior):
+            continue
+        out.append(cand)
+    return out

@@ -1,0 +1,154 @@
+"""The data model, declared once.
+
+Every stage reads and writes these types; the store, the exporters and the evaluation use their
+field lists, so a field added here appears everywhere (the JSONL claim contract is `Claim.contract()`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+KINDS = (
+    "control_change",
+    "attack",
+    "killing",
+    "detention_missing",
+    "displacement",
+    "looting",
+    "destruction",
+    "heritage_alteration",
+    "resource_extraction",
+    "environmental_damage",
+    "infrastructure",
+    "trade",
+    "settlement",
+    "legal_act",
+    "demand",
+    "noncompliance",
+    "diplomacy",
+)
+
+Qualifier = Literal["exact", "approx", "more_than", "at_least", "less_than", "at_most", "range", "vague"]
+Precision = Literal["day", "month", "year"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Quantity(_Model):
+    value: int | None = None
+    low: int | None = None
+    high: int | None = None
+    qualifier: Qualifier = "exact"
+    unit: str | None = None
+
+
+class When(_Model):
+    start: str | None = None
+    end: str | None = None
+    precision: Precision | None = None
+    ongoing: bool = False
+
+
+class ObjectRef(_Model):
+    category: str
+    name: str | None = None
+
+
+class PlaceRef(_Model):
+    name: str
+    mention: str
+    id: str | None = None
+    geonames_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = None
+    admin_path: list[str] = Field(default_factory=list)
+
+
+class DocumentRef(_Model):
+    sha256: str
+    title: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+
+
+class DocumentMeta(_Model):
+    """What is known about a document besides its text."""
+
+    title: str | None = None
+    publisher: str | None = None
+    speaker: str | None = None
+    published: str | None = None
+    genre: str | None = None
+    source_url: str | None = None
+
+    def merged(self, other: DocumentMeta) -> DocumentMeta:
+        """Fields of `other` that are set win over ours."""
+        data = self.model_dump()
+        data.update({k: v for k, v in other.model_dump().items() if v not in (None, "")})
+        return DocumentMeta(**data)
+
+    @property
+    def source(self) -> str | None:
+        """Who speaks in the document by default: the publisher, else the speaker."""
+        return self.publisher or self.speaker
+
+
+class Document(_Model):
+    sha256: str
+    filename: str | None = None
+    media_type: str
+    text: str
+    meta: DocumentMeta = Field(default_factory=DocumentMeta)
+    ingested_at: str | None = None
+
+    def ref(self) -> DocumentRef:
+        return DocumentRef(
+            sha256=self.sha256, title=self.meta.title, published=self.meta.published, publisher=self.meta.publisher
+        )
+
+
+class Claim(_Model):
+    id: str = ""
+    kind: str
+    document: DocumentRef | None = None
+    span: tuple[int, int]
+    text: str
+    attributed_to: str | None = None
+    agent: str | None = None
+    affected: str | None = None
+    quantity: Quantity | None = None
+    object: ObjectRef | None = None
+    places: list[PlaceRef] = Field(default_factory=list)
+    when: When | None = None
+    instrument: str | None = None
+    company: str | None = None
+    parent_company: str | None = None
+    site: str | None = None
+    weapons: list[str] = Field(default_factory=list)
+    minerals: list[str] = Field(default_factory=list)
+    corroborated_by: str | None = None
+    status: str = "extracted"
+    confidence: float = 0.5
+
+    def with_id(self, sha256: str) -> Claim:
+        """A stable id: the same document, kind, span and object always give the same id."""
+        obj = self.object.name or self.object.category if self.object else ""
+        place = self.places[0].name if self.places else ""
+        key = f"{sha256}|{self.kind}|{self.span[0]}|{self.span[1]}|{obj}|{place}|{self.instrument or ''}"
+        return self.model_copy(update={"id": "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]})
+
+    def contract(self) -> dict:
+        """The public JSONL contract (DESIGN.md): every field, nulls included."""
+        data = self.model_dump(mode="json")
+        data["span"] = list(self.span)
+        return data
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
