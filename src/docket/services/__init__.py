@@ -1,0 +1,96 @@
+"""The service layer: what the CLI (and later the API and the web pages) call. Faces stay thin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docket.errors import DocketError
+from docket.extract.claims import extract_claims
+from docket.ingest import SUFFIXES, read_document
+from docket.model import Claim, Document, DocumentMeta
+from docket.store import ClaimStore
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # added | unchanged | error
+    sha256: str | None = None
+    claims: int = 0
+    message: str = ""
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def claims_for(doc: Document) -> list[Claim]:
+    """Extract a document's claims, each with its stable id and its document reference."""
+    ref = doc.ref()
+    return [c.model_copy(update={"document": ref}).with_id(doc.sha256) for c in extract_claims(doc.text, doc.meta)]
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest: the files named, and the documents inside the folders named (sidecars left out)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES and ".meta." not in f.name)
+            )
+        elif p.exists():
+            out.append(p)
+        else:
+            raise DocketError(f"{p}: no such file or folder")
+    return out
+
+
+def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = None, limit: int | None = None) -> FileOutcome:
+    doc, raw = read_document(path, overrides, limit)
+    if store.has_document(doc.sha256):
+        return FileOutcome(str(path), "unchanged", doc.sha256, message="already in the store (same bytes)")
+    found = claims_for(doc)
+    store.add_document(doc, raw, found)
+    return FileOutcome(str(path), "added", doc.sha256, len(found))
+
+
+def ingest_paths(
+    store: ClaimStore,
+    files: list[Path],
+    overrides: DocumentMeta | None = None,
+    limit: int | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Ingest every file; a bad file is reported and skipped, the others go in."""
+    report = IngestReport()
+    for path in files:
+        try:
+            outcome = ingest_file(store, path, overrides, limit)
+        except DocketError as e:
+            outcome = FileOutcome(str(path), "error", message=str(e))
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    return report
+
+
+def marked_text(doc: Document, found: list[Claim]) -> list[tuple[str, str | None]]:
+    """The document's text cut into pieces, each piece either plain (None) or inside a claim (its kind)."""
+    marks = sorted(found, key=lambda c: (c.span[0], -c.span[1]))
+    pieces: list[tuple[str, str | None]] = []
+    pos = 0
+    for c in marks:
+        a, b = c.span
+        if a < pos:
+            continue  # nested or overlapping: the outer claim already shows these characters
+        pieces.append((doc.text[pos:a], None))
+        pieces.append((doc.text[a:b], c.kind))
+        pos = b
+    pieces.append((doc.text[pos:], None))
+    return [p for p in pieces if p[0]]

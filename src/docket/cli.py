@@ -1,0 +1,317 @@
+"""The `docket` command line: parses arguments, calls the services, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from docket import services
+from docket.errors import DocketError
+from docket.export import write_csv, write_jsonl
+from docket.model import KINDS, DocumentMeta
+from docket.services.evaluation import evaluate, load_gold
+from docket.store import ClaimFilter, open_store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+KIND_STYLES = {
+    "control_change": "bold red", "attack": "red", "killing": "bold magenta", "detention_missing": "magenta",
+    "displacement": "yellow", "looting": "dark_orange", "destruction": "bold yellow", "heritage_alteration": "cyan",
+    "resource_extraction": "green", "environmental_damage": "bright_green", "infrastructure": "blue", "trade": "bright_blue",
+    "settlement": "bright_magenta", "legal_act": "bold cyan", "demand": "bold blue", "noncompliance": "bright_red",
+    "diplomacy": "bright_cyan",
+}
+
+
+def db_option(f):
+    return click.option(
+        "--db", "db", metavar="PATH", envvar="DOCKET_DB", default=None,
+        help="The store: a SQLite file or a SQLAlchemy URL [default: $DOCKET_DB, else ./docket.db].",
+    )(f)
+
+
+def format_option(*choices: str, default: str = "table"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format; json is stable for scripts.")
+
+
+def reports_errors(f):
+    """A DocketError becomes one line on stderr and exit status 1."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except DocketError as e:
+            err.print(f"[bold red]error:[/] {e}", markup=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="docket")
+def main():
+    """Docket: a register of source-attributed, geolocated, time-stamped claims.
+
+    Docket never states that something happened; it records that a source says so.
+    """
+
+
+# ---------------------------------------------------------------- ingest
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option("--title", help="Document title (overrides what is detected).")
+@click.option("--publisher", help="Who published the document, e.g. a ministry.")
+@click.option("--speaker", help="Who speaks in it, e.g. a spokesperson.")
+@click.option("--date", "published", help="Publication date, YYYY-MM-DD.")
+@click.option("--genre", help="press_release, statement, resolution, report, news …")
+@click.option("--url", "source_url", help="Where the document was published.")
+@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this [default: $DOCKET_MAX_BYTES or 50 MB].")
+@format_option("table", "json")
+@reports_errors
+def ingest(paths, db, title, publisher, speaker, published, genre, source_url, max_bytes, fmt):
+    """Read documents (txt, md, html, pdf, docx; files or folders), extract their claims, store both.
+
+    Metadata comes from these flags, else from a sidecar FILE.meta.json / .meta.yaml, else from the
+    text's own dateline and heading. Re-ingesting the same bytes changes nothing.
+
+    \b
+    Example:
+      docket ingest statement.pdf --publisher "Ministry of Foreign Affairs of Azerbaijan" --date 2018-04-02
+    """
+    if published:
+        from docket.extract.dates import find_dates
+
+        if not any(d.precision == "day" and d.iso == published for d in find_dates(published)):
+            raise DocketError(f"--date {published}: expected a date as YYYY-MM-DD")
+    overrides = DocumentMeta(title=title, publisher=publisher, speaker=speaker, published=published, genre=genre, source_url=source_url)
+    files = services.expand_paths(paths)
+    if not files:
+        raise DocketError("no documents found in " + ", ".join(map(str, paths)))
+    store = open_store(db)
+    show_bar = len(files) > 1 and fmt == "table" and err.is_terminal
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err, disable=not show_bar, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def step(o):
+            progress.advance(task)
+            if o.status == "error" and fmt == "table":
+                err.print(f"[red]skipped[/] {o.message}", markup=True)
+
+        report = services.ingest_paths(store, files, overrides, max_bytes, on_file=step)
+    if fmt == "json":
+        out.print_json(json.dumps({"files": [o.__dict__ for o in report.outcomes],
+                                   "added": report.count("added"), "unchanged": report.count("unchanged"),
+                                   "errors": report.count("error")}))
+    else:
+        for o in report.outcomes:
+            if o.status == "added":
+                out.print(f"added {o.path}: {o.claims} claims (sha256 {o.sha256[:12]})")
+            elif o.status == "unchanged":
+                out.print(f"unchanged {o.path}: {o.message}")
+        if len(files) > 1:
+            out.print(f"{report.count('added')} added, {report.count('unchanged')} unchanged, {report.count('error')} skipped")
+    if report.count("error") == len(files):
+        if len(files) == 1 and fmt == "table":
+            err.print(f"[bold red]error:[/] {report.outcomes[0].message}", markup=True)
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@main.command()
+@db_option
+@format_option("table", "json")
+@reports_errors
+def documents(db, fmt):
+    """List the documents in the store."""
+    rows = open_store(db, create=False).documents()
+    if fmt == "json":
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("sha256", "file", "published", "publisher", "claims", "title")
+    for r in rows:
+        table.add_row(r["sha256"][:12], r["filename"] or "", r["published"] or "", r["publisher"] or "", str(r["claims"]),
+                      (r["title"] or "")[:60])
+    out.print(table)
+
+
+@main.command()
+@click.argument("document")
+@db_option
+@format_option("text", "json", default="text")
+@reports_errors
+def show(document, db, fmt):
+    """Print a document's text with its claims' spans marked (DOCUMENT: SHA-256 prefix or file name)."""
+    store = open_store(db, create=False)
+    doc = store.document(document)
+    found = store.claims(ClaimFilter(document=doc.sha256))
+    if fmt == "json":
+        out.print_json(json.dumps({"document": doc.model_dump(), "claims": [c.contract() for c in found]}))
+        return
+    m = doc.meta
+    out.print(Text(f"{m.title or doc.filename}", style="bold"))
+    out.print(Text(f"{m.publisher or '?'} · {m.published or 'undated'} · sha256 {doc.sha256}\n", style="dim"))
+    text = Text()
+    for piece, kind in services.marked_text(doc, found):
+        text.append(f"[{piece}]" if kind else piece, style=KIND_STYLES.get(kind, "underline") if kind else None)
+    out.print(text)
+    counts = Counter(c.kind for c in found)
+    out.print(Text("\n" + "  ".join(f"{k}: {n}" for k, n in sorted(counts.items())), style="dim"))
+
+
+def _claims_table(found) -> Table:
+    table = Table("kind", "text", "quantity", "places", "when", "agent", "attributed to", show_lines=False)
+    for c in found:
+        q = c.quantity
+        qty = ""
+        if q:
+            qty = {"range": f"{q.low}–{q.high}", "vague": f"≥{q.low} (vague)"}.get(q.qualifier, f"{q.value}")
+            if q.qualifier not in ("exact", "range", "vague"):
+                qty = f"{q.qualifier.replace('_', ' ')} {qty}"
+        when = ""
+        if c.when:
+            when = (c.when.start or "") + (" →" if c.when.ongoing else "")
+        table.add_row(Text(c.kind, style=KIND_STYLES.get(c.kind)), c.text[:70], qty, ", ".join(p.name for p in c.places),
+                      when, c.agent or "", c.attributed_to or "")
+    return table
+
+
+@main.command()
+@db_option
+@click.option("--kind", type=click.Choice(KINDS), help="Only claims of this kind.")
+@click.option("--place", help="Only claims about this place or a place inside it (any of its names).")
+@click.option("--actor", help="Only claims whose agent or source contains this text.")
+@click.option("--document", help="Only claims of this document (SHA-256 prefix or file name).")
+@click.option("--since", help="Only claims dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Only claims dated on or before this date.")
+@click.option("--limit", type=int, help="At most this many claims.")
+@format_option("table", "json", "jsonl", "csv")
+@reports_errors
+def claims(db, kind, place, actor, document, since, until, limit, fmt):
+    """List claims, filtered.
+
+    \b
+    Example:
+      docket claims --kind destruction --place Kalbajar
+    """
+    store = open_store(db, create=False)
+    place_filter = _place_key(place)
+    found = store.claims(ClaimFilter(kind=kind, place=place_filter, actor=actor, document=document, since=since, until=until, limit=limit))
+    if fmt == "json":
+        out.print_json(json.dumps([c.contract() for c in found], ensure_ascii=False))
+    elif fmt == "jsonl":
+        write_jsonl(found, sys.stdout)
+    elif fmt == "csv":
+        write_csv(found, sys.stdout)
+    else:
+        out.print(_claims_table(found))
+        out.print(Text(f"{len(found)} claims", style="dim"))
+
+
+def _place_key(place: str | None) -> str | None:
+    """Any name of a place finds its canonical entry: "Kelbajar" and "Karvachar" both find Kalbajar."""
+    if not place:
+        return None
+    from docket.gazetteer import default_gazetteer
+
+    hits = default_gazetteer().lookup(place)
+    return hits[0].name if len(hits) == 1 else place
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write here instead of standard output.")
+@reports_errors
+def export(db, fmt, output):
+    """Export every claim: the JSONL claim contract (DESIGN.md) or a flat CSV."""
+    store = open_store(db, create=False)
+    found = store.claims()
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    if output:
+        with output.open("w", encoding="utf-8", newline="") as f:
+            n = writer(found, f)
+        err.print(f"wrote {n} claims to {output}")
+    else:
+        writer(found, sys.stdout)
+
+
+@main.command(name="eval")
+@click.argument("text_file", type=click.Path(path_type=Path))
+@click.argument("gold_file", type=click.Path(path_type=Path))
+@format_option("table", "json")
+@reports_errors
+def eval_(text_file, gold_file, fmt):
+    """Score the extractor on a document against its hand-annotated gold file (DESIGN.md protocol).
+
+    Nothing is stored. The gold file's first line, when it carries document metadata, is used as the
+    document's metadata (as `docket ingest` flags would be).
+    """
+    from docket.ingest import read_document
+
+    doc, _ = read_document(text_file)
+    gold_meta, gold = load_gold(gold_file, doc.text)
+    if gold_meta:
+        doc = doc.model_copy(update={"meta": doc.meta.merged(gold_meta)})
+    result = evaluate(services.claims_for(doc), gold)
+    if fmt == "json":
+        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+        return
+    if result.misses:
+        out.print(Text("missed (required gold claims with no prediction):", style="bold"))
+        for g in result.misses:
+            out.print(f"  {g.id} {g.kind}: {g.evidence!r}")
+    if result.spurious:
+        out.print(Text("spurious (predictions matching no gold claim):", style="bold"))
+        for c in result.spurious:
+            out.print(f"  {c.kind} {list(c.span)}: {c.text!r}")
+    if result.slot_errors:
+        out.print(Text("slot errors:", style="bold"))
+        for gid, slot, exp, got in result.slot_errors:
+            out.print(f"  {gid} {slot}: expected {exp!r}, got {got!r}")
+    table = Table("slot", "correct", "total", "accuracy")
+    for name, s in result.slots.items():
+        if s.total:
+            table.add_row(name, str(s.correct), str(s.total), f"{s.accuracy:.3f}")
+    out.print(table)
+    out.print(f"claims: {result.true_positives} matched, {result.predicted} predicted, {result.required} required")
+    out.print(f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}")
+    out.print(f"slot accuracy {result.slot_accuracy:.3f}")
+
+
+@main.command()
+@db_option
+@format_option("table", "json")
+@reports_errors
+def summary(db, fmt):
+    """Claims per kind in the store."""
+    counts = open_store(db, create=False).counts_by_kind()
+    if fmt == "json":
+        out.print_json(json.dumps(counts))
+        return
+    table = Table("kind", "claims")
+    for k in KINDS:
+        table.add_row(Text(k, style=KIND_STYLES.get(k)), str(counts.get(k, 0)))
+    table.add_row("total", str(sum(counts.values())))
+    out.print(table)
+
+
+if __name__ == "__main__":
+    main()

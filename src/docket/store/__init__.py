@@ -1,0 +1,228 @@
+"""The claim store: one interface over SQLAlchemy Core, SQLite by default (one file, WAL).
+
+Callers use `ClaimStore` only; nothing outside this package writes SQL, so a PostgreSQL URL can be
+passed to `open_store` without touching them. Every write is one transaction: a document and all its
+claims land together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, insert, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from docket.errors import DocketError
+from docket.model import Claim, Document, DocumentMeta, DocumentRef, ObjectRef, PlaceRef, Quantity, When
+from docket.store.migrations import migrate
+from docket.store.schema import claim_places, claims, documents, metadata
+
+DEFAULT_DB = "docket.db"
+
+
+def store_location(db: str | None) -> str:
+    """`--db PATH`, else $DOCKET_DB, else ./docket.db."""
+    return db or os.environ.get("DOCKET_DB") or DEFAULT_DB
+
+
+@dataclass
+class ClaimFilter:
+    kind: str | None = None
+    place: str | None = None
+    actor: str | None = None
+    document: str | None = None
+    since: str | None = None
+    until: str | None = None
+    status: str | None = None
+    limit: int | None = None
+
+
+class ClaimStore:
+    def __init__(self, engine: Engine, location: str):
+        self.engine = engine
+        self.location = location
+
+    # ------------------------------------------------------------------ writing
+
+    def has_document(self, sha256: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.sha256).where(documents.c.sha256 == sha256)).first() is not None
+
+    def add_document(self, doc: Document, raw: bytes, found: Iterable[Claim]) -> None:
+        """Store a document (its bytes unaltered) and its claims in one transaction."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows = list(found)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(documents).values(
+                        sha256=doc.sha256, filename=doc.filename, media_type=doc.media_type, raw=raw, text=doc.text,
+                        ingested_at=now, **doc.meta.model_dump(),
+                    )
+                )
+                for c in rows:
+                    q, o, w = c.quantity, c.object, c.when
+                    conn.execute(
+                        insert(claims).values(
+                            id=c.id, document_sha256=doc.sha256, kind=c.kind, span_start=c.span[0], span_end=c.span[1],
+                            text=c.text, attributed_to=c.attributed_to, agent=c.agent, affected=c.affected,
+                            quantity_value=q.value if q else None, quantity_low=q.low if q else None,
+                            quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
+                            quantity_unit=q.unit if q else None,
+                            object_category=o.category if o else None, object_name=o.name if o else None,
+                            when_start=w.start if w else None, when_end=w.end if w else None,
+                            when_precision=w.precision if w else None, when_ongoing=w.ongoing if w else None,
+                            instrument=c.instrument, company=c.company, parent_company=c.parent_company, site=c.site,
+                            weapons=json.dumps(c.weapons), minerals=json.dumps(c.minerals),
+                            corroborated_by=c.corroborated_by, status=c.status, confidence=c.confidence,
+                            version=1, created_at=now,
+                        )
+                    )
+                    for i, p in enumerate(c.places):
+                        conn.execute(
+                            insert(claim_places).values(
+                                claim_id=c.id, ord=i, name=p.name, mention=p.mention, place_id=p.id,
+                                geonames_id=p.geonames_id, lat=p.lat, lon=p.lon, feature=p.feature,
+                                admin_path=json.dumps(p.admin_path),
+                            )
+                        )
+        except OperationalError as e:
+            raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+
+    # ------------------------------------------------------------------ reading
+
+    def documents(self) -> list[dict]:
+        n = select(claims.c.document_sha256, func.count().label("claims")).group_by(claims.c.document_sha256).subquery()
+        stmt = (
+            select(documents.c.sha256, documents.c.filename, documents.c.title, documents.c.publisher,
+                   documents.c.published, documents.c.genre, documents.c.ingested_at, func.coalesce(n.c.claims, 0).label("claims"))
+            .outerjoin(n, n.c.document_sha256 == documents.c.sha256)
+            .order_by(documents.c.ingested_at, documents.c.sha256)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def document(self, key: str) -> Document:
+        """A document by SHA-256 (or a unique prefix of it) or by file name."""
+        stmt = select(documents).where(
+            or_(documents.c.sha256.like(f"{key}%"), documents.c.filename == key, documents.c.filename.like(f"%/{key}"))
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).fetchall()
+        if not rows:
+            raise DocketError(f"{key}: no such document in {self.location}")
+        if len(rows) > 1:
+            raise DocketError(f"{key}: matches {len(rows)} documents; give more of the SHA-256")
+        r = rows[0]._mapping
+        return Document(
+            sha256=r["sha256"], filename=r["filename"], media_type=r["media_type"], text=r["text"],
+            ingested_at=r["ingested_at"],
+            meta=DocumentMeta(**{k: r[k] for k in DocumentMeta.model_fields}),
+        )
+
+    def raw(self, sha256: str) -> bytes:
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.raw).where(documents.c.sha256 == sha256)).scalar_one()
+
+    def claims(self, f: ClaimFilter | None = None) -> list[Claim]:
+        f = f or ClaimFilter()
+        stmt = select(claims, documents.c.title, documents.c.published, documents.c.publisher).join(
+            documents, documents.c.sha256 == claims.c.document_sha256
+        )
+        if f.kind:
+            stmt = stmt.where(claims.c.kind == f.kind)
+        if f.document:
+            stmt = stmt.where(or_(claims.c.document_sha256.like(f"{f.document}%"), documents.c.filename.like(f"%{f.document}")))
+        if f.actor:
+            like = f"%{f.actor.lower()}%"
+            stmt = stmt.where(or_(func.lower(claims.c.agent).like(like), func.lower(claims.c.attributed_to).like(like)))
+        if f.since:
+            stmt = stmt.where(claims.c.when_start >= f.since)
+        if f.until:
+            stmt = stmt.where(claims.c.when_start <= f.until + "\uffff")
+        if f.status:
+            stmt = stmt.where(claims.c.status == f.status)
+        if f.place:
+            like = f"%{f.place.lower()}%"
+            sub = select(claim_places.c.claim_id).where(
+                or_(func.lower(claim_places.c.name).like(like), func.lower(claim_places.c.mention).like(like),
+                    func.lower(claim_places.c.admin_path).like(like), claim_places.c.place_id == f.place)
+            )
+            stmt = stmt.where(claims.c.id.in_(sub))
+        stmt = stmt.order_by(documents.c.ingested_at, claims.c.document_sha256, claims.c.span_start, claims.c.id)
+        if f.limit:
+            stmt = stmt.limit(f.limit)
+        with self.engine.connect() as conn:
+            rows = [r._mapping for r in conn.execute(stmt)]
+            ids = [r["id"] for r in rows]
+            places: dict[str, list[PlaceRef]] = {}
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(chunk)).order_by(claim_places.c.claim_id, claim_places.c.ord)):
+                    pm = p._mapping
+                    places.setdefault(pm["claim_id"], []).append(
+                        PlaceRef(name=pm["name"], mention=pm["mention"], id=pm["place_id"], geonames_id=pm["geonames_id"],
+                                 lat=pm["lat"], lon=pm["lon"], feature=pm["feature"], admin_path=json.loads(pm["admin_path"] or "[]"))
+                    )
+        return [_claim_from_row(r, places.get(r["id"], [])) for r in rows]
+
+    def counts_by_kind(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {k: n for k, n in conn.execute(select(claims.c.kind, func.count()).group_by(claims.c.kind).order_by(claims.c.kind))}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _claim_from_row(r, places: list[PlaceRef]) -> Claim:
+    q = None
+    if r["quantity_qualifier"]:
+        q = Quantity(value=r["quantity_value"], low=r["quantity_low"], high=r["quantity_high"],
+                     qualifier=r["quantity_qualifier"], unit=r["quantity_unit"])
+    w = None
+    if r["when_start"] or r["when_ongoing"]:
+        w = When(start=r["when_start"], end=r["when_end"], precision=r["when_precision"], ongoing=bool(r["when_ongoing"]))
+    return Claim(
+        id=r["id"], kind=r["kind"],
+        document=DocumentRef(sha256=r["document_sha256"], title=r["title"], published=r["published"], publisher=r["publisher"]),
+        span=(r["span_start"], r["span_end"]), text=r["text"], attributed_to=r["attributed_to"], agent=r["agent"],
+        affected=r["affected"], quantity=q,
+        object=ObjectRef(category=r["object_category"], name=r["object_name"]) if r["object_category"] else None,
+        places=places, when=w, instrument=r["instrument"], company=r["company"], parent_company=r["parent_company"],
+        site=r["site"], weapons=json.loads(r["weapons"] or "[]"), minerals=json.loads(r["minerals"] or "[]"),
+        corroborated_by=r["corroborated_by"], status=r["status"], confidence=r["confidence"],
+    )
+
+
+def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
+    """Open (and migrate) the store at a path or SQLAlchemy URL."""
+    location = store_location(location)
+    url = location if "://" in location else f"sqlite:///{location}"
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not create and not path.exists():
+            raise DocketError(f"{path}: no store here (run `docket ingest` first, or pass --db)")
+        if path.exists() and not os.access(path, os.W_OK) or not path.exists() and not os.access(path.parent.resolve(), os.W_OK):
+            raise DocketError(f"{path}: the store is not writable")
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            cur = dbapi_connection.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=5000")
+            cur.close()
+
+    try:
+        migrate(engine, metadata)
+    except SQLAlchemyError as e:
+        raise DocketError(f"{location}: cannot open the store ({getattr(e, 'orig', e)})") from e
+    return ClaimStore(engine, location)

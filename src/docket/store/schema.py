@@ -1,0 +1,92 @@
+"""The store's tables, declared once with SQLAlchemy Core (portable to PostgreSQL)."""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("filename", Text),
+    Column("media_type", String(100), nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("speaker", Text),
+    Column("published", String(10)),
+    Column("genre", String(50)),
+    Column("source_url", Text),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("document_sha256", String(64), ForeignKey("documents.sha256", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attributed_to", Text),
+    Column("agent", Text),
+    Column("affected", Text),
+    Column("quantity_value", Integer),
+    Column("quantity_low", Integer),
+    Column("quantity_high", Integer),
+    Column("quantity_qualifier", String(20)),
+    Column("quantity_unit", Text),
+    Column("object_category", String(40)),
+    Column("object_name", Text),
+    Column("when_start", String(10)),
+    Column("when_end", String(10)),
+    Column("when_precision", String(5)),
+    Column("when_ongoing", Boolean),
+    Column("instrument", Text),
+    Column("company", Text),
+    Column("parent_company", Text),
+    Column("site", Text),
+    Column("weapons", Text),
+    Column("minerals", Text),
+    Column("corroborated_by", Text),
+    Column("status", String(20), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_claims_kind", "kind"),
+    Index("ix_claims_document", "document_sha256"),
+    Index("ix_claims_when", "when_start"),
+)
+
+claim_places = Table(
+    "claim_places",
+    metadata,
+    Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("ord", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("mention", Text, nullable=False),
+    Column("place_id", Text),
+    Column("geonames_id", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("feature", String(40)),
+    Column("admin_path", Text),
+    Index("ix_claim_places_name", "name"),
+    Index("ix_claim_places_place", "place_id"),
+)
