@@ -156,7 +156,7 @@ def _instruments(s: str, v: Vocab) -> list[tuple[int, int, str]]:
 def _parentheticals(s: str) -> list[tuple[int, int]]:
     """Comma-delimited asides ("…, which is located beyond …,"): their places and actors are not the claim's."""
     out = []
-    commas = [m.start() for m in re.finditer(r",", s)]
+    commas = _commas(s)
     for i, c in enumerate(commas):
         nxt = commas[i + 1] if i + 1 < len(commas) else None
         seg = s[c + 1 : nxt] if nxt else ""
@@ -168,11 +168,17 @@ def _parentheticals(s: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- triggers and slots
 
 
+def _commas(s: str) -> list[int]:
+    """Positions of the commas that separate phrases (not the ones inside "63,000")."""
+    return [m.start() for m in re.finditer(r"(?<!\d),|,(?!\d{3}\b)", s)]
+
+
 def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
     """The comma-delimited segment of `s` around `pos`."""
-    start = max(s.rfind(",", 0, pos), s.rfind(";", 0, pos))
-    ends = [i for i in (s.find(",", pos), s.find(";", pos)) if i != -1]
-    return (start + 1 if start >= 0 else 0, min(ends) if ends else len(s))
+    commas = _commas(s)
+    before = [c for c in commas if c < pos] + [m.start() for m in re.finditer(";", s[:pos])]
+    after = [c for c in commas if c >= pos] + [pos + m.start() for m in re.finditer(";", s[pos:])]
+    return (max(before) + 1 if before else 0, min(after) if after else len(s))
 
 
 def _intro_end(s: str) -> int | None:
@@ -235,6 +241,8 @@ def _agent(s: str, trig: re.Match, m: Mentions, v: Vocab, nominal: bool, passive
                 np = _np_after(s, at)
                 if np:
                     return s[np[0] : np[1]]
+    if nominal and re.search(r"\b(?:after|before|following|since|during|despite|in response to|as a result of|because of|due to)\s+(?:the\s+)?(?:\w+\s+){0,2}$", s[max(0, trig.start() - 40) : trig.start()], re.I):
+        return None  # "after the seizure of Agdam": a time reference, not the clause subject's act
     intro_end = _intro_end(s)
     if intro_end is not None and trig.start() < intro_end:
         if nominal:
@@ -356,9 +364,9 @@ def _items(s: str, start: int, end: int) -> list[tuple[int, int]]:
     """List items of an enumeration in s[start:end]: split at commas, and the last item at its "and"."""
     spans = []
     pos = start
-    for m in re.finditer(r",", s[start:end]):
-        spans.append((pos, start + m.start()))
-        pos = start + m.end()
+    for c in _commas(s[start:end]):
+        spans.append((pos, start + c))
+        pos = start + c + 1
     spans.append((pos, end))
     out = []
     for a, b in spans:
@@ -389,11 +397,11 @@ def _live_triggers(s: str, m: Mentions, v: Vocab) -> list[tuple[re.Match, str, b
         before = s[max(0, tstart - 40) : tstart]
         if _in_any(tstart, m.parentheticals) and not nominal and kind not in ("noncompliance", "resource_extraction"):
             continue  # asides such as "…, which has been documented by …," are context, not claims
-        if kind not in ("noncompliance", "demand") and _cue(v, "negation", s, tstart):
+        if kind != "demand" and _cue(v, "negation", s, tstart):
             continue
         if kind != "demand" and _cue(v, "irrealis", s, tstart):
             continue
-        if re.search(r"\bas\s+$", before):  # "as demanded by …": a reference, not a claim
+        if re.search(r"\bas\s+$", before, re.I):  # "as demanded by …": a reference, not a claim
             continue
         if not nominal and re.match(r"(?i)occupied|captured|liberated|seized", word) and re.search(
             r"\b(?:the|all|other|recently|newly|its|their|these|those|of|from|in)\s+$", before, re.I
@@ -637,9 +645,13 @@ def _nearest_count(s: str, m: Mentions, cs: int, ce: int, pos: int, sent: Senten
         pcs, pce = _clause_bounds(s, cs - 2)
         if _in_any(pcs - 1, m.parentheticals) or _PARENTHETICAL.match(s[pcs:pce]):
             inside = [c for c in m.counts if pcs <= c.start < pce]
+    # durations and measures are not what a claim counts: "shelled for several days"
+    inside = [c for c in inside if not re.match(r"\s+(?:of\s+)?(?:days?|hours?|weeks?|months?|years?|times|minutes?|km|kilomet(?:er|re)s?|metres?|meters?|per ?cent|%)\b", s[c.end :], re.I)]
     if not inside:
         return None
-    return min(inside, key=lambda c: abs(c.start - pos))
+    # the subject's figure first: "264 civilians were killed and 65 persons were taken hostage"
+    before = [c for c in inside if c.start < pos]
+    return max(before, key=lambda c: c.start) if before else min(inside, key=lambda c: c.start)
 
 
 def _object_items(s, region, m: Mentions, v: Vocab, allowed) -> list:
@@ -653,7 +665,8 @@ def _object_items(s, region, m: Mentions, v: Vocab, allowed) -> list:
         if j != -1 and v.object_any.search(s[a:j]) and v.object_any.search(s[j + 5 : b]) and not re.match(r"\s*(?:in|of|on|at)\b", s[j + 5 : b]):
             spans[-1:] = [(a, j), (j + 5, b)]
     for a, b in spans:
-        if _in_any(a - 1, m.parentheticals) or _PARENTHETICAL.match(s[a:b]) or re.match(r"(?i)\w+ing\b", s[a:b]):
+        aside = s[:a].rstrip().endswith(",") and _PARENTHETICAL.match(s[a:b]) and not re.match(r"(?i)an?\s", s[a:b])
+        if _in_any(a - 1, m.parentheticals) or aside or re.match(r"(?i)\w+ing\b", s[a:b]):
             continue
         head = v.object_any.search(s, a, b)
         if not head:
@@ -725,19 +738,32 @@ def _weapons(s: str, pos: int, v: Vocab) -> list[str]:
 
 
 def _demand_contents(s: str, start: int, end: int) -> list[tuple[int, int]]:
-    """What is demanded; several items when the demand lists them ("…withdrawal of …, the exercise …of the right to return")."""
-    items = [(a, b) for a, b in _items(s, start, end)]
-    content = [
-        (a, b) for a, b in items
-        if re.search(r"(?i)\b(?:withdrawal|right to return|return of|release of|cessation|ceasefire|cease-fire)\b", s[a:b])
-    ]
-    if len(content) > 1:
-        out = []
-        for a, b in content:
-            r = re.search(r"(?i)\b(?:their inalienable right to return|right to return|the unconditional and complete withdrawal|withdrawal)\b", s[a:b])
-            out.append((a + r.start(), b) if r else (a, b))
-        return out
-    return [(start, end)]
+    """What is demanded: one item per demanded thing when the demand lists several ("the immediate
+    cessation of hostilities and the … withdrawal of …"), else the whole complement."""
+    nouns = list(re.finditer(r"(?i)\b(?:withdrawal|right to return|return of|release of|cessation|ceasefire|cease-fire)\b", s[start:end]))
+    if len(nouns) < 2:
+        return [(start, end)]
+    out = []
+    prev_end = start
+    for i, n in enumerate(nouns):
+        a = start + n.start()
+        det = None
+        for d in re.finditer(r"(?i)\b(?:the|their|its|an?)\s", s[max(prev_end, a - 60) : a]):
+            det = d
+        if det:
+            a = max(prev_end, a - 60) + det.start()
+        b = start + nouns[i + 1].start() if i + 1 < len(nouns) else end
+        out.append((a, b))
+        prev_end = start + n.end()
+    # each item ends where the next begins, less the joiner ("…hostilities and the immediate, complete …")
+    fixed = []
+    for i, (a, b) in enumerate(out):
+        if i + 1 < len(out):
+            b = out[i + 1][0]
+        seg = s[a:b]
+        trimmed = re.sub(r"(?i)[\s,]*(?:and|or)?[\s,]*$", "", seg)
+        fixed.append((a, a + len(trimmed)))
+    return fixed
 
 
 # ---------------------------------------------------------------- discourse

@@ -41,7 +41,7 @@ _PREFIX = re.compile(
     rf"\b(?P<q>{_AT_LEAST}|{_AT_MOST}|{_APPROX}|{_MORE}|{_LESS}|{_EXACT})\s+$", re.I
 )
 _SUFFIX = re.compile(
-    r"\s+(?:(?P<ge>or more|and more|or greater(?: than)?|or above|or over|and above)|(?P<le>or less|or fewer|or below|or under)|(?P<eq>or equal(?: to)?))(?!\s+than\s+\d)\b",
+    r"\s+(?:(?P<ge>or more|and more|or greater(?: than)?|or above|or over|and above)|(?P<le>or less|or fewer|or below|or under)|(?P<eq>or equal(?: to)?))\b(?!\s+(?:than\s+)?\d)",
     re.I,
 )
 _VAGUE_RE = re.compile(
@@ -132,13 +132,13 @@ def _parse_run(text: str, first: re.Match) -> tuple[float, int] | None:
                 break
             if last_kind not in (None, "hundred", "scale"):
                 break
-            if last_kind == "hundred" and v >= 100:
+            if last_kind == "hundred" and v >= 100 or v == 0 and last_kind is not None:
                 break
             current += v
             kind = "digits"
         elif tok in UNITS:
             v = UNITS[tok]
-            if last_kind in ("unit", "teen", "digits"):
+            if last_kind in ("unit", "teen", "digits") or (v == 0 and last_kind is not None):
                 break
             if last_kind == "ten" and (v >= 10 or v == 0):
                 break
@@ -152,9 +152,9 @@ def _parse_run(text: str, first: re.Match) -> tuple[float, int] | None:
         elif tok == "hundred":
             if last_kind == "hundred":
                 break
-            if current >= 100:
+            if current >= 100 and len(snapshots) > 1:
                 # "3 hundred and 2 hundred" is two numbers: give back the "2"
-                if snapshots and last_kind in ("digits", "unit", "teen", "ten"):
+                if last_kind in ("digits", "unit", "teen", "ten"):
                     end, total, current, last_kind = snapshots[-1]
                 break
             current = (current or 1) * 100
@@ -244,12 +244,12 @@ def find_counts(text: str) -> list[Count]:
         nxt = nums[i + 1] if i + 1 < len(nums) else None
         joined = _RANGE_JOIN.fullmatch(text[end:nxt.start]) if nxt else None
         before = text[max(0, start - 40):start]
-        if nxt and joined and nxt.value == int(nxt.value):
+        if nxt and joined and nxt.value == int(nxt.value) and not re.fullmatch(r"\d{4}-\d{2}", text[start:nxt.end]):
             word = joined.group(0).strip().lower()
             opener = re.search(r"\b(between|from)\s+$", before, re.I)
             if (word == "and" and opener and opener.group(1).lower() == "between") or (
                 word in ("to", "through") and (opener is None or opener.group(1).lower() == "from")
-            ) or word in ("-", "–", "—", "~"):
+            ) or word in ("-", "–", "—", "~") and raw[0].isdigit() and text[nxt.start].isdigit():
                 if opener and (word != "and" or opener.group(1).lower() == "between"):
                     start = opener.start() + max(0, start - 40)
                 low, high = value, int(nxt.value)
@@ -274,6 +274,8 @@ def find_counts(text: str) -> list[Count]:
             else:
                 qualifier = "exact"
         sm = _SUFFIX.match(text, end)
+        if sm and (sm.group("ge") or sm.group("le")):
+            start = num.start  # "about five hundred or more": the suffix is the hedge that counts
         if sm:
             if sm.group("ge"):
                 qualifier = "at_least"
