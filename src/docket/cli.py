@@ -22,7 +22,7 @@ from docket.services.evaluation import evaluate, load_gold
 from docket.store import ClaimFilter, open_store
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 KIND_STYLES = {
     "control_change": "bold red", "attack": "red", "killing": "bold magenta", "detention_missing": "magenta",
@@ -311,6 +311,34 @@ def summary(db, fmt):
         table.add_row(Text(k, style=KIND_STYLES.get(k)), str(counts.get(k, 0)))
     table.add_row("total", str(sum(counts.values())))
     out.print(table)
+
+
+@main.command()
+@click.option("--db", "db", metavar="PATH", default="docket-demo.db", show_default=True,
+              help="The SQLite file to build afresh (it is replaced).")
+@reports_errors
+def demo(db):
+    """Ingest the example documents that ship with Docket into a fresh store; print claims and a summary."""
+    from importlib import resources
+
+    path = Path(db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    store = open_store(str(path))
+    with resources.as_file(resources.files("docket").joinpath("examples")) as folder:
+        report = services.ingest_paths(store, services.expand_paths([folder]))
+    for o in report.outcomes:
+        out.print(f"{o.status} {Path(o.path).name}: {o.claims} claims" + (f" ({o.message})" if o.message else ""))
+    out.print(_claims_table(store.claims()))
+    counts = store.counts_by_kind()
+    table = Table("kind", "claims")
+    for k in KINDS:
+        table.add_row(Text(k, style=KIND_STYLES.get(k)), str(counts.get(k, 0)))
+    table.add_row("total", str(sum(counts.values())))
+    out.print(table)
+    out.print(f"store: {path} (try: docket claims --db {path} --kind destruction)")
+    if report.count("error"):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
