@@ -35,6 +35,7 @@ _SITE = re.compile(
 _BY_AGENT = re.compile(r"\s*by\s+(?!use\b|means\b|way\b|force\b|the use\b)(?:the\s+)?", re.I)
 _OF_AGENT = re.compile(r"\s*(?:of|by)\s+(?:the\s+)?", re.I)
 _NP_END = re.compile(r"[,;:.()“”\"]|\s(?:without|with|on|in|at|during|since|from|to|which|who|that|and|is|are|was|were|has|have)\s")
+_ACTOR_START = re.compile(r"\b(?:the\s|[A-Z]|armed\b|army\b|troops\b)")
 _STOPWORDS = {"the", "of", "a", "an", "and", "in", "on", "by", "to", "for", "its", "their"}
 _ISSUER_INSTRUMENT = {("President of the United Nations Security Council", "statement"): "Presidential Statement"}
 
@@ -94,9 +95,17 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
 def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None) -> Mentions:
     places = gaz.find(s)
     actors = []
-    for m in v.actors.finditer(s):
-        canonical, kind = v.actor_names[m.lastgroup]
-        actors.append((m.start(), m.end(), canonical, kind))
+    # the actor alternation is long: try it only where an actor can begin (a capital, "the", "armed" …)
+    # instead of at every character; this is most of the extractor's speed
+    pos = 0
+    for start in _ACTOR_START.finditer(s):
+        if start.start() < pos:
+            continue
+        m = v.actors.match(s, start.start())
+        if m:
+            canonical, kind = v.actor_names[m.lastgroup]
+            actors.append((m.start(), m.end(), canonical, kind))
+            pos = m.end()
     for m in v.generic_actor.finditer(s):
         if not any(a[0] <= m.start() < a[1] for a in actors):
             actors.append((m.start(), m.end(), m.group(0), "group"))
