@@ -296,6 +296,14 @@ def eval_(text_file, gold_file, fmt):
     out.print(f"slot accuracy {result.slot_accuracy:.3f}")
 
 
+def _kinds_table(counts: dict[str, int]) -> Table:
+    table = Table("kind", "claims")
+    for k in KINDS:
+        table.add_row(Text(k, style=KIND_STYLES.get(k)), str(counts.get(k, 0)))
+    table.add_row("total", str(sum(counts.values())))
+    return table
+
+
 @main.command()
 @db_option
 @format_option("table", "json")
@@ -306,11 +314,7 @@ def summary(db, fmt):
     if fmt == "json":
         out.print_json(json.dumps(counts))
         return
-    table = Table("kind", "claims")
-    for k in KINDS:
-        table.add_row(Text(k, style=KIND_STYLES.get(k)), str(counts.get(k, 0)))
-    table.add_row("total", str(sum(counts.values())))
-    out.print(table)
+    out.print(_kinds_table(counts))
 
 
 @main.command()
@@ -331,11 +335,7 @@ def demo(db):
         out.print(f"{o.status} {Path(o.path).name}: {o.claims} claims" + (f" ({o.message})" if o.message else ""))
     out.print(_claims_table(store.claims()))
     counts = store.counts_by_kind()
-    table = Table("kind", "claims")
-    for k in KINDS:
-        table.add_row(Text(k, style=KIND_STYLES.get(k)), str(counts.get(k, 0)))
-    table.add_row("total", str(sum(counts.values())))
-    out.print(table)
+    out.print(_kinds_table(counts))
     out.print(f"store: {path} (try: docket claims --db {path} --kind destruction)")
     if report.count("error"):
         sys.exit(1)
