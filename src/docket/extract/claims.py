@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docket.extract.dates import DateMention, find_dates
 from docket.extract.quantities import Count, find_counts
@@ -33,9 +34,12 @@ _SITE = re.compile(
     r"\b(?P<site>[A-Z][\w'-]*(?:\s+(?!mine|deposit|field|quarry)[\w-]+){0,3}?\s+(?:mine|deposit|field|quarry))\b"
 )
 _BY_AGENT = re.compile(r"\s*by\s+(?!use\b|means\b|way\b|force\b|the use\b)(?:the\s+)?", re.I)
+# "by …" as the first word or after a space, anywhere in the window after the trigger ("Importing
+# minerals, including gold extracted from …, by some western countries")
+_BY_AGENT_AFTER = re.compile(r"(?:^|(?<=\s))" + _BY_AGENT.pattern, re.I)
+_PHRASE_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}\b)")
 _OF_AGENT = re.compile(r"\s*(?:of|by)\s+(?:the\s+)?", re.I)
 _NP_END = re.compile(r"[,;:.()“”\"]|\s(?:without|with|on|in|at|during|since|from|to|which|who|that|and|is|are|was|were|has|have)\s")
-_ACTOR_START = re.compile(r"\b(?:the\s|[A-Z]|armed\b|army\b|troops\b)")
 _STOPWORDS = {"the", "of", "a", "an", "and", "in", "on", "by", "to", "for", "its", "their"}
 _ISSUER_INSTRUMENT = {("President of the United Nations Security Council", "statement"): "Presidential Statement"}
 
@@ -95,17 +99,9 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
 def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None) -> Mentions:
     places = gaz.find(s)
     actors = []
-    # the actor alternation is long: try it only where an actor can begin (a capital, "the", "armed" …)
-    # instead of at every character; this is most of the extractor's speed
-    pos = 0
-    for start in _ACTOR_START.finditer(s):
-        if start.start() < pos:
-            continue
-        m = v.actors.match(s, start.start())
-        if m:
-            canonical, kind = v.actor_names[m.lastgroup]
-            actors.append((m.start(), m.end(), canonical, kind))
-            pos = m.end()
+    for m in v.actors.finditer(s):
+        canonical, kind = v.actor_names[m.lastgroup]
+        actors.append((m.start(), m.end(), canonical, kind))
     for m in v.generic_actor.finditer(s):
         if not any(a[0] <= m.start() < a[1] for a in actors):
             actors.append((m.start(), m.end(), m.group(0), "group"))
@@ -177,9 +173,10 @@ def _parentheticals(s: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- triggers and slots
 
 
-def _commas(s: str) -> list[int]:
+@lru_cache(maxsize=256)
+def _commas(s: str) -> tuple[int, ...]:
     """Positions of the commas that separate phrases (not the ones inside "63,000")."""
-    return [m.start() for m in re.finditer(r"(?<!\d),|,(?!\d{3}\b)", s)]
+    return tuple(m.start() for m in _PHRASE_COMMA.finditer(s))
 
 
 def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
@@ -237,7 +234,10 @@ def _agent(s: str, trig: re.Match, m: Mentions, v: Vocab, nominal: bool, passive
     ptn = _BY_AGENT if (passive or nominal or trig.group(0).lower().endswith("ing")) else None
     if ptn:
         for g in (_BY_AGENT, _OF_AGENT) if nominal else (_BY_AGENT,):
-            pm = g.match(after) if g is _OF_AGENT else re.search(rf"(?:^|[^,;]*?\s){g.pattern}", after, re.I)
+            if g is _OF_AGENT:
+                pm = g.match(after)
+            else:
+                pm = _BY_AGENT_AFTER.search(after)
             if not pm:
                 continue
             at = end + pm.end()

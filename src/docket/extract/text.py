@@ -22,7 +22,6 @@ class Sentence:
     end: int
     text: str
     paragraph: int
-    words: int
 
 
 @cache
@@ -55,6 +54,5 @@ def sentences(text: str) -> list[Sentence]:
             if not body:
                 continue
             start = pstart + sent.start_char + lead
-            words = sum(1 for t in sent if not t.is_space and not t.is_punct)
-            out.append(Sentence(start, start + len(body), body, index, words))
+            out.append(Sentence(start, start + len(body), body, index))
     return out
