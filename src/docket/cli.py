@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import click
@@ -43,6 +45,30 @@ def db_option(f):
 def format_option(*choices: str, default: str = "table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output format; json is stable for scripts.")
+
+
+def emit_json(data) -> None:
+    """`--format json`: plain, indented JSON on standard output (no colour, no wrapping), stable for scripts."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def check_date(option: str, value: str | None) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real date; else a clear error."""
+    if value is None:
+        return None
+    ok = _PARTIAL_DATE.fullmatch(value)
+    if ok:
+        parts = [int(x) for x in value.split("-")] + [1, 1]
+        try:
+            date(parts[0], parts[1], parts[2])
+        except ValueError:
+            ok = None
+    if not ok:
+        raise DocketError(f"{option} {value}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
 
 
 def reports_errors(f):
@@ -93,11 +119,8 @@ def ingest(paths, db, title, publisher, speaker, published, genre, source_url, m
     Example:
       docket ingest statement.pdf --publisher "Ministry of Foreign Affairs of Azerbaijan" --date 2018-04-02
     """
-    if published:
-        from docket.extract.dates import find_dates
-
-        if not any(d.precision == "day" and d.iso == published for d in find_dates(published)):
-            raise DocketError(f"--date {published}: expected a date as YYYY-MM-DD")
+    if published and (len(published) != 10 or check_date("--date", published) is None):
+        raise DocketError(f"--date {published}: expected a date as YYYY-MM-DD")
     overrides = DocumentMeta(title=title, publisher=publisher, speaker=speaker, published=published, genre=genre, source_url=source_url)
     files = services.expand_paths(paths)
     if not files:
@@ -115,9 +138,8 @@ def ingest(paths, db, title, publisher, speaker, published, genre, source_url, m
 
         report = services.ingest_paths(store, files, overrides, max_bytes, on_file=step)
     if fmt == "json":
-        out.print_json(json.dumps({"files": [o.__dict__ for o in report.outcomes],
-                                   "added": report.count("added"), "unchanged": report.count("unchanged"),
-                                   "errors": report.count("error")}))
+        emit_json({"files": [o.__dict__ for o in report.outcomes], "added": report.count("added"),
+                   "unchanged": report.count("unchanged"), "errors": report.count("error")})
     else:
         for o in report.outcomes:
             if o.status == "added":
@@ -127,6 +149,7 @@ def ingest(paths, db, title, publisher, speaker, published, genre, source_url, m
         if len(files) > 1:
             out.print(f"{report.count('added')} added, {report.count('unchanged')} unchanged, {report.count('error')} skipped")
     if report.count("error") == len(files):
+        store.discard_if_new_and_empty()
         if len(files) == 1 and fmt == "table":
             err.print(f"[bold red]error:[/] {report.outcomes[0].message}", markup=True)
         sys.exit(1)
@@ -143,7 +166,7 @@ def documents(db, fmt):
     """List the documents in the store."""
     rows = open_store(db, create=False).documents()
     if fmt == "json":
-        out.print_json(json.dumps(rows))
+        emit_json(rows)
         return
     table = Table("sha256", "file", "published", "publisher", "claims", "title")
     for r in rows:
@@ -163,7 +186,7 @@ def show(document, db, fmt):
     doc = store.document(document)
     found = store.claims(ClaimFilter(document=doc.sha256))
     if fmt == "json":
-        out.print_json(json.dumps({"document": doc.model_dump(), "claims": [c.contract() for c in found]}))
+        emit_json({"document": doc.model_dump(), "claims": [c.contract() for c in found]})
         return
     m = doc.meta
     out.print(Text(f"{m.title or doc.filename}", style="bold"))
@@ -201,7 +224,7 @@ def _claims_table(found) -> Table:
 @click.option("--document", help="Only claims of this document (SHA-256 prefix or file name).")
 @click.option("--since", help="Only claims dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Only claims dated on or before this date.")
-@click.option("--limit", type=int, help="At most this many claims.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many claims.")
 @format_option("table", "json", "jsonl", "csv")
 @reports_errors
 def claims(db, kind, place, actor, document, since, until, limit, fmt):
@@ -211,11 +234,13 @@ def claims(db, kind, place, actor, document, since, until, limit, fmt):
     Example:
       docket claims --kind destruction --place Kalbajar
     """
+    check_date("--since", since)
+    check_date("--until", until)
     store = open_store(db, create=False)
     place_filter = _place_key(place)
     found = store.claims(ClaimFilter(kind=kind, place=place_filter, actor=actor, document=document, since=since, until=until, limit=limit))
     if fmt == "json":
-        out.print_json(json.dumps([c.contract() for c in found], ensure_ascii=False))
+        emit_json([c.contract() for c in found])
     elif fmt == "jsonl":
         write_jsonl(found, sys.stdout)
     elif fmt == "csv":
@@ -272,7 +297,7 @@ def eval_(text_file, gold_file, fmt):
         doc = doc.model_copy(update={"meta": doc.meta.merged(gold_meta)})
     result = evaluate(services.claims_for(doc), gold)
     if fmt == "json":
-        out.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
+        emit_json(result.as_dict())
         return
     if result.misses:
         out.print(Text("missed (required gold claims with no prediction):", style="bold"))
@@ -312,7 +337,7 @@ def summary(db, fmt):
     """Claims per kind in the store."""
     counts = open_store(db, create=False).counts_by_kind()
     if fmt == "json":
-        out.print_json(json.dumps(counts))
+        emit_json(counts)
         return
     out.print(_kinds_table(counts))
 
@@ -320,8 +345,9 @@ def summary(db, fmt):
 @main.command()
 @click.option("--db", "db", metavar="PATH", default="docket-demo.db", show_default=True,
               help="The SQLite file to build afresh (it is replaced).")
+@format_option("table", "json")
 @reports_errors
-def demo(db):
+def demo(db, fmt):
     """Ingest the example documents that ship with Docket into a fresh store; print claims and a summary."""
     from importlib import resources
 
@@ -331,10 +357,16 @@ def demo(db):
     store = open_store(str(path))
     with resources.as_file(resources.files("docket").joinpath("examples")) as folder:
         report = services.ingest_paths(store, services.expand_paths([folder]))
+    counts = store.counts_by_kind()
+    if fmt == "json":
+        emit_json({"store": str(path), "files": [o.__dict__ | {"path": Path(o.path).name} for o in report.outcomes],
+                   "claims": [c.contract() for c in store.claims()], "counts": counts})
+        if report.count("error"):
+            sys.exit(1)
+        return
     for o in report.outcomes:
         out.print(f"{o.status} {Path(o.path).name}: {o.claims} claims" + (f" ({o.message})" if o.message else ""))
     out.print(_claims_table(store.claims()))
-    counts = store.counts_by_kind()
     out.print(_kinds_table(counts))
     out.print(f"store: {path} (try: docket claims --db {path} --kind destruction)")
     if report.count("error"):

@@ -64,3 +64,15 @@ def test_aliases_of_one_place_resolve_to_it():
     for name in ("Kalbajar", "Kelbajar", "Kəlbəcər", "Karvachar"):
         c = next(c for c in extract_claims(f"{name} was occupied on 2 April 1993.", META) if c.kind == "control_change")
         assert c.places[0].name == "Kalbajar" and c.places[0].lat
+
+
+@pytest.mark.parametrize("sentence", [
+    "On 18 May 1992 the town of Lachin was occupied by the armed forces of Armenia.",
+    "In May 1992 Lachin was occupied.",
+])
+def test_the_month_may_is_not_a_modal_verb(sentence):
+    assert "control_change" in [c.kind for c in extract_claims(sentence, META)]
+
+
+def test_the_modal_may_still_makes_a_claim_hypothetical():
+    assert extract_claims("The town may be occupied by Armenian forces.", META) == []

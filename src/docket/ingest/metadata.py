@@ -32,7 +32,10 @@ def detect_metadata(text: str) -> DocumentMeta:
     meta: dict = {}
     if not head:
         return DocumentMeta()
-    first = head[0]
+    first, _, rest = head[0].partition("\n")
+    if rest.strip():
+        # PDFs and plain text often have no blank line after the dateline: its first line stands alone
+        head[0:1] = [first.strip(), rest.strip()]
     dateline = len(first.split()) <= 8 and find_dates(first)
     if dateline:
         d = next((d for d in dateline if d.precision == "day"), dateline[0])

@@ -44,9 +44,20 @@ class ClaimFilter:
 
 
 class ClaimStore:
-    def __init__(self, engine: Engine, location: str):
+    def __init__(self, engine: Engine, location: str, created_file: Path | None = None):
         self.engine = engine
         self.location = location
+        self.created_file = created_file  # the SQLite file this open created, if it did
+
+    def discard_if_new_and_empty(self) -> bool:
+        """Remove the SQLite file this open created when nothing went into it: a failed first ingest
+        leaves no empty store behind. Returns whether it removed one."""
+        if self.created_file is None or self.documents():
+            return False
+        self.engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.created_file) + suffix).unlink(missing_ok=True)
+        return True
 
     # ------------------------------------------------------------------ writing
 
@@ -94,6 +105,8 @@ class ClaimStore:
                         )
         except OperationalError as e:
             raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+        except SQLAlchemyError as e:
+            raise DocketError(f"{self.location}: {doc.filename or doc.sha256}: not stored ({getattr(e, 'orig', e)})") from e
 
     # ------------------------------------------------------------------ reading
 
@@ -204,8 +217,10 @@ def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
     """Open (and migrate) the store at a path or SQLAlchemy URL."""
     location = store_location(location)
     url = location if "://" in location else f"sqlite:///{location}"
+    created = None
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
+        created = None if path.exists() else path
         if not create and not path.exists():
             raise DocketError(f"{path}: no store here (run `docket ingest` first, or pass --db)")
         if path.exists() and not os.access(path, os.W_OK) or not path.exists() and not os.access(path.parent.resolve(), os.W_OK):
@@ -225,4 +240,4 @@ def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
         migrate(engine, metadata)
     except SQLAlchemyError as e:
         raise DocketError(f"{location}: cannot open the store ({getattr(e, 'orig', e)})") from e
-    return ClaimStore(engine, location)
+    return ClaimStore(engine, location, created)

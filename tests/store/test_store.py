@@ -1,0 +1,109 @@
+"""The store: what goes in comes back field for field; filters; one transaction per document; migrations."""
+
+import pytest
+from sqlalchemy import select
+
+from docket import services
+from docket.errors import DocketError
+from docket.ingest import read_document
+from docket.store import ClaimFilter, open_store
+from docket.store.migrations import CURRENT
+from docket.store.schema import schema_version
+from tests.conftest import PRESS_RELEASE, needs_shared
+
+TEXT = """Press release 12 May 2019
+
+Heritage of the Lachin district
+
+On 18 May 1992 the town of Lachin was occupied by the armed forces of Armenia.
+
+About 500 houses were destroyed in Lachin in May 1992.
+
+In 2010 around 200 settlers were resettled in the Kalbajar district.
+"""
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    path = tmp_path / "statement.txt"
+    path.write_text(TEXT)
+    store = open_store(str(tmp_path / "docket.db"))
+    doc, raw = read_document(path)
+    found = services.claims_for(doc)
+    store.add_document(doc, raw, found)
+    return store, doc, raw, found
+
+
+def test_round_trip_field_for_field(loaded):
+    store, doc, raw, found = loaded
+    back = store.claims()
+    assert [c.contract() for c in back] == [c.contract() for c in found]
+    assert store.raw(doc.sha256) == raw
+    again = store.document(doc.sha256[:10])
+    assert again.text == doc.text and again.meta == doc.meta
+
+
+def test_filters(loaded):
+    store, doc, _, found = loaded
+    kinds = {c.kind for c in found}
+    assert {"control_change", "destruction", "settlement"} <= kinds
+    assert {c.kind for c in store.claims(ClaimFilter(kind="destruction"))} == {"destruction"}
+    lachin = store.claims(ClaimFilter(place="Lachin"))
+    assert lachin and all(any(p.name == "Lachin" for p in c.places) for c in lachin)
+    assert all(c.when.start >= "2000" for c in store.claims(ClaimFilter(since="2000")))
+    assert {c.kind for c in store.claims(ClaimFilter(until="1992-12-31"))} == {"control_change", "destruction"}
+    assert store.claims(ClaimFilter(actor="armed forces of armenia"))
+    assert store.claims(ClaimFilter(document="statement.txt")) == store.claims()
+    assert store.claims(ClaimFilter(document="0000")) == []
+    assert len(store.claims(ClaimFilter(limit=1))) == 1
+
+
+def test_a_failed_write_leaves_nothing(loaded, tmp_path):
+    store, doc, raw, found = loaded
+    other = doc.model_copy(update={"sha256": "f" * 64})
+    # the same claim ids twice: the second insert fails, and the document must not stay behind
+    with pytest.raises(DocketError, match="not stored"):
+        store.add_document(other, raw, found + found)
+    assert [d["sha256"] for d in store.documents()] == [doc.sha256]
+    assert len(store.claims()) == len(found)
+
+
+def test_unknown_document(loaded):
+    store = loaded[0]
+    with pytest.raises(DocketError, match="nosuch: no such document"):
+        store.document("nosuch")
+
+
+def test_schema_is_versioned_and_reopening_is_harmless(loaded, tmp_path):
+    store = loaded[0]
+    with store.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalar() == CURRENT
+    again = open_store(str(tmp_path / "docket.db"), create=False)
+    assert len(again.claims()) == len(store.claims())
+
+
+def test_location_order(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOCKET_DB", str(tmp_path / "env.db"))
+    assert open_store().location.endswith("env.db")
+    assert open_store(str(tmp_path / "flag.db")).location.endswith("flag.db")
+    monkeypatch.delenv("DOCKET_DB")
+    assert open_store().location == "docket.db"
+    assert (tmp_path / "docket.db").exists()
+
+
+def test_missing_store_is_not_created_for_reading(tmp_path):
+    with pytest.raises(DocketError, match="no store here"):
+        open_store(str(tmp_path / "none.db"), create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
+@needs_shared
+def test_founding_press_release_round_trip(tmp_path):
+    store = open_store(str(tmp_path / "docket.db"))
+    outcome = services.ingest_file(store, PRESS_RELEASE)
+    assert outcome.status == "added" and outcome.claims >= 59
+    doc = store.document(outcome.sha256)
+    assert store.raw(doc.sha256) == PRESS_RELEASE.read_bytes()
+    for c in store.claims():
+        assert doc.text[c.span[0] : c.span[1]] == c.text

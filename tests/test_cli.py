@@ -1,0 +1,137 @@
+"""The command line end to end: every command's help, its table and its --format json, the filters."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from docket.cli import main
+from docket.model import Claim
+from tests.conftest import GOLD, PRESS_RELEASE, needs_shared
+
+COMMANDS = ["ingest", "documents", "show", "claims", "export", "eval", "summary", "demo"]
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    run("demo", "--db", db)
+    return db
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert "Usage: main " + command in result.output or f"Usage: docket {command}" in result.output
+    assert len(result.output.splitlines()) > 4
+
+
+def test_demo_prints_claims_and_per_kind_summary(tmp_path):
+    result = run("demo", "--db", tmp_path / "d.db")
+    for kind in ("control_change", "destruction", "noncompliance", "total"):
+        assert kind in result.output
+    data = json.loads(run("demo", "--db", tmp_path / "d.db", "--format", "json").output)
+    assert {f["status"] for f in data["files"]} == {"added"}
+    # the examples exercise every one of the 17 kinds
+    assert len(data["counts"]) == 17 and all(n > 0 for n in data["counts"].values())
+
+
+def test_documents_and_summary_json(demo_db):
+    docs = json.loads(run("documents", "--db", demo_db, "--format", "json").output)
+    assert len(docs) == 3 and all(d["claims"] > 0 for d in docs)
+    counts = json.loads(run("summary", "--db", demo_db, "--format", "json").output)
+    assert sum(counts.values()) == sum(d["claims"] for d in docs)
+
+
+def test_show_marks_claim_spans(demo_db):
+    text = run("show", "news-report-mining.txt", "--db", demo_db).output
+    assert text.count("[") >= 3
+    data = json.loads(run("show", "news-report-mining.txt", "--db", demo_db, "--format", "json").output)
+    doc = data["document"]
+    for c in data["claims"]:
+        assert doc["text"][c["span"][0] : c["span"][1]] == c["text"]
+
+
+def test_claims_filters_and_formats(demo_db):
+    every = json.loads(run("claims", "--db", demo_db, "--format", "json").output)
+    destruction = json.loads(run("claims", "--db", demo_db, "--kind", "destruction", "--format", "json").output)
+    assert destruction and {c["kind"] for c in destruction} == {"destruction"}
+    assert len(destruction) < len(every)
+    # any name of the place finds it
+    by_alias = run("claims", "--db", demo_db, "--place", "Berdzor", "--format", "json").output
+    assert json.loads(by_alias) == json.loads(run("claims", "--db", demo_db, "--place", "Lachin", "--format", "json").output)
+    assert json.loads(by_alias)
+    lines = run("claims", "--db", demo_db, "--format", "jsonl").output.splitlines()
+    assert [json.loads(x) for x in lines] == every
+    rows = list(csv.DictReader(io.StringIO(run("claims", "--db", demo_db, "--format", "csv").output)))
+    assert [r["id"] for r in rows] == [c["id"] for c in every]
+    dated = json.loads(run("claims", "--db", demo_db, "--since", "1993", "--until", "1993-12-31", "--format", "json").output)
+    assert dated and all(c["when"]["start"].startswith("1993") for c in dated)
+    assert len(json.loads(run("claims", "--db", demo_db, "--limit", "2", "--format", "json").output)) == 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["claims", "--since", "2018-13"], "--since 2018-13: expected a date"),
+    (["claims", "--until", "yesterday"], "--until yesterday: expected a date"),
+    (["show", "nosuchdoc"], "nosuchdoc: no such document"),
+])
+def test_bad_arguments(demo_db, args, message):
+    result = run(*args, "--db", demo_db, ok=False)
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_bad_ingest_date(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Lachin was occupied in 1992.")
+    result = run("ingest", f, "--db", tmp_path / "x.db", "--date", "2018-02-30", ok=False)
+    assert result.exit_code == 1 and "--date 2018-02-30" in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_reading_commands_do_not_create_a_store(tmp_path):
+    result = run("claims", "--db", tmp_path / "none.db", ok=False)
+    assert result.exit_code == 1 and "no store here" in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_failed_first_ingest_leaves_no_store(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    result = run("ingest", bad, "--db", tmp_path / "new.db", ok=False)
+    assert result.exit_code == 1 and "empty.txt: the file is empty" in result.output
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_export_is_the_claim_contract(demo_db, tmp_path):
+    out = tmp_path / "claims.jsonl"
+    run("export", "--db", demo_db, "-o", out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines
+    for line in lines:
+        data = json.loads(line)
+        assert Claim.model_validate(data).contract() == data
+    csv_out = run("export", "--db", demo_db, "--format", "csv").output
+    assert len(list(csv.DictReader(io.StringIO(csv_out)))) == len(lines)
+
+
+@needs_shared
+def test_issue_walkthrough(tmp_path):
+    db = tmp_path / "docket.db"
+    result = run("ingest", PRESS_RELEASE, "--db", db, "--publisher", "Ministry of Foreign Affairs of Azerbaijan",
+                 "--date", "2018-04-02")
+    assert "added" in result.output
+    assert "unchanged" in run("ingest", PRESS_RELEASE, "--db", db).output
+    destroyed = json.loads(run("claims", "--kind", "destruction", "--place", "Kalbajar", "--db", db, "--format", "json").output)
+    assert len(destroyed) >= 5
+    assert all(c["attributed_to"] == "Ministry of Foreign Affairs of Azerbaijan" for c in destroyed)
+    scored = json.loads(run("eval", PRESS_RELEASE, GOLD, "--format", "json").output)
+    assert scored["f1"] >= 0.95
