@@ -231,8 +231,7 @@ def _np_after(s: str, pos: int) -> tuple[int, int] | None:
 def _agent(s: str, trig: re.Match, m: Mentions, v: Vocab, nominal: bool, passive: bool) -> str | None:
     end = trig.end()
     after = s[end : end + 160]
-    ptn = _BY_AGENT if (passive or nominal or trig.group(0).lower().endswith("ing")) else None
-    if ptn:
+    if passive or nominal or trig.group(0).lower().endswith("ing"):  # "destroyed by X", "attacks by X"
         for g in (_BY_AGENT, _OF_AGENT) if nominal else (_BY_AGENT,):
             if g is _OF_AGENT:
                 pm = g.match(after)
@@ -426,6 +425,9 @@ def _live_triggers(s: str, m: Mentions, v: Vocab) -> list[tuple[re.Match, str, b
     return out
 
 
+_NO_MENTIONS = Mentions([], [], [], [], [], [], {}, [], [])
+
+
 def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta: DocumentMeta, prior: list[Candidate]) -> list[Candidate]:
     s = sent.text
     base = sent.start
@@ -545,15 +547,11 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
                 label = _ISSUER_INSTRUMENT.get((agent, label), label)
                 insts = [(tstart, tend, label)]
             for a, b, name in insts:
-                w = when
-                ew = explicit_when
-                if (w is None or not ew or w.precision == "year") and name.startswith("S/RES"):
-                    w, ew = _when(s, tstart, m, v, meta, False, name) if not explicit_when else (when, True)
-                    if not explicit_when:
-                        w, ew = _when(s, tstart, Mentions([], [], [], [], [], [], {}, [], []), v, meta, False, name)
+                w, ew = when, explicit_when
+                if not explicit_when and name.startswith("S/RES"):
+                    # no date in the sentence: a resolution is dated by its year, "822 (1993)"
+                    w, ew = _when(s, tstart, _NO_MENTIONS, v, meta, False, name)
                 span = (min(tstart, a), max(tend, b)) if len(insts) == 1 else (a, b)
-                if len(insts) > 1:
-                    span = (a, b)
                 found.append(_cand(kind, s, base, span, sent, common | {"instrument": name, "when": w}, nominal, explicit_agent, ew, (cs, ce), 0.85))
             continue
 
