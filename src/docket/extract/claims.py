@@ -76,6 +76,7 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
     """Every claim the document makes, in text order, each anchored to its characters."""
     meta = meta or DocumentMeta()
     gaz = gazetteer or default_gazetteer()
+    _commas.cache_clear()  # the cache serves one document's sentences; never carried across documents
     v = vocab()
     out: list[Candidate] = []
     last_site: str | None = None
