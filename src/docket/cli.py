@@ -237,8 +237,19 @@ def claims(db, kind, place, actor, document, since, until, limit, fmt):
     check_date("--since", since)
     check_date("--until", until)
     store = open_store(db, create=False)
-    place_filter = _place_key(place)
-    found = store.claims(ClaimFilter(kind=kind, place=place_filter, actor=actor, document=document, since=since, until=until, limit=limit))
+    f = ClaimFilter(kind=kind, actor=actor, document=document, since=since, until=until)
+    if place:
+        from docket.gazetteer import default_gazetteer
+        from docket.services.places import best_place, claims_in
+
+        gaz = default_gazetteer()
+        target = best_place(gaz, place)
+        if target is None:
+            raise DocketError(f"--place {place}: no such place in the gazetteer (try: docket places search {place})")
+        found = claims_in(store, gaz, target, f)[:limit] if limit else claims_in(store, gaz, target, f)
+    else:
+        f.limit = limit
+        found = store.claims(f)
     if fmt == "json":
         emit_json([c.contract() for c in found])
     elif fmt == "jsonl":
@@ -248,16 +259,6 @@ def claims(db, kind, place, actor, document, since, until, limit, fmt):
     else:
         out.print(_claims_table(found))
         out.print(Text(f"{len(found)} claims", style="dim"))
-
-
-def _place_key(place: str | None) -> str | None:
-    """Any name of a place finds its canonical entry: "Kelbajar" and "Karvachar" both find Kalbajar."""
-    if not place:
-        return None
-    from docket.gazetteer import default_gazetteer
-
-    hits = default_gazetteer().lookup(place)
-    return hits[0].name if len(hits) == 1 else place
 
 
 @main.command()
@@ -371,6 +372,169 @@ def demo(db, fmt):
     out.print(f"store: {path} (try: docket claims --db {path} --kind destruction)")
     if report.count("error"):
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- places
+
+
+@main.group()
+def places():
+    """Search the gazetteer."""
+
+
+@places.command("search")
+@click.argument("name")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@format_option("table", "json")
+@reports_errors
+def places_search(name, limit, fmt):
+    """Ranked candidates for a name, with their aliases (any side's name, any script).
+
+    \b
+    Example:
+      docket places search Karvachar
+    """
+    from docket.gazetteer import default_gazetteer
+    from docket.services.places import search_places
+
+    gaz = default_gazetteer()
+    hits = search_places(gaz, name, limit)
+    if fmt == "json":
+        emit_json([h.as_dict() | {"aliases": [n for n, _ in gaz.names(h.place)][:30]} for h in hits])
+        return
+    if not hits:
+        raise DocketError(f"{name}: no place of that name in the gazetteer")
+    table = Table("id", "name", "feature", "in", "matched", "lat, lon", "aliases")
+    for h in hits:
+        p = h.place
+        aliases = [n for n, _ in gaz.names(p) if n != p.name]
+        table.add_row(p.id, p.name, p.feature, " › ".join(h.path), h.matched,
+                      f"{p.lat:.4f}, {p.lon:.4f}" if p.lat is not None else "",
+                      ", ".join(aliases[:8]) + (" …" if len(aliases) > 8 else ""))
+    out.print(table)
+
+
+@main.command()
+@click.argument("name")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def place(name, db, fmt):
+    """One place: its names, parent, children, and the claims about it and about places inside it.
+
+    \b
+    Example:
+      docket place Kelbajar
+    """
+    from docket.gazetteer import default_gazetteer
+    from docket.services.places import best_place, claims_in
+
+    gaz = default_gazetteer()
+    p = best_place(gaz, name)
+    if p is None:
+        raise DocketError(f"{name}: no such place in the gazetteer (try: docket places search {name})")
+    store = None
+    try:
+        store = open_store(db, create=False)
+    except DocketError:
+        store = None  # no store yet: the place is still shown, without claims
+    found = claims_in(store, gaz, p) if store else []
+    names = gaz.names(p)
+    kids = gaz.children(p)
+    path = [a.name for a in reversed(gaz.ancestors(p))]
+    if fmt == "json":
+        emit_json({"id": p.id, "name": p.name, "feature": p.feature, "lat": p.lat, "lon": p.lon,
+                   "geonames_id": p.geonames_id, "layer": p.layer, "source": p.source, "admin_path": path,
+                   "names": [{"name": n, "kind": k} for n, k in names],
+                   "children": [{"id": c.id, "name": c.name, "feature": c.feature} for c in kids[:200]],
+                   "claims": [c.contract() for c in found]})
+        return
+    out.print(Text(f"{p.name}", style="bold") + Text(f"  {p.feature} · {p.id}", style="dim"))
+    if path:
+        out.print("in: " + " › ".join(path))
+    if p.lat is not None:
+        out.print(f"point: {p.lat:.5f}, {p.lon:.5f}" + (" (approximate)" if p.approximate else "") + f"  · source: {p.source}")
+    out.print("names: " + ", ".join(n for n, _ in names[:40]) + (" …" if len(names) > 40 else ""))
+    if kids:
+        out.print(f"inside it ({len(kids)}): " + ", ".join(c.name for c in kids[:30]) + (" …" if len(kids) > 30 else ""))
+    if found:
+        out.print(_claims_table(found))
+    out.print(Text(f"{len(found)} claims about {p.name} or places inside it", style="dim"))
+
+
+@main.group()
+def gazetteer():
+    """Build the world index; import GeoNames dumps for village-level places."""
+
+
+@gazetteer.command("build")
+@reports_errors
+def gazetteer_build():
+    """(Re)build the world base layer's index from the installed packages (done on first use anyway)."""
+    import time
+
+    from docket.gazetteer.layers import base_index, gazetteer_dir
+
+    t0 = time.perf_counter()
+    idx = base_index(rebuild=True)
+    out.print(f"built {len(idx):,} places in {time.perf_counter() - t0:.1f} s into {gazetteer_dir() / 'base'}")
+
+
+@gazetteer.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--name", help="Name of the layer [default: the file's name].")
+@format_option("table", "json")
+@reports_errors
+def gazetteer_import(file, name, fmt):
+    """Import a GeoNames dump (AZ.txt, allCountries.zip …) or admin code file as a layer.
+
+    Imported places rank above the base layer's; re-importing a file replaces its layer.
+
+    \b
+    Example:
+      docket gazetteer import AZ.txt
+    """
+    from docket.gazetteer.layers import import_file
+
+    layer, count, seconds = import_file(file, name)
+    if fmt == "json":
+        emit_json({"layer": layer, "places": count, "seconds": round(seconds, 2)})
+    else:
+        out.print(f"imported {count:,} places from {file} as layer {layer!r} in {seconds:.1f} s")
+
+
+@gazetteer.command("layers")
+@format_option("table", "json")
+@reports_errors
+def gazetteer_layers(fmt):
+    """The gazetteer's layers and their sizes."""
+    from docket.gazetteer import load_curated
+    from docket.gazetteer.layers import gazetteer_dir, import_indexes
+
+    rows = [{"layer": "curated", "places": len(load_curated()), "source": "places.toml (ships with Docket)"}]
+    rows += [{"layer": name, "places": len(idx), "source": idx.meta.get("file", "")} for name, idx in import_indexes()]
+    from docket.gazetteer.layers import base_index
+
+    base = base_index()
+    rows.append({"layer": "base", "places": len(base), "source": base.meta.get("packages", "")})
+    if fmt == "json":
+        emit_json({"folder": str(gazetteer_dir()), "layers": rows})
+        return
+    table = Table("layer", "places", "source")
+    for r in rows:
+        table.add_row(r["layer"], f"{r['places']:,}", r["source"])
+    out.print(table)
+
+
+@gazetteer.command("remove")
+@click.argument("name")
+@reports_errors
+def gazetteer_remove(name):
+    """Remove an imported layer."""
+    from docket.gazetteer.layers import remove_import
+
+    remove_import(name)
+    out.print(f"removed layer {name!r}")
 
 
 if __name__ == "__main__":

@@ -190,6 +190,7 @@ class Vocab:
     actor_names: dict[str, tuple[str, str]]  # group name -> (canonical, type)
     generic_actor: re.Pattern
     company: re.Pattern
+    company_suffix: re.Pattern  # a cheap test: without a legal-form suffix there is no company to look for
     subsidiary: re.Pattern
     person: re.Pattern
     resolution: re.Pattern
@@ -286,6 +287,7 @@ def vocab() -> Vocab:
         actor_names=actor_names,
         generic_actor=re.compile(rf"\b(?:{a['generic_actors']['pattern']})\b", re.I),
         company=company,
+        company_suffix=re.compile(rf"\b(?:{suffixes})(?=[\s,;.)]|$)"),
         subsidiary=re.compile(rf",?\s*{a['companies']['subsidiary']}\s+(?:the\s+)?", re.I),
         person=re.compile(
             rf"\b(?:{a['persons']['titles']})\s+(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{1,3}})"

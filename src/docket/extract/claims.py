@@ -15,6 +15,7 @@ from docket.extract.dates import DateMention, find_dates
 from docket.extract.quantities import Count, find_counts
 from docket.extract.text import Sentence, sentences
 from docket.gazetteer import SETTLEMENT_FEATURES, Gazetteer, Place, default_gazetteer
+from docket.gazetteer.resolve import geocode
 from docket.model import Claim, DocumentMeta, ObjectRef, PlaceRef, Quantity, When
 from docket.vocab import Vocab, vocab
 
@@ -80,8 +81,10 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
     v = vocab()
     out: list[Candidate] = []
     last_site: str | None = None
+    located = [(r.start, r.end, r.place) for r in geocode(text, gaz) if r.place is not None]
     for sent in sentences(text):
-        mentions = _mentions(sent.text, v, gaz, meta.published)
+        here = [(a - sent.start, b - sent.start, p) for a, b, p in located if sent.start <= a and b <= sent.end]
+        mentions = _mentions(sent.text, v, gaz, meta.published, here)
         found = _sentence_claims(sent, mentions, v, gaz, meta, out)
         for cand in found:
             if cand.claim.site and cand.claim.site[0].isupper():
@@ -97,8 +100,9 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
 # ---------------------------------------------------------------- mentions
 
 
-def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None) -> Mentions:
-    places = gaz.find(s)
+def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None, places: list | None = None) -> Mentions:
+    if places is None:
+        places = gaz.find(s)
     actors = []
     for m in v.actors.finditer(s):
         canonical, kind = v.actor_names[m.lastgroup]
@@ -111,14 +115,14 @@ def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None) -> Mention
         actors.append((p[0], p[1], p[2], "person"))
     actors.sort()
     companies: list[tuple[int, int, str]] = []
-    for m in v.company.finditer(s):
+    for m in v.company.finditer(s) if v.company_suffix.search(s) else ():
         name = re.sub(r"^(?:The |the )?\w+'s\s+", "", m.group("name"))
         if name.split()[0] in ("Since", "In", "On", "The", "A"):
             name = name.split(" ", 1)[1] if " " in name else name
         start = m.end("name") - len(name)
         companies.append((start, m.end("name"), name))
     parents: dict[str, str] = {}
-    for m in v.subsidiary.finditer(s):
+    for m in v.subsidiary.finditer(s) if companies else ():
         before = s[: m.start()]
         child = re.search(r"([A-Z][\w-]*(?:\s+[A-Z][\w.-]*)*)\s*$", before)
         parent = next((c for c in companies if c[0] >= m.end() and c[0] - m.end() < 20), None)
