@@ -81,6 +81,7 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
     v = vocab()
     out: list[Candidate] = []
     last_site: str | None = None
+    last_site_places: list = []
     located = [(r.start, r.end, r.place) for r in geocode(text, gaz) if r.place is not None]
     for sent in sentences(text):
         here = [(a - sent.start, b - sent.start, p) for a, b, p in located if sent.start <= a and b <= sent.end]
@@ -88,11 +89,15 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
         found = _sentence_claims(sent, mentions, v, gaz, meta, out)
         for cand in found:
             if cand.claim.site and cand.claim.site[0].isupper():
-                last_site = cand.claim.site
+                last_site, last_site_places = cand.claim.site, cand.claim.places
             elif cand.claim.kind in ("resource_extraction", "environmental_damage") and re.search(
                 r"\bthat (?:mine|deposit)\b", sent.text
             ):
-                cand.claim = cand.claim.model_copy(update={"site": last_site})
+                # "that mine": the site named before, and where it is
+                update = {"site": last_site}
+                if not cand.claim.places and last_site:
+                    update["places"] = last_site_places
+                cand.claim = cand.claim.model_copy(update=update)
         out.extend(found)
     return [c.claim for c in out]
 
@@ -364,9 +369,12 @@ def _refs(places: list[tuple[int, int, Place]], s: str, gaz: Gazetteer) -> list[
     out: list[PlaceRef] = []
     seen = set()
     for a, b, place in places:
-        for p, mention in [(place, s[a:b])] + [
-            (anc, s[a:b]) for anc in gaz.ancestors(place)[:1] if place.feature not in SETTLEMENT_FEATURES | {"district", "country", "region", "line", "town"} and anc.feature in SETTLEMENT_FEATURES
-        ]:
+        # a site also places the claim in its village; a road at the towns it joins
+        extra = [(anc, s[a:b]) for anc in gaz.ancestors(place)[:1]
+                 if place.feature not in SETTLEMENT_FEATURES | {"district", "country", "region", "line", "town"}
+                 and anc.feature in SETTLEMENT_FEATURES]
+        extra += [(end, s[a:b]) for end in (gaz.get(e) for e in place.ends) if end is not None]
+        for p, mention in [(place, s[a:b]), *extra]:
             if p.id not in seen:
                 seen.add(p.id)
                 out.append(gaz.ref(p, mention))

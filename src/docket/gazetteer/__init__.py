@@ -54,6 +54,8 @@ class Place:
     population: int = 0
     layer: str = "curated"  # curated | import | base
     approximate: bool = False
+    alias_langs: tuple[tuple[str, str], ...] = ()  # (alias, language or script), curated places
+    ends: tuple[str, ...] = ()  # a road's end points (place ids)
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ class Gazetteer:
 
     def names(self, place: Place) -> list[tuple[str, str]]:
         """Every name of a place with its kind, the curated aliases and the layers' names merged."""
-        out = [(place.name, "canonical")] + [(a, "alias") for a in place.aliases]
+        out = [(place.name, "canonical")] + [(a, f"alias ({lang})" if lang else "alias") for a, lang in
+                                             (place.alias_langs or [(a, "") for a in place.aliases])]
         for _, index in self.layers:
             numbers = [index.number.get(place.id)]
             if place.geonames_id:
@@ -227,8 +230,9 @@ class Gazetteer:
             numbers = {index.number.get(place.id)}
             if place.geonames_id:
                 numbers.add(index.number.get(f"geonames:{place.geonames_id}"))
-            for n in numbers - {None}:
-                for c in index.children(n):
+            outside = [i for i, parent in index.outside.items() if parent in (place.id, f"geonames:{place.geonames_id}")]
+            for n in [*(numbers - {None}), None]:
+                for c in index.children(n) if n is not None else outside:
                     e = index.entry(c)
                     if e.gid not in seen and e.geonames_id not in seen:
                         seen.add(e.gid)
@@ -267,24 +271,34 @@ class Gazetteer:
         return g in names
 
 
+def _split_alias(alias: str) -> tuple[str, str]:
+    name, _, lang = alias.partition("|")
+    return name.strip(), lang.strip()
+
+
 def load_curated() -> list[Place]:
+    """The curated regional layer (`places.toml`), each alias with its language or script."""
     data = tomllib.loads(resources.files("docket.gazetteer").joinpath("places.toml").read_text(encoding="utf-8"))
-    return [
-        Place(
-            id=p["id"],
+    out = []
+    for p in data["place"]:
+        aliases = [_split_alias(a) for a in p.get("aliases", [])]
+        pid = p["id"]
+        out.append(Place(
+            id=pid,
             name=p["name"],
             feature=p["feature"],
             lat=p.get("lat"),
             lon=p.get("lon"),
-            geonames_id=p.get("geonames_id"),
+            geonames_id=int(pid.split(":", 1)[1]) if pid.startswith("geonames:") else p.get("geonames_id"),
             parent=p.get("parent"),
-            aliases=tuple(a if isinstance(a, str) else a["name"] for a in p.get("aliases", [])),
+            aliases=tuple(n for n, _ in aliases),
+            alias_langs=tuple(aliases),
             source=p.get("source", ""),
             country=p.get("country", ""),
-            approximate="approx" in p.get("source", ""),
-        )
-        for p in data["place"]
-    ]
+            approximate=p.get("source", "").startswith("approx"),
+            ends=tuple(p.get("ends", [])),
+        ))
+    return out
 
 
 @cache

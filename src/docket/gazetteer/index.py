@@ -56,6 +56,7 @@ class PlaceIndex:
         self.admin1s: list[str] = strings["admin1s"]
         self.sources: list[str] = strings["sources"]
         self.meta: dict = strings["meta"]
+        self.outside = {int(k): v for k, v in strings.get("outside", {}).items()}  # parents in another layer
         self.number = {g: i for i, g in enumerate(self.gids)}
         arrays = {}
         for name, code in (("lat", "d"), ("lon", "d"), ("population", "Q"), ("feature", "B"), ("geonames", "Q"),
@@ -94,7 +95,7 @@ class PlaceIndex:
             lat=None if lat != lat else lat, lon=None if lat != lat else a["lon"][i],
             country=self.countries[a["country"][i]], admin1=self.admin1s[a["admin1"][i]],
             population=a["population"][i], geonames_id=gn or None,
-            parent=self.gids[parent] if parent >= 0 else None, source=self.sources[a["source"][i]],
+            parent=self.gids[parent] if parent >= 0 else self.outside.get(i), source=self.sources[a["source"][i]],
         )
 
     def names_of(self, i: int) -> list[tuple[str, str]]:
@@ -136,7 +137,10 @@ def build_index(records: Iterable[Record], folder: Path, meta: dict, progress=No
         name_items: list[tuple[str, tuple[int, int]]] = []
         alias_keys: list[str] = []
         fold_cache: dict[str, str] = {}
+        outside: dict[int, str] = {}
         for i, r in enumerate(kept):
+            if r.parent and r.parent not in order:
+                outside[i] = r.parent
             arrays["lat"].append(r.lat if r.lat is not None else float("nan"))
             arrays["lon"].append(r.lon if r.lon is not None else float("nan"))
             arrays["population"].append(max(0, r.population))
@@ -164,6 +168,7 @@ def build_index(records: Iterable[Record], folder: Path, meta: dict, progress=No
                 a.tofile(f)
         strings = {
             "format": FORMAT, "meta": meta, "gids": [r.gid for r in kept], "names": [r.name for r in kept],
+            "outside": outside,
             **{t: list(v) for t, v in tables.items()},
         }
         (tmp / "strings.json").write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")

@@ -116,9 +116,19 @@ _NONSPACE = re.compile(r"\S+")
 _INITIAL_END = re.compile(r"\b[A-Z]\.$")
 
 
-def _hint(text: str, end: int) -> tuple[str | None, int]:
+_FEATURE_BEFORE = re.compile(r"\b(town|city|village|district|region|province|county|river|castle|monastery)\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _hint(text: str, end: int, start: int | None = None) -> tuple[str | None, int]:
+    """The feature word after a name ("Vang village"), else before it ("the town of Lachin")."""
     m = _FEATURE_AFTER.match(text, end)
-    return (m.group(1).lower(), m.end()) if m else (None, end)
+    if m:
+        return m.group(1).lower(), m.end()
+    if start is not None:
+        b = _FEATURE_BEFORE.search(text, max(0, start - 25), start)
+        if b:
+            return b.group(1).lower(), end
+    return None, end
 
 
 def find_toponyms(text: str, gaz: Gazetteer) -> list[Mention]:
@@ -128,6 +138,7 @@ def find_toponyms(text: str, gaz: Gazetteer) -> list[Mention]:
     for start, end, name, hint in gaz.curated_mentions(text):
         if name[0].islower() and not name.startswith("line of contact"):
             continue  # capitalised use only; "line of contact" is lower case by nature
+        hint = hint or _hint(text, end, start)[0]
         out.append(Mention(start, end, text[start:end], name, hint, gaz.candidates(name), curated=True))
         taken[start:end] = b"\x01" * (end - start)
     if gaz.layers:
@@ -160,7 +171,7 @@ def find_toponyms(text: str, gaz: Gazetteer) -> list[Mention]:
                     i += 1
                     continue
                 b, name, cands, j = found
-                hint, end = _hint(text, b)
+                hint, end = _hint(text, b, a)
                 out.append(Mention(a, end, text[a:end], name, hint, cands))
                 taken[a:end] = b"\x01" * (end - a)
                 i = j
@@ -201,7 +212,7 @@ def _variants(name: str) -> list[tuple[str, str | None, bool]]:
 def mention_for(text: str, start: int, end: int, gaz: Gazetteer) -> Mention:
     """A given span (a gold toponym, a user's selection) as a mention, with its candidates."""
     name = text[start:end]
-    hint, _ = _hint(text, end)
+    hint, _ = _hint(text, end, start)
     cands = gaz.candidates(name)
     if not cands:
         for form, form_hint, demonym in _variants(name):
