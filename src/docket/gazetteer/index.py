@@ -22,7 +22,7 @@ import marisa_trie
 from docket.gazetteer.records import FEATURES, NAME_KINDS, Record
 from docket.gazetteer.text import fold
 
-FORMAT = 1
+FORMAT = 2
 _FEATURE_NO = {f: i for i, f in enumerate(FEATURES)}
 
 
@@ -42,6 +42,7 @@ class Entry:
     geonames_id: int | None
     parent: str | None
     source: str
+    capital: bool = False
 
 
 class PlaceIndex:
@@ -60,7 +61,7 @@ class PlaceIndex:
         self.number = {g: i for i, g in enumerate(self.gids)}
         arrays = {}
         for name, code in (("lat", "d"), ("lon", "d"), ("population", "Q"), ("feature", "B"), ("geonames", "Q"),
-                           ("parent", "i"), ("country", "H"), ("admin1", "I"), ("source", "H")):
+                           ("parent", "i"), ("country", "H"), ("admin1", "I"), ("source", "H"), ("capital", "B")):
             a = array(code)
             with open(folder / f"{name}.arr", "rb") as f:
                 a.frombytes(f.read())
@@ -96,6 +97,7 @@ class PlaceIndex:
             country=self.countries[a["country"][i]], admin1=self.admin1s[a["admin1"][i]],
             population=a["population"][i], geonames_id=gn or None,
             parent=self.gids[parent] if parent >= 0 else self.outside.get(i), source=self.sources[a["source"][i]],
+            capital=bool(a["capital"][i]),
         )
 
     def names_of(self, i: int) -> list[tuple[str, str]]:
@@ -133,7 +135,7 @@ def build_index(records: Iterable[Record], folder: Path, meta: dict, progress=No
 
         arrays = {name: array(c) for name, c in (("lat", "d"), ("lon", "d"), ("population", "Q"), ("feature", "B"),
                                                    ("geonames", "Q"), ("parent", "i"), ("country", "H"),
-                                                   ("admin1", "I"), ("source", "H"))}
+                                                   ("admin1", "I"), ("source", "H"), ("capital", "B"))}
         name_items: list[tuple[str, tuple[int, int]]] = []
         alias_keys: list[str] = []
         fold_cache: dict[str, str] = {}
@@ -150,6 +152,7 @@ def build_index(records: Iterable[Record], folder: Path, meta: dict, progress=No
             arrays["country"].append(code("countries", r.country))
             arrays["admin1"].append(code("admin1s", r.admin1))
             arrays["source"].append(code("sources", r.source))
+            arrays["capital"].append(1 if r.capital else 0)
             seen = set()
             for name, kind in r.all_names():
                 key = fold_cache.get(name)

@@ -35,6 +35,7 @@ class Record:
     parent: str | None = None  # gid of the enclosing place, when known directly
     names: list[tuple[str, int]] = field(default_factory=list)  # (name, CANONICAL/ALIAS/DEMONYM/ABBREVIATION)
     source: str = ""
+    capital: bool = False  # the seat of government of its country
 
     def all_names(self) -> list[tuple[str, int]]:
         return [(self.name, CANONICAL), *[(n, k) for n, k in self.names if n and n != self.name]]

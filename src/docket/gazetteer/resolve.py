@@ -37,6 +37,12 @@ FEATURE_WORDS = {
     "governorate": {"region"},
 }
 _FEATURE_AFTER = re.compile(r"\s+(" + "|".join(sorted(FEATURE_WORDS, key=len, reverse=True)) + r")\b", re.I)
+# the weights, set on the development sets (see the module docstring)
+CAPITAL_BONUS = 1.5
+POPULATION_WEIGHT = 0.6  # per decade of population
+CANONICAL_BONUS = 1.0
+COUNTRY_CONTEXT = 2.0  # per other name in the document placed in the same country (at most two)
+REGION_CONTEXT = 2.5  # per other name placed in the same first-level division (at most two)
 _FEATURE_PRIOR = {
     "continent": 4.0, "country": 5.0, "region": 3.0, "district": 1.0, "city": 1.5, "town": 0.5, "village": 0.0,
     "neighbourhood": -0.5, "area": 1.0, "lake": 1.0, "river": 0.5, "mountain": 0.5,
@@ -79,6 +85,7 @@ class Resolved:
     score: float = 0.0
     candidates: int = 0
     reason: str = ""
+    guess: Place | None = None  # where the resolver abstained: its first choice, never used as an answer
 
 
 def near_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -186,7 +193,7 @@ _ADMIN_HINT = {"co.": "county", "twp": "town", "twp.": "town", "township": "town
                "municipality": "town", "governorate": "province"}
 # people and adjectives of places ("Ohioans", "Texan", "Londoner", "Dagestani"): endings to try
 # removing (and what to put back) when a name is not in the gazetteer as it stands
-_DEMONYM_ENDINGS = (("ians", "ia"), ("ian", "ia"), ("ans", ""), ("ns", ""), ("an", "as"), ("an", "a"), ("an", ""),
+_DEMONYM_ENDINGS = (("ians", "ia"), ("ian", "ia"), ("ian", "a"), ("ian", ""), ("ans", ""), ("ns", ""), ("an", "as"), ("an", "a"), ("an", ""),
                     ("ers", ""), ("er", ""), ("is", ""), ("i", ""), ("ese", ""), ("s", ""))
 
 
@@ -232,11 +239,13 @@ def prior(c: Candidate, m: Mention) -> float:
     """What a candidate is worth before the document's context: layer, feature, size, name, hint."""
     p = c.place
     s = _FEATURE_PRIOR.get(p.feature, 0.5)
-    s += 0.6 * math.log10(1 + p.population)
+    s += POPULATION_WEIGHT * math.log10(1 + p.population)
     if p.layer == "curated":
         s += 4.0  # the regional layer: the places Docket's documents are about
+    if p.capital:
+        s += CAPITAL_BONUS  # news names capitals for their governments ("Washington said")
     if c.kind == CANONICAL:
-        s += 1.0
+        s += CANONICAL_BONUS
     elif c.kind == ABBREVIATION:
         s -= 0.5 if (m.name.isupper() or m.name.endswith(".")) else 3.0
     elif c.kind == DEMONYM:
@@ -342,10 +351,10 @@ def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_mar
                 s = base_score
                 if p.country:
                     w = countries.get(p.country, 0) - (own[2] if own and own[0] == p.country else 0)
-                    s += 2.0 * min(2.0, w)
+                    s += COUNTRY_CONTEXT * min(2.0, w)
                 if p.admin1 and p.feature != "country":
                     w = regions.get(p.admin1, 0) - (own[2] if own and own[1] == p.admin1 else 0)
-                    s += 2.5 * min(2.0, w)
+                    s += REGION_CONTEXT * min(2.0, w)
                 if p.lat is not None and others and p.feature not in ("country", "continent") and base_score > top - 8:
                     near = _nearest_km(p.lat, p.lon, others)
                     s += 1.5 if near < 50 else 1.0 if near < 161 else 0.4 if near < 500 else 0.0
@@ -382,7 +391,8 @@ def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_mar
         if rivals and max(r[0] for r in rivals) > row[b] - abstain_margin:
             rival = max(rivals, key=lambda r: r[0])[1]
             out.append(Resolved(m.start, m.end, m.text, None, row[b], len(row),
-                                f"ambiguous: {top.name} ({top.country or top.id}) or {rival.name} ({rival.country or rival.id})"))
+                                f"ambiguous: {top.name} ({top.country or top.id}) or {rival.name} ({rival.country or rival.id})",
+                                guess=top))
             continue
         out.append(Resolved(m.start, m.end, m.text, top, row[b], len(row), "resolved"))
     return out

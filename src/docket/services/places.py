@@ -16,7 +16,7 @@ from docket.store import ClaimFilter, ClaimStore
 @dataclass
 class Hit:
     place: Place
-    matched: str  # how the query matched: canonical, alias, demonym, abbreviation, prefix
+    matched: str  # how the query matched: canonical, alias, demonym, abbreviation, prefix, spelling
     score: float
     path: list[str] = field(default_factory=list)  # enclosing places, outermost first
 
@@ -47,6 +47,18 @@ def search_places(gaz: Gazetteer, query: str, limit: int = 10) -> list[Hit]:
                 for pid in ids:
                     if pid not in hits:
                         hits[pid] = Hit(gaz.curated[pid], "prefix", 0.0)
+    if not hits:
+        # a misspelt name ("Kelbadjr"): the closest names that share its first two letters
+        from rapidfuzz import fuzz, process
+
+        key = fold(query)
+        pool = {n for n in gaz.by_name if n[:2] == key[:2]}
+        for _, index in gaz.layers:
+            pool.update(index.prefixed(key[:2], limit=20000))
+        for name, score, _ in process.extract(key, list(pool), scorer=fuzz.ratio, limit=limit, score_cutoff=80):
+            for c in gaz.candidates(name):
+                if c.place.id not in hits:
+                    hits[c.place.id] = Hit(c.place, f"spelling ({score:.0f}%)", prior(c, mention) - 10.0 + score / 10)
     ranked = sorted(hits.values(), key=lambda h: -h.score)[:limit]
     for h in ranked:
         h.path = [a.name for a in reversed(gaz.ancestors(h.place))]
@@ -55,7 +67,7 @@ def search_places(gaz: Gazetteer, query: str, limit: int = 10) -> list[Hit]:
 
 def best_place(gaz: Gazetteer, query: str) -> Place | None:
     """The place a user most likely means by a name (the regional layer first)."""
-    hits = [h for h in search_places(gaz, query, limit=5) if h.matched != "prefix"]
+    hits = [h for h in search_places(gaz, query, limit=5) if h.matched != "prefix" and not h.matched.startswith("spelling")]
     return hits[0].place if hits else None
 
 
