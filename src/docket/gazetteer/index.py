@@ -76,7 +76,7 @@ class PlaceIndex:
         return self.names.get(key, [])
 
     def has_prefix(self, key: str) -> bool:
-        return bool(self.names.has_keys_with_prefix(key))
+        return next(self.names.iterkeys(key), None) is not None
 
     def prefixed(self, key: str, limit: int = 200) -> list[str]:
         out = []

@@ -382,13 +382,14 @@ def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_mar
             continue
         row = scores[i]
         top = cands[i][b].place
+        close = row[b] - abstain_margin
         rivals = [
             (row[k], cands[i][k].place) for k in range(len(row))
-            if k != b and cands[i][k].place.lat is not None and top.lat is not None
+            if k != b and row[k] > close and cands[i][k].place.lat is not None and top.lat is not None
             and near_km(top.lat, top.lon, cands[i][k].place.lat, cands[i][k].place.lon) > 161
             and not gaz.is_within(cands[i][k].place, top) and not gaz.is_within(top, cands[i][k].place)
         ]
-        if rivals and max(r[0] for r in rivals) > row[b] - abstain_margin:
+        if rivals:
             rival = max(rivals, key=lambda r: r[0])[1]
             out.append(Resolved(m.start, m.end, m.text, None, row[b], len(row),
                                 f"ambiguous: {top.name} ({top.country or top.id}) or {rival.name} ({rival.country or rival.id})",
