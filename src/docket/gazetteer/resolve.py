@@ -257,16 +257,22 @@ def prior(c: Candidate, m: Mention) -> float:
     return s
 
 
+_BETWEEN = re.compile(r"\s*(?:,|\(|in|of|near|,\s*in)\s*(?:the\s+)?", re.I)
+
+
 def _containers(mentions: list[Mention], text: str) -> dict[int, list[int]]:
-    """Mention i -> mentions that may contain it: "X, Y", "X in (the) Y", "X of (the) Y", "X (Y)"."""
+    """Mention i -> mentions that may contain it: "X, Y", "X in (the) Y", "X of (the) Y", "X (Y)".
+
+    The mentions may come in any order (a corpus's gold list need not be sorted); text order is used."""
+    order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
     out: dict[int, list[int]] = {}
-    for i, m in enumerate(mentions[:-1]):
-        nxt = mentions[i + 1]
+    for i, j in zip(order, order[1:]):
+        m, nxt = mentions[i], mentions[j]
+        if nxt.start < m.end:
+            continue
         between = text[m.end : nxt.start]
-        if re.fullmatch(r"\s*(?:,|\(|in|of|near|,\s*in)\s*(?:the\s+)?", between, re.I) or (
-            between.strip() == "" and nxt.hint
-        ):
-            out.setdefault(i, []).append(i + 1)
+        if _BETWEEN.fullmatch(between) or (between.strip() == "" and nxt.hint):
+            out.setdefault(i, []).append(j)
     return out
 
 
