@@ -14,6 +14,7 @@ the test sets (GeoWebNews, TR-News) are only ever scored.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -266,7 +267,7 @@ def _containers(mentions: list[Mention], text: str) -> dict[int, list[int]]:
     The mentions may come in any order (a corpus's gold list need not be sorted); text order is used."""
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
     out: dict[int, list[int]] = {}
-    for i, j in zip(order, order[1:]):
+    for i, j in itertools.pairwise(order):
         m, nxt = mentions[i], mentions[j]
         if nxt.start < m.end:
             continue
