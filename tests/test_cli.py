@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from importlib import resources
 
 import pytest
 from click.testing import CliRunner
@@ -47,7 +48,8 @@ def test_demo_prints_claims_and_per_kind_summary(tmp_path):
 
 def test_documents_and_summary_json(demo_db):
     docs = json.loads(run("documents", "--db", demo_db, "--format", "json").output)
-    assert len(docs) == 3 and all(d["claims"] > 0 for d in docs)
+    examples = [f for f in resources.files("docket").joinpath("examples").iterdir() if f.name.endswith(".txt")]
+    assert len(docs) == len(examples) >= 7 and all(d["claims"] > 0 for d in docs)
     counts = json.loads(run("summary", "--db", demo_db, "--format", "json").output)
     assert sum(counts.values()) == sum(d["claims"] for d in docs)
 

@@ -30,6 +30,10 @@ _NP_STOP = re.compile(
     re.I,
 )
 _OBLIGATION = re.compile(r"^(?:must|the only way)", re.I)
+# "Kalbajar fell to …", "Karvachar came under the control of …": the place is the subject, the actor follows
+_SUBJECT_PLACE = re.compile(r"(?:fell to|came under)\b", re.I)
+# "during the offensive", "after the occupation": a nominal trigger used as a time reference
+_TIME_REFERENCE = re.compile(r"\b(?:during|after|before|since|following|until|throughout|amid|amidst)\s+(?:the\s+|this\s+|that\s+)?(?:\w+\s+)?$", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|its|their)\s+$", re.I)
 _SITE = re.compile(
     r"\b(?P<site>[A-Z][\w'-]*(?:\s+(?!mine|deposit|field|quarry)[\w-]+){0,3}?\s+(?:mine|deposit|field|quarry))\b"
@@ -99,7 +103,48 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
                     update["places"] = last_site_places
                 cand.claim = cand.claim.model_copy(update=update)
         out.extend(found)
+    _inherit_places(out, located, text, gaz)
     return [c.claim for c in out]
+
+
+# kinds that happen somewhere: an unplaced one is about the place its context is about
+_PLACED_KINDS = frozenset({
+    "control_change", "attack", "killing", "detention_missing", "displacement", "looting", "destruction",
+    "heritage_alteration", "resource_extraction", "environmental_damage", "infrastructure", "settlement",
+})
+
+
+def _inherit_places(out: list[Candidate], located: list, text: str, gaz: Gazetteer) -> None:
+    """Claims that name no place take one from their context: the place of the claim before them in
+    the same paragraph, else the document's focus (the place its heading names, else the place it
+    names most). "Our researchers documented that at least 500 civilians were killed in the district"
+    in a report headed "Kalbajar: a district emptied" is about Kalbajar."""
+    focus = None
+    first = sentences(text[: text.find("\n\n", text.find("\n\n") + 2) if "\n\n" in text else len(text)])
+    head_end = first[-1].end if first else 0
+    heading = [(a, b, p) for a, b, p in located if a < head_end and p.feature not in ("country", "continent")]
+    counts: dict[str, int] = {}
+    for _, _, p in located:
+        if p.feature not in ("country", "continent", "line"):
+            counts[p.id] = counts.get(p.id, 0) + 1
+    if heading:
+        focus = heading[0]
+    elif counts:
+        top = max(counts, key=counts.__getitem__)
+        focus = next(x for x in located if x[2].id == top)
+    for i, cand in enumerate(out):
+        c = cand.claim
+        if c.places or c.kind not in _PLACED_KINDS:
+            continue
+        donor = next((o.claim for o in reversed(out[:i]) if o.sentence.paragraph == cand.sentence.paragraph and o.claim.places), None)
+        if donor is not None:
+            places = donor.places
+        elif focus is not None:
+            a, b, p = focus
+            places = [gaz.ref(p, text[a:b])]
+        else:
+            continue
+        cand.claim = c.model_copy(update={"places": places, "confidence": round(max(0.1, c.confidence - 0.1), 2)})
 
 
 # ---------------------------------------------------------------- mentions
@@ -139,8 +184,8 @@ def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None, places: li
             parents[child_name] = parent[2]
     companies.sort()
     counts = find_counts(s)
-    dates = find_dates(s, doc_date)
     instruments = _instruments(s, v)
+    dates = find_dates(s, doc_date)
     # numbers inside dates, instruments and model names ("Mi-24") are not counts
     blocked = [(d.start, d.end) for d in dates] + [(i[0], i[1]) for i in instruments]
     counts = [
@@ -241,6 +286,14 @@ def _np_after(s: str, pos: int) -> tuple[int, int] | None:
 def _agent(s: str, trig: re.Match, m: Mentions, v: Vocab, nominal: bool, passive: bool) -> str | None:
     end = trig.end()
     after = s[end : end + 160]
+    if _SUBJECT_PLACE.match(trig.group(0)):
+        at = end + len(after) - len(after.lstrip())
+        at += 4 if s[at : at + 4].lower() == "the " else 0
+        actor = next((a for a in m.actors if at - 4 <= a[0] <= at + 4), None)
+        if actor:
+            return actor[2]
+        np = _np_after(s, at)
+        return s[np[0] : np[1]] if np else None
     if passive or nominal or trig.group(0).lower().endswith("ing"):  # "destroyed by X", "attacks by X"
         for g in (_BY_AGENT, _OF_AGENT) if nominal else (_BY_AGENT,):
             if g is _OF_AGENT:
@@ -257,7 +310,8 @@ def _agent(s: str, trig: re.Match, m: Mentions, v: Vocab, nominal: bool, passive
                 return actor[2]
             if g is _BY_AGENT and not nominal:
                 np = _np_after(s, at)
-                if np:
+                # "killed by artillery fire": a means, not an agent
+                if np and not re.search(rf"(?:{v.weapon_heads.pattern}|\bfire|\bshells?|\bshelling|\bmines?)\s*$", s[np[0] : np[1]], re.I):
                     return s[np[0] : np[1]]
     if nominal and re.search(r"\b(?:after|before|following|since|during|despite|in response to|as a result of|because of|due to)\s+(?:the\s+)?(?:\w+\s+){0,2}$", s[max(0, trig.start() - 40) : trig.start()], re.I):
         return None  # "after the seizure of Agdam": a time reference, not the clause subject's act
@@ -305,6 +359,9 @@ def _when(s: str, pos: int, m: Mentions, v: Vocab, meta: DocumentMeta, present: 
     """The claim's date: the nearest date in its clause, else in its sentence; ongoing where the text says so."""
     cs, ce = _clause_bounds(s, pos)
     real = [d for d in m.dates if not d.relative]
+    # the year in "resolution 822 (1993)" dates the instrument: a date of the sentence's own wins over it
+    own = [d for d in real if not any(a <= d.start < b for a, b, _ in m.instruments)]
+    real = own or real
     near = [d for d in real if cs <= d.start < ce] or real
     ongoing = present or any(d.relative for d in m.dates) or bool(v.cues["ongoing"].search(s[cs : pos + 30]))
     if near:
@@ -424,6 +481,8 @@ def _live_triggers(s: str, m: Mentions, v: Vocab) -> list[tuple[re.Match, str, b
             continue
         if re.search(r"\bas\s+$", before, re.I):  # "as demanded by …": a reference, not a claim
             continue
+        if nominal and kind in ("attack", "control_change") and _TIME_REFERENCE.search(before):
+            continue  # "killed during the offensive": the offensive is when, not a new claim
         if not nominal and re.match(r"(?i)occupied|captured|liberated|seized", word) and re.search(
             r"\b(?:the|all|other|recently|newly|its|their|these|those|of|from|in)\s+$", before, re.I
         ):
@@ -457,7 +516,8 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
         spec = v.kinds[kind]
         tstart, tend = trig.span()
         before = s[max(0, tstart - 40) : tstart]
-        passive = bool(_PASSIVE_AUX.search(before)) or bool(re.match(r"(?i)(?:razed|damage)", trig.group(0)))
+        subject_place = bool(_SUBJECT_PLACE.match(trig.group(0)))
+        passive = bool(_PASSIVE_AUX.search(before)) or bool(re.match(r"(?i)(?:razed|damage)", trig.group(0))) or subject_place
         present = (not nominal and bool(re.match(r"(?i)\w+[^s]s$", trig.group(0).split()[0]))) or bool(
             re.search(r"\b(?:is|are|remains?)\s+(?:\w+\s+)?$", before, re.I)
         ) or bool(re.search(r"\bis subject to\b", s, re.I) and nominal)
@@ -466,6 +526,11 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
         # the region the trigger speaks about: its subject when passive, its complement otherwise
         if passive and not re.search(r"(?i)inflicted on$", trig.group(0)):
             region = (0 if spec.objects else _subject_start(s, tstart, v), tstart)
+            # "… were burned down, and dozens of monuments were damaged": the second verb's subject
+            # starts after the first verb
+            earlier = [t.end() for t, _, _ in triggers if t.end() <= tstart]
+            if earlier and spec.objects and re.search(r"[,;]", s[max(earlier) : tstart]):
+                region = (max(region[0], max(earlier)), tstart)
             # "… was plundered and destroyed": the subject ends where its verb chain begins
             chain = re.search(r"\s+(?:has been|have been|had been|was|were|is|are|be)\s[^,]*$", s[region[0] : region[1]])
             if chain:
