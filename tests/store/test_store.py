@@ -107,3 +107,31 @@ def test_founding_press_release_round_trip(tmp_path):
     assert store.raw(doc.sha256) == PRESS_RELEASE.read_bytes()
     for c in store.claims():
         assert doc.text[c.span[0] : c.span[1]] == c.text
+
+
+def test_migration_from_version_1_fills_areas_and_relations(tmp_path):
+    from sqlalchemy import create_engine, func
+
+    from docket.store import ClaimStore
+    from docket.store.migrations import MIGRATIONS
+    from docket.store.schema import claim_areas, relations
+
+    db = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        schema_version.create(conn)
+        conn.execute(schema_version.insert().values(version=1))
+        MIGRATIONS[0](conn)
+    path = tmp_path / "note.txt"
+    path.write_text("Press release 02 April 2018\n\nThe church in Vang village was destroyed in 1993. "
+                    "GPM Gold, a subsidiary of GeoProMining Ltd., mines gold there.\n")
+    doc, raw = read_document(path)
+    ClaimStore(engine, str(db)).add_document(doc, raw, services.claims_for(doc))  # as version 1 stored it
+    engine.dispose()
+    store = open_store(str(db))
+    with store.engine.connect() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalar() == CURRENT
+        areas = {pid for (pid,) in conn.execute(select(claim_areas.c.place_id))}
+        assert {"docket:vang", "geonames:586047", "geonames:587116"} <= areas
+        assert conn.execute(select(func.count()).select_from(relations)).scalar() == 1
+    assert store.claims(ClaimFilter(area="geonames:586047"))

@@ -62,6 +62,7 @@ class Mentions:
     parents: dict[str, str]
     instruments: list[tuple[int, int, str]]
     parentheticals: list[tuple[int, int]]
+    ownership: list[tuple[int, int, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -172,6 +173,7 @@ def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None, places: li
         start = m.end("name") - len(name)
         companies.append((start, m.end("name"), name))
     parents: dict[str, str] = {}
+    ownership: list[tuple[int, int, str, str]] = []  # (start, end, child, parent): "X, a subsidiary of Y"
     for m in v.subsidiary.finditer(s) if companies else ():
         before = s[: m.start()]
         child = re.search(r"([A-Z][\w-]*(?:\s+[A-Z][\w.-]*)*)\s*$", before)
@@ -182,6 +184,7 @@ def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None, places: li
             if not any(c[2] == child_name for c in companies):
                 companies.append((child.start(1), child.end(1), child_name))
             parents[child_name] = parent[2]
+            ownership.append((child.start(1), parent[1], child_name, parent[2]))
     companies.sort()
     counts = find_counts(s)
     instruments = _instruments(s, v)
@@ -194,7 +197,7 @@ def _mentions(s: str, v: Vocab, gaz: Gazetteer, doc_date: str | None, places: li
         if not any(a <= c.start < b or c.start <= a < c.end for a, b in blocked)
         and not (c.start > 1 and s[c.start - 1] == "-" and s[c.start - 2].isalpha())
     ]
-    return Mentions(places, actors, persons, counts, dates, companies, parents, instruments, _parentheticals(s))
+    return Mentions(places, actors, persons, counts, dates, companies, parents, instruments, _parentheticals(s), ownership)
 
 
 def _instruments(s: str, v: Vocab) -> list[tuple[int, int, str]]:
@@ -497,7 +500,7 @@ def _live_triggers(s: str, m: Mentions, v: Vocab) -> list[tuple[re.Match, str, b
     return out
 
 
-_NO_MENTIONS = Mentions([], [], [], [], [], [], {}, [], [])
+_NO_MENTIONS = Mentions([], [], [], [], [], [], {}, [], [], [])
 
 
 def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta: DocumentMeta, prior: list[Candidate]) -> list[Candidate]:

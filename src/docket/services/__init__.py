@@ -8,6 +8,8 @@ from pathlib import Path
 
 from docket.errors import DocketError
 from docket.extract.claims import extract_claims
+from docket.extract.relations import extract_relations
+from docket.gazetteer import Gazetteer, default_gazetteer
 from docket.ingest import SUFFIXES, read_document
 from docket.model import Claim, Document, DocumentMeta
 from docket.store import ClaimStore
@@ -56,8 +58,26 @@ def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = 
     if store.has_document(doc.sha256):
         return FileOutcome(str(path), "unchanged", doc.sha256, message="already in the store (same bytes)")
     found = claims_for(doc)
-    store.add_document(doc, raw, found)
+    store.add_document(doc, raw, found, areas_of(found), extract_relations(doc.text, doc.meta))
     return FileOutcome(str(path), "added", doc.sha256, len(found))
+
+
+def areas_of(found: list[Claim], gaz: Gazetteer | None = None) -> dict[str, set[str]]:
+    """Claim id -> the ids of its places and of every place they lie in (Vang -> Kalbajar -> Azerbaijan)."""
+    gaz = gaz or default_gazetteer()
+    out: dict[str, set[str]] = {}
+    for c in found:
+        ids: set[str] = set()
+        for ref in c.places:
+            if not ref.id:
+                continue
+            ids.add(ref.id)
+            place = gaz.get(ref.id)
+            if place is not None:
+                ids.update(a.id for a in gaz.ancestors(place))
+        if ids:
+            out[c.id] = ids
+    return out
 
 
 def ingest_paths(

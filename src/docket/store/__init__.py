@@ -21,7 +21,15 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from docket.errors import DocketError
 from docket.model import Claim, Document, DocumentMeta, DocumentRef, ObjectRef, PlaceRef, Quantity, When
 from docket.store.migrations import migrate
-from docket.store.schema import claim_places, claims, documents, metadata
+from docket.store.schema import (
+    claim_areas,
+    claim_places,
+    claims,
+    documents,
+    entity_decisions,
+    metadata,
+    relations,
+)
 
 DEFAULT_DB = "docket.db"
 
@@ -41,6 +49,7 @@ class ClaimFilter:
     until: str | None = None
     status: str | None = None
     limit: int | None = None
+    area: str | None = None  # a place id: claims about it or about any place inside it
 
 
 class ClaimStore:
@@ -65,10 +74,13 @@ class ClaimStore:
         with self.engine.connect() as conn:
             return conn.execute(select(documents.c.sha256).where(documents.c.sha256 == sha256)).first() is not None
 
-    def add_document(self, doc: Document, raw: bytes, found: Iterable[Claim]) -> None:
-        """Store a document (its bytes unaltered) and its claims in one transaction."""
+    def add_document(self, doc: Document, raw: bytes, found: Iterable[Claim], areas: dict[str, set[str]] | None = None,
+                     stated: Iterable = ()) -> None:
+        """Store a document (its bytes unaltered), its claims, the areas they are about (claim id ->
+        place ids, enclosing places included) and the relations it states, in one transaction."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = list(found)
+        areas = areas or {}
         try:
             with self.engine.begin() as conn:
                 conn.execute(
@@ -103,6 +115,12 @@ class ClaimStore:
                                 admin_path=json.dumps(p.admin_path),
                             )
                         )
+                    for pid in sorted(areas.get(c.id, ())):
+                        conn.execute(insert(claim_areas).values(claim_id=c.id, place_id=pid))
+                for r in stated:
+                    conn.execute(insert(relations).values(
+                        document_sha256=doc.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
+                        span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to))
         except OperationalError as e:
             raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
         except SQLAlchemyError as e:
@@ -161,6 +179,8 @@ class ClaimStore:
             stmt = stmt.where(claims.c.when_start <= f.until + "\uffff")
         if f.status:
             stmt = stmt.where(claims.c.status == f.status)
+        if f.area:
+            stmt = stmt.where(claims.c.id.in_(select(claim_areas.c.claim_id).where(claim_areas.c.place_id == f.area)))
         if f.place:
             like = f"%{f.place.lower()}%"
             sub = select(claim_places.c.claim_id).where(
@@ -184,6 +204,39 @@ class ClaimStore:
                                  lat=pm["lat"], lon=pm["lon"], feature=pm["feature"], admin_path=json.loads(pm["admin_path"] or "[]"))
                     )
         return [_claim_from_row(r, places.get(r["id"], [])) for r in rows]
+
+    def relations(self, document: str | None = None) -> list[dict]:
+        stmt = select(relations, documents.c.title, documents.c.published).join(
+            documents, documents.c.sha256 == relations.c.document_sha256).order_by(relations.c.id)
+        if document:
+            stmt = stmt.where(relations.c.document_sha256 == document)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def names(self) -> list[tuple[str, str]]:
+        """Every distinct (name, role) that claims and relations hold in entity fields."""
+        out: set[tuple[str, str]] = set()
+        with self.engine.connect() as conn:
+            for role in ("agent", "attributed_to", "corroborated_by", "company", "parent_company", "instrument", "site"):
+                col = claims.c[role]
+                out.update((v, role) for (v,) in conn.execute(select(col).where(col.is_not(None)).distinct()))
+            for (subj, obj, pred) in conn.execute(select(relations.c.subject, relations.c.object, relations.c.predicate).distinct()):
+                role = "company" if pred == "subsidiary_of" else "agent"
+                out.update({(subj, role), (obj, "parent_company" if pred == "subsidiary_of" else "agent")})
+        return sorted(out)
+
+    def decisions(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(entity_decisions).order_by(entity_decisions.c.id))]
+
+    def add_decision(self, action: str, a: str, b: str | None, author: str | None, reason: str | None) -> int:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            with self.engine.begin() as conn:
+                return conn.execute(insert(entity_decisions).values(
+                    action=action, a=a, b=b, author=author, reason=reason, made_at=now)).inserted_primary_key[0]
+        except OperationalError as e:
+            raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
 
     def counts_by_kind(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection, Engine
 
-from docket.store.schema import claim_places, claims, documents, schema_version
+from docket.store.schema import (
+    claim_areas,
+    claim_places,
+    claims,
+    documents,
+    entity_decisions,
+    relations,
+    schema_version,
+)
 
 
 def _v1_baseline(conn: Connection) -> None:
@@ -18,7 +26,36 @@ def _v1_baseline(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS = [_v1_baseline]
+def _v2_areas_relations_decisions(conn: Connection) -> None:
+    """Claim areas (a claim's places and every place they lie in), stated relations, entity decisions;
+    filled for the documents already stored."""
+    for table in (claim_areas, relations, entity_decisions):
+        table.create(conn, checkfirst=True)
+    rows = conn.execute(select(claim_places.c.claim_id, claim_places.c.place_id)).fetchall()
+    if rows:
+        from docket.gazetteer import default_gazetteer
+
+        gaz = default_gazetteer()
+        seen = set()
+        for claim_id, place_id in rows:
+            place = gaz.get(place_id)
+            for pid in [place_id] + ([a.id for a in gaz.ancestors(place)] if place else []):
+                if pid and (claim_id, pid) not in seen:
+                    seen.add((claim_id, pid))
+                    conn.execute(claim_areas.insert().values(claim_id=claim_id, place_id=pid))
+    from docket.extract.relations import extract_relations
+    from docket.model import DocumentMeta
+
+    fields = list(DocumentMeta.model_fields)
+    for d in conn.execute(select(documents.c.sha256, documents.c.text, *[documents.c[f] for f in fields])).fetchall():
+        meta = DocumentMeta(**{f: d._mapping[f] for f in fields})
+        for r in extract_relations(d.text, meta):
+            conn.execute(relations.insert().values(
+                document_sha256=d.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
+                span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to))
+
+
+MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions]
 CURRENT = len(MIGRATIONS)
 
 

@@ -90,3 +90,42 @@ claim_places = Table(
     Index("ix_claim_places_name", "name"),
     Index("ix_claim_places_place", "place_id"),
 )
+
+# every place a claim is about, and every place those lie in: "claims about Kalbajar or anything inside
+# it" is one indexed lookup (schema version 2)
+claim_areas = Table(
+    "claim_areas",
+    metadata,
+    Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("place_id", Text, primary_key=True),
+    Index("ix_claim_areas_place", "place_id"),
+)
+
+# relations between entities that documents state, anchored like claims (schema version 2)
+relations = Table(
+    "relations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_sha256", String(64), ForeignKey("documents.sha256", ondelete="CASCADE"), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("predicate", String(40), nullable=False),
+    Column("object", Text, nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attributed_to", Text),
+    Index("ix_relations_document", "document_sha256"),
+)
+
+# the user's entity decisions, replayed in order (schema version 2)
+entity_decisions = Table(
+    "entity_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(10), nullable=False),
+    Column("a", Text, nullable=False),
+    Column("b", Text),
+    Column("author", Text),
+    Column("reason", Text),
+    Column("made_at", String(32), nullable=False),
+)
