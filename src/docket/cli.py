@@ -462,6 +462,214 @@ def place(name, db, fmt):
     out.print(Text(f"{len(found)} claims about {p.name} or places inside it", style="dim"))
 
 
+# ---------------------------------------------------------------- comparing sources
+
+FLAG_STYLES = {"contradiction": "bold red", "consistent": "green", "single": "dim"}
+
+
+@main.command()
+@click.option("--place", required=True, help="The place (any of its names); places inside it count too.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only claims of this kind.")
+@click.option("--all", "show_all", is_flag=True, help="Also clusters where one source alone speaks.")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def compare(place, kind, show_all, db, fmt):
+    """Every source's figure side by side, cluster by cluster, each flagged contradiction, consistent or single.
+
+    \b
+    Example:
+      docket compare --kind killing --place Kalbajar
+    """
+    from docket.gazetteer import default_gazetteer
+    from docket.resolve.clusters import describe
+    from docket.services.comparison import compare as compare_clusters
+    from docket.services.comparison import place_or_error
+
+    gaz = default_gazetteer()
+    target = place_or_error(gaz, place)
+    clusters = compare_clusters(open_store(db, create=False), gaz, target, kind)
+    if fmt == "json":
+        emit_json({"place": {"id": target.id, "name": target.name}, "kind": kind,
+                   "clusters": [k.as_dict() for k in clusters]})
+        return
+    shown = [k for k in clusters if show_all or k.flag != "single"]
+    for k in shown:
+        years = f"{k.years[0]}" + (f"–{k.years[1]}" if k.years and k.years[1] != k.years[0] else "") if k.years else "undated"
+        head = Text(f"{k.kind}", style=KIND_STYLES.get(k.kind)) + Text(
+            f"  {k.thing or ''}  {k.place_name or ''}  {years}  ") + Text(k.flag, style=FLAG_STYLES[k.flag])
+        out.print(head)
+        table = Table("source", "figure", "when", "wording", show_header=False, box=None, padding=(0, 2))
+        for c in k.claims:
+            table.add_row(c.attributed_to or "?", describe(c.quantity), c.when.start if c.when else "", c.text[:80])
+        out.print(table)
+        for r in k.reasons:
+            out.print(Text(f"  ! {r}", style="red"))
+        out.print()
+    counts = Counter(k.flag for k in clusters)
+    out.print(Text(f"{len(clusters)} clusters about {target.name}: " + ", ".join(f"{n} {f}" for f, n in sorted(counts.items()))
+                   + ("" if show_all else " (single-source clusters hidden; --all shows them)"), style="dim"))
+
+
+@main.command()
+@click.argument("doc_a")
+@click.argument("doc_b")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def diff(doc_a, doc_b, db, fmt):
+    """What two documents claim differently: figures changed, claims added or dropped.
+
+    \b
+    Example:
+      docket diff press-release-2018-04-02.txt statement-2019.txt
+    """
+    from docket.gazetteer import default_gazetteer
+    from docket.services.comparison import diff as diff_docs
+
+    d = diff_docs(open_store(db, create=False), default_gazetteer(), doc_a, doc_b)
+    if fmt == "json":
+        emit_json(d.as_dict())
+        return
+    out.print(f"A: {d.a['title'] or d.a['sha256'][:12]} ({d.a['publisher'] or '?'}, {d.a['published'] or 'undated'})")
+    out.print(f"B: {d.b['title'] or d.b['sha256'][:12]} ({d.b['publisher'] or '?'}, {d.b['published'] or 'undated'})")
+    table = Table("", "kind", "thing", "place", "A says", "B says")
+    marks = {"added": ("+", "green"), "dropped": ("-", "red"), "changed": ("~", "yellow")}
+    from docket.resolve.clusters import describe
+
+    for c in d.changes:
+        if c.status == "same":
+            continue
+        mark, style = marks[c.status]
+        table.add_row(Text(mark, style=style), c.kind, c.thing, c.place or "",
+                      (describe(c.before.quantity) or c.before.text[:50]) if c.before else "",
+                      (describe(c.after.quantity) or c.after.text[:50]) if c.after else "")
+    out.print(table)
+    out.print(Text(f"{sum(1 for c in d.changes if c.status == 'same')} claims the same in both", style="dim"))
+
+
+@main.command()
+@click.argument("place")
+@db_option
+@click.option("--out-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="Where to write dossier-<place>.md and dossier-<place>.html.")
+@format_option("files", "json", default="files")
+@reports_errors
+def dossier(place, db, out_dir, fmt):
+    """Write the dossier of a place (and everything inside it): Markdown and self-contained HTML.
+
+    Per kind, every source's figures side by side with contradiction flags; a timeline; the entities
+    involved; and for every figure the quoted evidence with its document, date and publisher.
+
+    \b
+    Example:
+      docket dossier Kalbajar --out-dir reports/
+    """
+    import re as _re
+
+    from docket.gazetteer import default_gazetteer
+    from docket.services.comparison import place_or_error
+    from docket.services.dossier import build_dossier, render_html, render_markdown
+
+    gaz = default_gazetteer()
+    target = place_or_error(gaz, place)
+    d = build_dossier(open_store(db, create=False), gaz, target)
+    if fmt == "json":
+        emit_json(d.as_dict())
+        return
+    slug = _re.sub(r"[^a-z0-9]+", "-", target.name.lower()).strip("-") or "place"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        md, html = out_dir / f"dossier-{slug}.md", out_dir / f"dossier-{slug}.html"
+        md.write_text(render_markdown(d), encoding="utf-8")
+        html.write_text(render_html(d), encoding="utf-8")
+    except OSError as e:
+        raise DocketError(f"{out_dir}: cannot write the dossier ({e.strerror})") from e
+    n = sum(len(k.claims) for k in d.clusters)
+    out.print(f"{target.name}: {n} claims from {len(d.documents)} documents, {len(d.clusters)} clusters, "
+              f"{len(d.contradictions)} contradictions")
+    out.print(f"wrote {md}\nwrote {html}")
+
+
+# ---------------------------------------------------------------- entities
+
+
+@main.group()
+def entities():
+    """Actors, organisations, companies, instruments and sites, with every name the sources use."""
+
+
+@entities.command("list")
+@db_option
+@click.option("--type", "kind", help="Only this type (actor, armed_forces, organisation, company, instrument, site …).")
+@format_option("table", "json")
+@reports_errors
+def entities_list(db, kind, fmt):
+    """Every entity the store's claims name, with its aliases."""
+    from docket.services.entities import entity_index
+
+    index = entity_index(open_store(db, create=False))
+    rows = sorted((e for e in index.entities.values() if not kind or e.type == kind), key=lambda e: (e.type, e.name.lower()))
+    if fmt == "json":
+        emit_json([e.as_dict() for e in rows])
+        return
+    table = Table("id", "type", "name", "aliases")
+    for e in rows:
+        table.add_row(e.id, e.type, e.name, ", ".join(sorted(a for a in e.aliases if a != e.name)))
+    out.print(table)
+
+
+@entities.command("show")
+@click.argument("name")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def entities_show(name, db, fmt):
+    """One entity (by id or any alias): its aliases, the relations stated about it, the claims naming it."""
+    from docket.services.entities import entity_report
+
+    report = entity_report(open_store(db, create=False), name)
+    if fmt == "json":
+        emit_json(report.as_dict())
+        return
+    e = report.entity
+    out.print(Text(e.name, style="bold") + Text(f"  {e.type} · {e.id}", style="dim"))
+    out.print("aliases: " + ", ".join(sorted(e.aliases)))
+    for r in report.relations:
+        out.print(f"{r['subject']} {r['predicate'].replace('_', ' ')} {r['object']}  [dim]({r['attributed_to'] or '?'}: \"{r['text']}\")[/]", markup=True)
+    out.print(_claims_table([c for _, c in report.claims]))
+
+
+def _decide(db, action, a, b, author, reason):
+    from docket.services.entities import record_decision
+
+    e = record_decision(open_store(db, create=False), action, a, b, author, reason)
+    out.print(f"{action}: {a}{' + ' + b if b else ''} -> {e.name} ({e.id}); aliases: {', '.join(sorted(e.aliases))}")
+
+
+@entities.command("merge")
+@click.argument("a")
+@click.argument("b")
+@db_option
+@click.option("--by", "author", help="Who decides (kept with the decision).")
+@click.option("--reason", help="Why (kept with the decision).")
+@reports_errors
+def entities_merge(a, b, db, author, reason):
+    """Make B's entity and A's one (kept and replayed whenever entities are resolved)."""
+    _decide(db, "merge", a, b, author, reason)
+
+
+@entities.command("split")
+@click.argument("alias")
+@db_option
+@click.option("--by", "author", help="Who decides (kept with the decision).")
+@click.option("--reason", help="Why (kept with the decision).")
+@reports_errors
+def entities_split(alias, db, author, reason):
+    """Give ALIAS an entity of its own (kept and replayed)."""
+    _decide(db, "split", alias, None, author, reason)
+
+
 @main.group()
 def gazetteer():
     """Build the world index; import GeoNames dumps for village-level places."""

@@ -1,0 +1,222 @@
+"""Clusters: claims from different sources about the same thing, and whether their figures and dates
+can all be true.
+
+Claims fall in one cluster when they share
+- the kind;
+- the place, taken at district level in the place hierarchy (a claim about Vang village and one about
+  the Kalbajar district overlap; a claim about Azerbaijan as a whole stands at country level);
+- the thing: the object category for destruction, looting and heritage, the site for extraction and
+  environmental harm, the instrument for legal acts and demands;
+- a compatible period: years at most one apart. An undated claim is dated by its document's anchor
+  (the earliest dated event the document reports), since a report on the 1993 offensive that gives a
+  death toll without a date speaks of 1993; with no anchor it stays in a cluster of its own.
+
+A cluster is `contradiction` when its figures cannot all be true (their intervals do not intersect:
+511 vs 320; "more than 110" vs "around 60") or when two sources date it differently at the precision
+both give (1993 vs 1994); `consistent` when two or more sources speak and all can be true; `single`
+when one source alone speaks. Figures are compared as intervals and never summed or averaged:
+"around N" is N ± 10 %, "more than N" is (N, ∞), "dozens" is [24, ∞), a range is its bounds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from docket.model import Claim, Quantity
+
+APPROX = 0.10  # "around", "some", "about": within ten per cent
+EVENT_KINDS = ("control_change", "attack", "killing", "detention_missing", "displacement", "destruction", "looting")
+
+
+def interval(q: Quantity | None) -> tuple[float, float] | None:
+    """The values a figure allows."""
+    if q is None:
+        return None
+    v, lo, hi = q.value, q.low, q.high
+    match q.qualifier:
+        case "exact":
+            return (v, v) if v is not None else None
+        case "approx":
+            return (v * (1 - APPROX), v * (1 + APPROX)) if v is not None else None
+        case "more_than":
+            return (v + 1, math.inf) if v is not None else None
+        case "at_least":
+            return (v, math.inf) if v is not None else None
+        case "less_than":
+            return (0, v - 1) if v is not None else None
+        case "at_most":
+            return (0, v) if v is not None else None
+        case "range":
+            return (lo if lo is not None else 0, hi if hi is not None else math.inf)
+        case "vague":
+            return (lo if lo is not None else 0, hi if hi is not None else math.inf)
+    return None
+
+
+def describe(q: Quantity | None) -> str:
+    if q is None:
+        return ""
+    words = {"exact": "", "approx": "around ", "more_than": "more than ", "at_least": "at least ",
+             "less_than": "fewer than ", "at_most": "at most "}
+    if q.qualifier == "range":
+        return f"{q.low}–{q.high}"
+    if q.qualifier == "vague":
+        return f"{q.low}+ (vague)" if q.low else "vague"
+    return f"{words.get(q.qualifier, '')}{q.value:,}" if q.value is not None else q.qualifier
+
+
+@dataclass
+class Cluster:
+    id: str
+    kind: str
+    place_id: str | None
+    place_name: str | None
+    thing: str  # object category, site or instrument; "" when the kind has none
+    years: tuple[int, int] | None
+    claims: list[Claim] = field(default_factory=list)
+    flag: str = "single"
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({_source(c) for c in self.claims})
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "place": {"id": self.place_id, "name": self.place_name},
+            "thing": self.thing, "years": list(self.years) if self.years else None, "flag": self.flag,
+            "reasons": self.reasons, "sources": self.sources,
+            "figures": [{"claim": c.id, "source": _source(c), "figure": describe(c.quantity),
+                         "quantity": c.quantity.model_dump() if c.quantity else None,
+                         "when": c.when.model_dump() if c.when else None, "text": c.text} for c in self.claims],
+            "claims": [c.contract() for c in self.claims],
+        }
+
+
+def _source(c: Claim) -> str:
+    return c.attributed_to or (c.document.publisher if c.document else None) or "?"
+
+
+def _thing(c: Claim) -> str:
+    if c.kind in ("legal_act", "demand", "noncompliance"):
+        return c.instrument or ""
+    if c.kind in ("resource_extraction", "environmental_damage", "trade"):
+        return c.site or (c.minerals[0] if c.minerals else "")
+    if c.object:
+        return c.object.category
+    return ""
+
+
+def _year(c: Claim) -> int | None:
+    if c.when and c.when.start and c.when.start[:4].isdigit():
+        return int(c.when.start[:4])
+    return None
+
+
+def anchors(claims: Iterable[Claim]) -> dict[str, int]:
+    """Document -> the year of the earliest dated event it reports (not an ongoing state)."""
+    out: dict[str, int] = {}
+    for c in claims:
+        if c.document is None or c.kind not in EVENT_KINDS or not c.when or c.when.ongoing:
+            continue
+        y = _year(c)
+        if y is not None:
+            d = c.document.sha256
+            out[d] = min(out.get(d, y), y)
+    return out
+
+
+def _dates_conflict(a: Claim, b: Claim) -> bool:
+    """Two explicit dates of one event that differ at the precision both give ("1993" vs "1994")."""
+    if not (a.when and b.when and a.when.start and b.when.start) or a.when.ongoing or b.when.ongoing:
+        return False
+    n = min(len(a.when.start), len(b.when.start))
+    return a.when.start[:n] != b.when.start[:n]
+
+
+def flag(cluster: Cluster) -> None:
+    figures = [(c, interval(c.quantity)) for c in cluster.claims if interval(c.quantity) is not None]
+    reasons = []
+    if len(figures) > 1:
+        lo = max(iv[0] for _, iv in figures)
+        hi = min(iv[1] for _, iv in figures)
+        if lo > hi:
+            low = min(figures, key=lambda f: f[1][1])
+            high = max(figures, key=lambda f: f[1][0])
+            reasons.append(f"figures cannot all be true: {describe(low[0].quantity)} ({_source(low[0])}) vs "
+                           f"{describe(high[0].quantity)} ({_source(high[0])})")
+    dated = [c for c in cluster.claims if c.when and c.when.start and not c.when.ongoing]
+    for i, a in enumerate(dated):
+        b = next((b for b in dated[i + 1 :] if _dates_conflict(a, b)), None)
+        if b is not None:
+            reasons.append(f"dated differently: {a.when.start} ({_source(a)}) vs {b.when.start} ({_source(b)})")
+            break
+    cluster.reasons = reasons
+    if reasons:
+        cluster.flag = "contradiction"
+    else:
+        cluster.flag = "consistent" if len(cluster.sources) > 1 else "single"
+
+
+def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str, str] | None]) -> list[Cluster]:
+    """Clusters of `claims`; `place_key` maps a place id to the (id, name) it is compared at."""
+    claims = list(claims)
+    anchor = anchors(claims)
+    groups: dict[tuple, list[tuple[int | None, Claim]]] = defaultdict(list)
+    for c in claims:
+        key = None
+        for ref in c.places:
+            key = place_key(ref.id) if ref.id else None
+            if key:
+                break
+        year = _year(c)
+        if year is None and c.document is not None:
+            year = anchor.get(c.document.sha256)
+        groups[(c.kind, key, _thing(c))].append((year, c))
+    out: list[Cluster] = []
+    for (kind, key, thing), members in groups.items():
+        members.sort(key=lambda m: (m[0] is None, m[0] or 0))
+        made: list[Cluster] = []
+        for year, c in members:
+            home = None
+            if year is not None:
+                home = next((k for k in made if k.years and max(k.years[1], year) - min(k.years[0], year) <= 1), None)
+            if home is None:
+                home = Cluster("", kind, key[0] if key else None, key[1] if key else None, thing,
+                               (year, year) if year is not None else None)
+                made.append(home)
+            elif year is not None:
+                home.years = (min(home.years[0], year), max(home.years[1], year))
+            home.claims.append(c)
+        for k in made:
+            ident = f"{kind}|{k.place_id}|{thing}|{k.years[0] if k.years else 'undated'}|{min(c.id for c in k.claims)}"
+            k.id = "k-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
+            flag(k)
+        out.extend(made)
+    out.sort(key=lambda k: (k.kind, k.place_name or "", k.thing, k.years or (0, 0)))
+    return out
+
+
+def district_key(gaz) -> Callable[[str], tuple[str, str] | None]:
+    """Place id -> the district (or region, or country) it lies in, as (id, name); kept per id."""
+    cache: dict[str, tuple[str, str] | None] = {}
+
+    def key(pid: str) -> tuple[str, str] | None:
+        if pid in cache:
+            return cache[pid]
+        place = gaz.get(pid)
+        result = None
+        if place is not None:
+            chain = [place, *gaz.ancestors(place)]
+            level = next((p for p in chain if p.feature in ("district", "region")), None)
+            if level is None:
+                level = next((p for p in chain if p.feature == "country"), chain[-1])
+            result = (level.id, level.name)
+        cache[pid] = result
+        return result
+
+    return key

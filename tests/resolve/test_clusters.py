@@ -1,0 +1,112 @@
+"""Clusters over the founding press release and the examples written about the same events: which
+claims go together, and the flags they must carry."""
+
+import math
+from importlib import resources
+
+import pytest
+
+from docket import services
+from docket.gazetteer import default_gazetteer
+from docket.model import Claim, Quantity
+from docket.resolve.clusters import cluster_claims, interval
+from docket.services.comparison import compare, diff, place_or_error
+from docket.store import open_store
+from tests.conftest import PRESS_RELEASE, needs_shared
+
+EXAMPLES = ["rights-report-kalbajar.txt", "fact-finding-report-kelbadjar.txt", "statement-karvachar.txt",
+            "news-kalbajar-2016.txt"]
+
+
+@pytest.mark.parametrize("q, expected", [
+    (Quantity(value=511, qualifier="exact"), (511, 511)),
+    (Quantity(value=60000, qualifier="approx"), (54000, 66000)),
+    (Quantity(value=110, qualifier="more_than"), (111, math.inf)),
+    (Quantity(value=500, qualifier="at_least"), (500, math.inf)),
+    (Quantity(value=None, qualifier="vague", low=24), (24, math.inf)),
+    (Quantity(value=None, qualifier="range", low=20, high=30), (20, 30)),
+    (Quantity(value=10, qualifier="less_than"), (0, 9)),
+])
+def test_figures_are_intervals(q, expected):
+    assert interval(q) == pytest.approx(expected)
+
+
+def _claim(kind, qty=None, when=None, source="A", cid="c1"):
+    return Claim.model_validate({
+        "id": cid, "kind": kind, "span": [0, 1], "text": "x", "attributed_to": source,
+        "quantity": qty, "when": {"start": when, "precision": "year"} if when else None,
+        "places": [{"name": "Kalbajar", "mention": "Kalbajar", "id": "geonames:586047"}],
+    })
+
+
+def _flags(*claims):
+    return [k.flag for k in cluster_claims(claims, lambda pid: (pid, pid))]
+
+
+def test_flags_from_intervals():
+    exact = {"value": 511, "qualifier": "exact"}
+    assert _flags(_claim("killing", exact, "1993", "A", "a"), _claim("killing", {"value": 320, "qualifier": "exact"}, "1993", "B", "b")) == ["contradiction"]
+    assert _flags(_claim("killing", exact, "1993", "A", "a"), _claim("killing", {"value": 500, "qualifier": "at_least"}, "1993", "B", "b")) == ["consistent"]
+    assert _flags(_claim("killing", exact, "1993", "A", "a"), _claim("killing", exact, "1993", "A", "b")) == ["single"]
+    # an event dated 1993 by one source and 1994 by another
+    assert _flags(_claim("control_change", None, "1993", "A", "a"), _claim("control_change", None, "1994", "B", "b")) == ["contradiction"]
+    # other period: two clusters
+    assert len(_flags(_claim("killing", exact, "1993", "A", "a"), _claim("killing", exact, "2016", "B", "b"))) == 2
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    if not PRESS_RELEASE.exists():
+        pytest.skip("../shared (the founding press release) is not present")
+    s = open_store(str(tmp_path_factory.mktemp("k") / "k.db"))
+    folder = resources.files("docket").joinpath("examples")
+    with resources.as_file(folder) as f:
+        files = [PRESS_RELEASE] + [f / name for name in EXAMPLES]
+        report = services.ingest_paths(s, files)
+    assert report.count("added") == len(files)
+    return s
+
+
+def _cluster(clusters, kind, thing=""):
+    found = [k for k in clusters if k.kind == kind and k.thing == thing and len(k.sources) > 1]
+    assert len(found) == 1, [(k.kind, k.thing, k.years, k.sources) for k in clusters if k.kind == kind]
+    return found[0]
+
+
+@needs_shared
+def test_clusters_of_the_kalbajar_sources(store):
+    gaz = default_gazetteer()
+    clusters = compare(store, gaz, place_or_error(gaz, "Karvachar"))
+    killing = _cluster(clusters, "killing")
+    assert killing.flag == "contradiction"
+    assert {c.quantity.value for c in killing.claims} == {511, 500, 320}
+    assert any("320" in r and "511" in r for r in killing.reasons)
+    # the consistent pair with different wordings: "around 60.000" and "Some 60,000" (and "Around 60,000")
+    displacement = next(k for k in clusters if k.kind == "displacement" and any(c.quantity and c.quantity.value == 60000 for c in k.claims))
+    assert displacement.flag == "consistent"
+    wordings = {c.text.split(" residents")[0].split(" inhabitants")[0] for c in displacement.claims if c.quantity}
+    assert {"around 60.000", "Some 60,000"} <= wordings
+    libraries = _cluster(clusters, "destruction", "library")
+    assert libraries.flag == "contradiction"
+    control = _cluster(clusters, "control_change")
+    assert control.flag == "contradiction" and any("1994" in r for r in control.reasons)
+    missing = _cluster(clusters, "detention_missing")
+    assert missing.flag == "consistent"
+
+
+@needs_shared
+def test_a_look_alike_of_another_period_stays_apart(store):
+    gaz = default_gazetteer()
+    clusters = compare(store, gaz, place_or_error(gaz, "Kalbajar"), kind="killing")
+    with_2016 = [k for k in clusters if any(c.quantity and c.quantity.value == 3 for c in k.claims)]
+    assert len(with_2016) == 1 and with_2016[0].flag == "single"
+    assert not any(c.quantity and c.quantity.value == 511 for c in with_2016[0].claims)
+
+
+@needs_shared
+def test_diff_of_two_documents(store):
+    d = diff(store, default_gazetteer(), "press-release-2018-04-02.txt", "rights-report-kalbajar.txt")
+    changes = {(c["kind"], c["thing"], c["status"]) for c in d.as_dict()["changes"]}
+    assert ("killing", "", "changed") in changes
+    assert ("destruction", "library", "changed") in changes
+    assert ("destruction", "kindergarten", "dropped") in changes
