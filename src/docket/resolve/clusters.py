@@ -181,19 +181,22 @@ def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str
     for (kind, key, thing), members in groups.items():
         members.sort(key=lambda m: (m[0] is None, m[0] or 0))
         made: list[Cluster] = []
+        last: Cluster | None = None  # members come in year order: only the latest dated cluster can take a year
         for year, c in members:
             home = None
-            if year is not None:
-                home = next((k for k in made if k.years and max(k.years[1], year) - min(k.years[0], year) <= 1), None)
+            if year is not None and last is not None and year - last.years[0] <= 1:
+                home = last
             if home is None:
                 home = Cluster("", kind, key[0] if key else None, key[1] if key else None, thing,
                                (year, year) if year is not None else None)
                 made.append(home)
+                if year is not None:
+                    last = home
             elif year is not None:
                 home.years = (min(home.years[0], year), max(home.years[1], year))
             home.claims.append(c)
         for k in made:
-            ident = f"{kind}|{k.place_id}|{thing}|{k.years[0] if k.years else 'undated'}|{min(c.id for c in k.claims)}"
+            ident = f"{kind}|{k.place_id}|{thing}|{k.years[0] if k.years else 'undated'}|{k.claims[0].id}"
             k.id = "k-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
             flag(k)
         out.extend(made)

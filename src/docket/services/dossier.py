@@ -67,15 +67,10 @@ class Dossier:
 def build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
     found = claims_in(store, gaz, place)
     clusters = cluster_claims(found, district_key(gaz))
-    texts: dict[str, str] = {}
-    documents: dict[str, dict] = {}
-    for c in found:
-        sha = c.document.sha256
-        if sha not in documents:
-            doc = store.document(sha)
-            texts[sha] = doc.text
-            documents[sha] = {"sha256": sha, "title": doc.meta.title or doc.filename, "published": doc.meta.published,
-                              "publisher": doc.meta.publisher, "filename": doc.filename}
+    docs = store.documents_by_sha(c.document.sha256 for c in found)
+    texts = {sha: d.text for sha, d in docs.items()}
+    documents = {sha: {"sha256": sha, "title": d.meta.title or d.filename, "published": d.meta.published,
+                       "publisher": d.meta.publisher, "filename": d.filename} for sha, d in docs.items()}
     evidence = []
     for k in clusters:
         for c in k.claims:

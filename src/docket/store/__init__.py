@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,6 +82,30 @@ class ClaimStore:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = list(found)
         areas = areas or {}
+        claim_rows, place_rows, area_rows = [], [], []
+        for c in rows:
+            q, o, w = c.quantity, c.object, c.when
+            claim_rows.append(dict(
+                id=c.id, document_sha256=doc.sha256, kind=c.kind, span_start=c.span[0], span_end=c.span[1],
+                text=c.text, attributed_to=c.attributed_to, agent=c.agent, affected=c.affected,
+                quantity_value=q.value if q else None, quantity_low=q.low if q else None,
+                quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
+                quantity_unit=q.unit if q else None,
+                object_category=o.category if o else None, object_name=o.name if o else None,
+                when_start=w.start if w else None, when_end=w.end if w else None,
+                when_precision=w.precision if w else None, when_ongoing=w.ongoing if w else None,
+                instrument=c.instrument, company=c.company, parent_company=c.parent_company, site=c.site,
+                weapons=json.dumps(c.weapons), minerals=json.dumps(c.minerals),
+                corroborated_by=c.corroborated_by, status=c.status, confidence=c.confidence,
+                version=1, created_at=now,
+            ))
+            place_rows += [dict(claim_id=c.id, ord=i, name=p.name, mention=p.mention, place_id=p.id,
+                                geonames_id=p.geonames_id, lat=p.lat, lon=p.lon, feature=p.feature,
+                                admin_path=json.dumps(p.admin_path)) for i, p in enumerate(c.places)]
+            area_rows += [dict(claim_id=c.id, place_id=pid) for pid in sorted(areas.get(c.id, ()))]
+        relation_rows = [dict(document_sha256=doc.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
+                              span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
+                         for r in stated]
         try:
             with self.engine.begin() as conn:
                 conn.execute(
@@ -89,38 +114,11 @@ class ClaimStore:
                         ingested_at=now, **doc.meta.model_dump(),
                     )
                 )
-                for c in rows:
-                    q, o, w = c.quantity, c.object, c.when
-                    conn.execute(
-                        insert(claims).values(
-                            id=c.id, document_sha256=doc.sha256, kind=c.kind, span_start=c.span[0], span_end=c.span[1],
-                            text=c.text, attributed_to=c.attributed_to, agent=c.agent, affected=c.affected,
-                            quantity_value=q.value if q else None, quantity_low=q.low if q else None,
-                            quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
-                            quantity_unit=q.unit if q else None,
-                            object_category=o.category if o else None, object_name=o.name if o else None,
-                            when_start=w.start if w else None, when_end=w.end if w else None,
-                            when_precision=w.precision if w else None, when_ongoing=w.ongoing if w else None,
-                            instrument=c.instrument, company=c.company, parent_company=c.parent_company, site=c.site,
-                            weapons=json.dumps(c.weapons), minerals=json.dumps(c.minerals),
-                            corroborated_by=c.corroborated_by, status=c.status, confidence=c.confidence,
-                            version=1, created_at=now,
-                        )
-                    )
-                    for i, p in enumerate(c.places):
-                        conn.execute(
-                            insert(claim_places).values(
-                                claim_id=c.id, ord=i, name=p.name, mention=p.mention, place_id=p.id,
-                                geonames_id=p.geonames_id, lat=p.lat, lon=p.lon, feature=p.feature,
-                                admin_path=json.dumps(p.admin_path),
-                            )
-                        )
-                    for pid in sorted(areas.get(c.id, ())):
-                        conn.execute(insert(claim_areas).values(claim_id=c.id, place_id=pid))
-                for r in stated:
-                    conn.execute(insert(relations).values(
-                        document_sha256=doc.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
-                        span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to))
+                # one statement per table, executed for all rows (executemany)
+                for table, batch in ((claims, claim_rows), (claim_places, place_rows), (claim_areas, area_rows),
+                                     (relations, relation_rows)):
+                    if batch:
+                        conn.execute(insert(table), batch)
         except OperationalError as e:
             raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
         except SQLAlchemyError as e:
@@ -141,9 +139,13 @@ class ClaimStore:
 
     def document(self, key: str) -> Document:
         """A document by SHA-256 (or a unique prefix of it) or by file name."""
-        stmt = select(documents).where(
-            or_(documents.c.sha256.like(f"{key}%"), documents.c.filename == key, documents.c.filename.like(f"%/{key}"))
-        )
+        cols = [c for c in documents.c if c.name != "raw"]  # the bytes only when asked for (`raw`)
+        if re.fullmatch(r"[0-9a-f]{64}", key):
+            stmt = select(*cols).where(documents.c.sha256 == key)
+        else:
+            stmt = select(*cols).where(
+                or_(documents.c.sha256.like(f"{key}%"), documents.c.filename == key, documents.c.filename.like(f"%/{key}"))
+            )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).fetchall()
         if not rows:
@@ -156,6 +158,20 @@ class ClaimStore:
             ingested_at=r["ingested_at"],
             meta=DocumentMeta(**{k: r[k] for k in DocumentMeta.model_fields}),
         )
+
+    def documents_by_sha(self, shas: Iterable[str]) -> dict[str, Document]:
+        """Several documents (text and metadata, not their bytes) in one query per 500."""
+        shas = list(dict.fromkeys(shas))
+        cols = [c for c in documents.c if c.name != "raw"]
+        out: dict[str, Document] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(shas), 500):
+                for r in conn.execute(select(*cols).where(documents.c.sha256.in_(shas[i : i + 500]))):
+                    m = r._mapping
+                    out[m["sha256"]] = Document(
+                        sha256=m["sha256"], filename=m["filename"], media_type=m["media_type"], text=m["text"],
+                        ingested_at=m["ingested_at"], meta=DocumentMeta(**{k: m[k] for k in DocumentMeta.model_fields}))
+        return out
 
     def raw(self, sha256: str) -> bytes:
         with self.engine.connect() as conn:

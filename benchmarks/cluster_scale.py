@@ -1,0 +1,145 @@
+"""Clustering and dossier queries at scale: 1,000,000 claims across 20,000 documents and 2,000 places.
+
+    python benchmarks/cluster_scale.py [--claims N] [--documents N] [--places N] [--db PATH] [--queries N]
+
+Generates the store (SQLite, through the store interface: `ClaimStore.add_document`, areas included)
+unless --db names one built before with the same sizes; then times
+- clustering every claim (`cluster_claims` over claims already read from the store; the read is
+  timed separately), printed as claims per second (target >= 50,000/s);
+- the dossier of the busiest place (its claims, clusters, documents, entities, rendered to HTML),
+  repeated, printed as median and p95 latency (target p95 < 200 ms).
+
+The places are real: the first N towns and villages of Azerbaijan, Armenia and Georgia in the
+gazetteer's base layer, each claim about one of them (uniformly at random, seeded), with its
+district and country as enclosing areas. The claims are synthetic: kinds, figures with qualifiers,
+years, sources and objects drawn at random with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from docket.gazetteer import default_gazetteer
+from docket.model import KINDS, Claim, Document, DocumentMeta, DocumentRef, ObjectRef, Quantity, When
+from docket.resolve.clusters import cluster_claims, district_key
+from docket.services import areas_of
+from docket.services.dossier import build_dossier, render_html
+from docket.store import ClaimFilter, open_store
+
+SOURCES = ["Ministry of Foreign Affairs of Azerbaijan", "Ministry of Foreign Affairs of Armenia", "Caucasus Rights Monitor",
+           "Caucasus Field Review", "Fact-finding mission", "Human Rights Watch", "OSCE Minsk Group", "ICRC"]
+OBJECTS = ["village", "school", "library", "hospital", "museum", "monument", "bridge", "cemetery"]
+QUALIFIERS = ["exact", "approx", "more_than", "at_least", "vague", "range"]
+
+
+def places(n: int):
+    gaz = default_gazetteer()
+    (_, base) = next(x for x in gaz.layers if x[0] == "base")
+    out = []
+    for i in range(len(base)):
+        if base.a["feature"][i] in (4, 5, 6):  # city, town, village
+            e = base.entry(i)
+            if e.country in ("AZ", "AM", "GE"):
+                out.append(gaz.get(e.gid))
+                if len(out) == n:
+                    break
+    return gaz, out
+
+
+def generate(db: str, n_claims: int, n_docs: int, n_places: int) -> None:
+    rng = random.Random(42)
+    gaz, pool = places(n_places)
+    refs = {p.id: gaz.ref(p, p.name) for p in pool}
+    per_doc = n_claims // n_docs
+    store = open_store(db)
+    t0 = time.perf_counter()
+    for d in range(n_docs):
+        source = rng.choice(SOURCES)
+        year = rng.randint(1992, 2020)
+        sha = hashlib.sha256(f"doc-{d}".encode()).hexdigest()
+        text = f"Synthetic document {d} of the benchmark. " * 4
+        doc = Document(sha256=sha, filename=f"doc-{d}.txt", media_type="text/plain", text=text,
+                       meta=DocumentMeta(title=f"Document {d}", publisher=source, published=f"{year}-06-01"))
+        ref = DocumentRef(sha256=sha, title=doc.meta.title, published=doc.meta.published, publisher=source)
+        found = []
+        for k in range(per_doc):
+            kind = rng.choice(KINDS)
+            place = rng.choice(pool)
+            qual = rng.choice(QUALIFIERS)
+            value = rng.randint(1, 5000)
+            q = Quantity(value=None if qual in ("vague", "range") else value, qualifier=qual,
+                         low=value if qual in ("vague", "range") else None,
+                         high=value * 2 if qual == "range" else None) if rng.random() < 0.6 else None
+            when = When(start=str(rng.randint(year - 3, year)), precision="year") if rng.random() < 0.7 else None
+            obj = ObjectRef(category=rng.choice(OBJECTS)) if kind in ("destruction", "looting") else None
+            found.append(Claim(id=f"c-{d}-{k}", kind=kind, document=ref, span=(0, 10), text=text[:10],
+                               attributed_to=source, quantity=q, when=when, object=obj, places=[refs[place.id]]))
+        store.add_document(doc, text.encode(), found, areas_of(found, gaz))
+        if d % 2000 == 0:
+            print(f"  generated {d * per_doc:,} claims ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+    store.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--claims", type=int, default=1_000_000)
+    ap.add_argument("--documents", type=int, default=20_000)
+    ap.add_argument("--places", type=int, default=2_000)
+    ap.add_argument("--db", default="cluster-scale.db", help="the store to build or reuse")
+    ap.add_argument("--queries", type=int, default=30, help="dossier queries to time")
+    args = ap.parse_args()
+    store = open_store(args.db)
+    have = sum(store.counts_by_kind().values())
+    if have != args.claims // args.documents * args.documents:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(args.db + suffix).unlink(missing_ok=True)
+        print(f"generating {args.claims:,} claims, {args.documents:,} documents, {args.places:,} places into {args.db} …",
+              file=sys.stderr)
+        t0 = time.perf_counter()
+        generate(args.db, args.claims, args.documents, args.places)
+        print(f"generated in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        store = open_store(args.db)
+    gaz = default_gazetteer()
+
+    t0 = time.perf_counter()
+    claims = store.claims(ClaimFilter())
+    t_read = time.perf_counter() - t0
+    key = district_key(gaz)
+    t0 = time.perf_counter()
+    clusters = cluster_claims(claims, key)
+    t_cluster = time.perf_counter() - t0
+    n = len(claims)
+    print(f"claims: {n:,}; read from the store in {t_read:.1f} s ({n / t_read:,.0f} claims/s)")
+    print(f"clustering: {len(clusters):,} clusters in {t_cluster:.2f} s -> {n / t_cluster:,.0f} claims/s "
+          f"(target >= 50,000/s: {'met' if n / t_cluster >= 50_000 else 'NOT met'})")
+
+    counts: dict[str, int] = {}
+    for c in claims:
+        for p in c.places:
+            counts[p.id] = counts.get(p.id, 0) + 1
+    busiest = max(counts, key=counts.__getitem__)
+    place = gaz.get(busiest)
+    del claims, clusters
+    times = []
+    for _ in range(args.queries):
+        t0 = time.perf_counter()
+        d = build_dossier(store, gaz, place)
+        render_html(d)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    print(f"dossier of the busiest place, {place.name} ({counts[busiest]} claims, {len(d.clusters)} clusters), "
+          f"{args.queries} queries: median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms "
+          f"(target p95 < 200 ms: {'met' if p95 < 200 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
