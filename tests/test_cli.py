@@ -12,7 +12,9 @@ from docket.cli import main
 from docket.model import Claim
 from tests.conftest import GOLD, PRESS_RELEASE, needs_shared
 
-COMMANDS = ["ingest", "documents", "show", "claims", "export", "eval", "summary", "demo"]
+COMMANDS = ["ingest", "documents", "show", "claims", "export", "eval", "summary", "demo", "compare", "dossier", "diff",
+            "place", "places search", "entities list", "entities show", "entities merge", "entities split",
+            "gazetteer import", "gazetteer build", "gazetteer layers", "gazetteer remove"]
 
 
 def run(*args, ok=True):
@@ -31,7 +33,7 @@ def demo_db(tmp_path_factory):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
-    result = run(command, "--help")
+    result = run(*command.split(), "--help")
     assert "Usage: main " + command in result.output or f"Usage: docket {command}" in result.output
     assert len(result.output.splitlines()) > 4
 
@@ -137,3 +139,33 @@ def test_issue_walkthrough(tmp_path):
     assert all(c["attributed_to"] == "Ministry of Foreign Affairs of Azerbaijan" for c in destroyed)
     scored = json.loads(run("eval", PRESS_RELEASE, GOLD, "--format", "json").output)
     assert scored["f1"] >= 0.95
+
+
+def test_compare_and_entities_on_the_demo(demo_db):
+    data = json.loads(run("compare", "--place", "Kalbajar", "--db", demo_db, "--format", "json").output)
+    flags = {k["flag"] for k in data["clusters"]}
+    assert {"contradiction", "consistent", "single"} <= flags
+    killing = [k for k in data["clusters"] if k["kind"] == "killing" and k["flag"] == "contradiction"]
+    assert killing and {f["figure"] for f in killing[0]["figures"]} >= {"320", "at least 500"}
+    table = run("compare", "--place", "Karvachar", "--kind", "killing", "--db", demo_db).output
+    assert "contradiction" in table and "figures cannot all be true" in table
+    ents = json.loads(run("entities", "list", "--db", demo_db, "--format", "json").output)
+    assert any(e["name"] == "armed forces of Armenia" for e in ents)
+    shown = json.loads(run("entities", "show", "Armenian armed forces", "--db", demo_db, "--format", "json").output)
+    assert shown["name"] == "armed forces of Armenia" and shown["claims"]
+
+
+def test_entity_decisions_by_hand(tmp_path):
+    db = tmp_path / "e.db"
+    run("demo", "--db", db)
+    before = json.loads(run("entities", "list", "--db", db, "--format", "json").output)
+    names = {e["name"] for e in before}
+    assert {"Caucasus Rights Monitor", "Caucasus Field Review"} <= names
+    run("entities", "merge", "Caucasus Rights Monitor", "Caucasus Field Review", "--db", db, "--reason", "test")
+    merged = json.loads(run("entities", "show", "Caucasus Field Review", "--db", db, "--format", "json").output)
+    assert {"Caucasus Rights Monitor", "Caucasus Field Review"} <= set(merged["aliases"])
+    run("entities", "split", "Caucasus Field Review", "--db", db)
+    again = json.loads(run("entities", "show", "Caucasus Field Review", "--db", db, "--format", "json").output)
+    assert again["aliases"] == ["Caucasus Field Review"]
+    bad = run("entities", "merge", "Caucasus Rights Monitor", "Nobody Here", "--db", db, ok=False)
+    assert bad.exit_code == 1 and "Nobody Here: no claim or relation names this" in bad.output

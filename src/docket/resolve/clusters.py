@@ -162,10 +162,13 @@ def flag(cluster: Cluster) -> None:
         cluster.flag = "consistent" if len(cluster.sources) > 1 else "single"
 
 
-def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str, str] | None]) -> list[Cluster]:
-    """Clusters of `claims`; `place_key` maps a place id to the (id, name) it is compared at."""
+def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str, str] | None],
+                   anchor: dict[str, int] | None = None) -> list[Cluster]:
+    """Clusters of `claims`; `place_key` maps a place id to the (id, name) it is compared at; `anchor`
+    gives each document's anchor year (computed from these claims when not given: pass it when they
+    are a selection, such as one kind, of their documents' claims)."""
     claims = list(claims)
-    anchor = anchors(claims)
+    anchor = anchors(claims) if anchor is None else anchor
     groups: dict[tuple, list[tuple[int | None, Claim]]] = defaultdict(list)
     for c in claims:
         key = None

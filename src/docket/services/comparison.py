@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from docket.errors import DocketError
 from docket.gazetteer import Gazetteer, Place
 from docket.model import Claim
-from docket.resolve.clusters import Cluster, cluster_claims, describe, district_key
+from docket.resolve.clusters import EVENT_KINDS, Cluster, cluster_claims, describe, district_key
 from docket.services.places import best_place, claims_in
 from docket.store import ClaimFilter, ClaimStore
 
@@ -23,7 +23,12 @@ def place_or_error(gaz: Gazetteer, name: str) -> Place:
 def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None) -> list[Cluster]:
     """Clusters of the claims about a place or anything inside it (of one kind, if given)."""
     found = claims_in(store, gaz, place, ClaimFilter(kind=kind))
-    return cluster_claims(found, district_key(gaz))
+    return cluster_claims(found, district_key(gaz), document_anchors(store, found))
+
+
+def document_anchors(store: ClaimStore, found: list[Claim]) -> dict[str, int]:
+    """Each document's anchor year, from all its claims (not only the ones selected)."""
+    return store.first_event_years((c.document.sha256 for c in found if c.document), EVENT_KINDS)
 
 
 @dataclass

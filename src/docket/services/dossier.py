@@ -16,6 +16,7 @@ from docket.gazetteer import Gazetteer, Place
 from docket.model import KINDS, Claim
 from docket.resolve.clusters import Cluster, cluster_claims, describe, district_key
 from docket.resolve.entities import Decision, build_entities
+from docket.services.comparison import document_anchors
 from docket.services.places import claims_in
 from docket.store import ClaimStore
 
@@ -66,7 +67,7 @@ class Dossier:
 
 def build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
     found = claims_in(store, gaz, place)
-    clusters = cluster_claims(found, district_key(gaz))
+    clusters = cluster_claims(found, district_key(gaz), document_anchors(store, found))
     docs = store.documents_by_sha(c.document.sha256 for c in found)
     texts = {sha: d.text for sha, d in docs.items()}
     documents = {sha: {"sha256": sha, "title": d.meta.title or d.filename, "published": d.meta.published,

@@ -173,6 +173,22 @@ class ClaimStore:
                         ingested_at=m["ingested_at"], meta=DocumentMeta(**{k: m[k] for k in DocumentMeta.model_fields}))
         return out
 
+    def first_event_years(self, shas: Iterable[str], kinds: Iterable[str]) -> dict[str, int]:
+        """Document -> the year of the earliest dated (not ongoing) claim of these kinds it makes."""
+        shas = list(dict.fromkeys(shas))
+        out: dict[str, int] = {}
+        year = func.min(func.substr(claims.c.when_start, 1, 4))
+        with self.engine.connect() as conn:
+            for i in range(0, len(shas), 500):
+                stmt = (select(claims.c.document_sha256, year)
+                        .where(claims.c.document_sha256.in_(shas[i : i + 500]), claims.c.kind.in_(list(kinds)),
+                               claims.c.when_start.is_not(None), or_(claims.c.when_ongoing.is_(None), claims.c.when_ongoing.is_(False)))
+                        .group_by(claims.c.document_sha256))
+                for sha, y in conn.execute(stmt):
+                    if y and y.isdigit():
+                        out[sha] = int(y)
+        return out
+
     def raw(self, sha256: str) -> bytes:
         with self.engine.connect() as conn:
             return conn.execute(select(documents.c.raw).where(documents.c.sha256 == sha256)).scalar_one()
