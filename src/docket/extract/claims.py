@@ -108,10 +108,12 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
     return [c.claim for c in out]
 
 
-# kinds that happen somewhere: an unplaced one is about the place its context is about
+# kinds whose unplaced claims are about the place their context is about (trade happens in markets
+# elsewhere: "gold imported by western countries" is not about the mine's district)
 _PLACED_KINDS = frozenset({
     "control_change", "attack", "killing", "detention_missing", "displacement", "looting", "destruction",
     "heritage_alteration", "resource_extraction", "environmental_damage", "infrastructure", "settlement",
+    "legal_act", "demand", "noncompliance", "diplomacy",
 })
 
 
