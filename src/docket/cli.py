@@ -591,6 +591,26 @@ def dossier(place, db, out_dir, fmt):
     out.print(f"wrote {md}\nwrote {html}")
 
 
+# ---------------------------------------------------------------- web
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--user", default="analyst", show_default=True, help="The name recorded as the author of reviews.")
+@reports_errors
+def serve(db, host, port, user):
+    """Start the web application and JSON API (docs at /api/docs, schema at /openapi.json)."""
+    import uvicorn
+
+    from docket.web import create_app
+
+    app = create_app(db, user)
+    err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; reviews recorded as {user!r})")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # ---------------------------------------------------------------- entities
 
 

@@ -51,6 +51,17 @@ class ClaimFilter:
     status: str | None = None
     limit: int | None = None
     area: str | None = None  # a place id: claims about it or about any place inside it
+    ids: list[str] | None = None  # only these claims
+    offset: int = 0
+    sort: str | None = None  # one of SORTS, "-" in front for descending
+
+
+# the orders a claim listing can be sorted in
+SORTS = {
+    "document": (documents.c.ingested_at, claims.c.document_sha256, claims.c.span_start),
+    "when": (claims.c.when_start,), "kind": (claims.c.kind,), "confidence": (claims.c.confidence,),
+    "published": (documents.c.published,), "source": (claims.c.attributed_to,),
+}
 
 
 class ClaimStore:
@@ -193,11 +204,7 @@ class ClaimStore:
         with self.engine.connect() as conn:
             return conn.execute(select(documents.c.raw).where(documents.c.sha256 == sha256)).scalar_one()
 
-    def claims(self, f: ClaimFilter | None = None) -> list[Claim]:
-        f = f or ClaimFilter()
-        stmt = select(claims, documents.c.title, documents.c.published, documents.c.publisher).join(
-            documents, documents.c.sha256 == claims.c.document_sha256
-        )
+    def _filtered(self, stmt, f: ClaimFilter):
         if f.kind:
             stmt = stmt.where(claims.c.kind == f.kind)
         if f.document:
@@ -220,9 +227,32 @@ class ClaimStore:
                     func.lower(claim_places.c.admin_path).like(like), claim_places.c.place_id == f.place)
             )
             stmt = stmt.where(claims.c.id.in_(sub))
-        stmt = stmt.order_by(documents.c.ingested_at, claims.c.document_sha256, claims.c.span_start, claims.c.id)
+        if f.ids is not None:
+            stmt = stmt.where(claims.c.id.in_(f.ids))
+        return stmt
+
+    def count(self, f: ClaimFilter | None = None) -> int:
+        """How many claims a filter selects (limit and offset aside)."""
+        f = f or ClaimFilter()
+        stmt = self._filtered(select(func.count()).select_from(
+            claims.join(documents, documents.c.sha256 == claims.c.document_sha256)), f)
+        with self.engine.connect() as conn:
+            return conn.execute(stmt).scalar_one()
+
+    def claims(self, f: ClaimFilter | None = None) -> list[Claim]:
+        f = f or ClaimFilter()
+        stmt = self._filtered(select(claims, documents.c.title, documents.c.published, documents.c.publisher).join(
+            documents, documents.c.sha256 == claims.c.document_sha256), f)
+        key = (f.sort or "document").lstrip("-")
+        if key not in SORTS:
+            raise DocketError(f"sort {f.sort}: expected one of {', '.join(SORTS)} (with - for descending)")
+        cols = SORTS[key]
+        desc = (f.sort or "").startswith("-")
+        stmt = stmt.order_by(*[c.desc() if desc else c for c in cols], claims.c.id)
         if f.limit:
             stmt = stmt.limit(f.limit)
+        if f.offset:
+            stmt = stmt.offset(f.offset)
         with self.engine.connect() as conn:
             rows = [r._mapping for r in conn.execute(stmt)]
             ids = [r["id"] for r in rows]

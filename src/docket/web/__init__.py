@@ -1,0 +1,28 @@
+"""Docket's web face: the JSON API and (next) the pages, over the same store and service layer as the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+from docket.store import open_store
+
+
+def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable | None = None) -> FastAPI:
+    """The application over the store at `db` (as the CLI finds it: --db, $DOCKET_DB, ./docket.db)."""
+    from docket import __version__
+    from docket.gazetteer import default_gazetteer
+    from docket.web.api import api_router, install_errors
+
+    app = FastAPI(
+        title="Docket", version=__version__, docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json",
+        description="Source-attributed, geolocated, time-stamped claims. Docket records what sources say; "
+                    "it never states that something happened.",
+    )
+    app.state.store = open_store(db)
+    app.state.user = user
+    app.state.gazetteer = gazetteer or default_gazetteer
+    install_errors(app)
+    app.include_router(api_router(app))
+    return app

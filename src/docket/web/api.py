@@ -1,0 +1,239 @@
+"""The JSON API: the same service layer as the CLI, over HTTP (FastAPI; the schema at /openapi.json,
+the docs page at /api/docs).
+
+Every list is paginated (`limit`, `offset`; the answer says `total`) and is also served as CSV with
+`format=csv`. Errors are JSON, `{"error": "...", "status": N}`: 404 for what does not exist, 400 for a
+request that cannot be answered as asked, 422 for a parameter of the wrong form.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from enum import Enum, StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from docket.errors import DocketError
+from docket.export import write_csv
+from docket.model import KINDS
+from docket.store import SORTS, ClaimFilter, ClaimStore
+
+Kind = Enum("Kind", {k: k for k in KINDS}, type=str)
+Sort = Enum("Sort", {**{k: k for k in SORTS}, **{f"desc_{k}": f"-{k}" for k in SORTS}}, type=str)
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+class Flag(StrEnum):
+    contradiction = "contradiction"
+    consistent = "consistent"
+    single = "single"
+
+
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+Limit = Annotated[int, Query(ge=1, le=1000, description="At most this many items.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many items.")]
+
+
+def _status(e: DocketError) -> int:
+    return 404 if ("no such" in str(e) or "no store" in str(e) or "no place" in str(e)) else 400
+
+
+def _csv(rows: list[dict], name: str) -> Response:
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _claims_csv(found, name: str) -> Response:
+    buf = io.StringIO()
+    write_csv(found, buf)
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _page(items: list, total: int, limit: int, offset: int) -> dict:
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def api_router(app: FastAPI) -> APIRouter:
+    r = APIRouter(prefix="/api")
+
+    def store() -> ClaimStore:
+        return app.state.store
+
+    def gaz():
+        return app.state.gazetteer()
+
+    @r.get("/summary", summary="Claims per kind")
+    def summary() -> dict:
+        return {"counts": store().counts_by_kind(), "documents": len(store().documents())}
+
+    @r.get("/documents", summary="Documents in the store")
+    def documents(limit: Limit = 100, offset: Offset = 0, format: Format = Format.json):
+        rows = store().documents()
+        page = rows[offset : offset + limit]
+        return _csv(page, "documents") if format == Format.csv else _page(page, len(rows), limit, offset)
+
+    @r.get("/documents/{key}", summary="One document's metadata")
+    def document(key: str) -> dict:
+        d = store().document(key)
+        return {"sha256": d.sha256, "filename": d.filename, "media_type": d.media_type, "ingested_at": d.ingested_at,
+                **d.meta.model_dump(), "characters": len(d.text)}
+
+    @r.get("/documents/{key}/text", summary="One document's extracted text (the text claims point into)")
+    def document_text(key: str) -> dict:
+        d = store().document(key)
+        return {"sha256": d.sha256, "text": d.text}
+
+    @r.get("/documents/{key}/claims", summary="One document's claims")
+    def document_claims(key: str, limit: Limit = 1000, offset: Offset = 0, format: Format = Format.json):
+        d = store().document(key)
+        f = ClaimFilter(document=d.sha256, limit=limit, offset=offset)
+        found = store().claims(f)
+        if format == Format.csv:
+            return _claims_csv(found, f"claims-{d.sha256[:12]}")
+        return _page([c.contract() for c in found], store().count(ClaimFilter(document=d.sha256)), limit, offset)
+
+    @r.get("/claims", summary="Claims, filtered, sorted and paginated")
+    def claims(
+        kind: Kind | None = None,
+        place: Annotated[str | None, Query(max_length=200, description="Any name of a place; places inside it count.")] = None,
+        actor: Annotated[str | None, Query(max_length=200)] = None,
+        document: Annotated[str | None, Query(max_length=200)] = None,
+        since: Annotated[str | None, Query(pattern=DATE)] = None,
+        until: Annotated[str | None, Query(pattern=DATE)] = None,
+        sort: Sort = Sort.document,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        format: Format = Format.json,
+    ):
+        f = ClaimFilter(kind=kind.value if kind else None, actor=actor, document=document, since=since, until=until,
+                        sort=sort.value)
+        if place:
+            from docket.services.places import best_place
+
+            target = best_place(gaz(), place)
+            if target is None:
+                raise DocketError(f"{place}: no such place in the gazetteer")
+            f.area = target.id
+        total = store().count(f)
+        f.limit, f.offset = limit, offset
+        found = store().claims(f)
+        if format == Format.csv:
+            return _claims_csv(found, "claims")
+        return _page([c.contract() for c in found], total, limit, offset)
+
+    @r.get("/claims/{claim_id}", summary="One claim")
+    def claim(claim_id: str) -> dict:
+        found = store().claims(ClaimFilter(ids=[claim_id]))
+        if not found:
+            raise DocketError(f"{claim_id}: no such claim")
+        return found[0].contract()
+
+    @r.get("/places", summary="Places answering to a name, best first")
+    def places(q: Annotated[str, Query(min_length=1, max_length=200)], limit: Annotated[int, Query(ge=1, le=100)] = 10,
+               format: Format = Format.json):
+        from docket.services.places import search_places
+
+        g = gaz()
+        hits = [h.as_dict() | {"aliases": [n for n, _ in g.names(h.place)][:30]} for h in search_places(g, q, limit)]
+        return _csv(hits, "places") if format == Format.csv else {"items": hits, "total": len(hits)}
+
+    def _place(place_id: str):
+        p = gaz().get(place_id)
+        if p is None:
+            raise DocketError(f"{place_id}: no such place")
+        return p
+
+    @r.get("/places/{place_id}", summary="One place: names, enclosing places, places inside it")
+    def place(place_id: str) -> dict:
+        g = gaz()
+        p = _place(place_id)
+        kids = g.children(p)
+        return {"id": p.id, "name": p.name, "feature": p.feature, "lat": p.lat, "lon": p.lon,
+                "geonames_id": p.geonames_id, "layer": p.layer, "source": p.source, "approximate": p.approximate,
+                "admin_path": [{"id": a.id, "name": a.name} for a in reversed(g.ancestors(p))],
+                "names": [{"name": n, "kind": k} for n, k in g.names(p)],
+                "children": [{"id": c.id, "name": c.name, "feature": c.feature, "lat": c.lat, "lon": c.lon} for c in kids[:500]],
+                "claims": store().count(ClaimFilter(area=p.id))}
+
+    @r.get("/places/{place_id}/claims", summary="Claims about a place or any place inside it")
+    def place_claims(place_id: str, kind: Kind | None = None, limit: Limit = 50, offset: Offset = 0,
+                     sort: Sort = Sort.when, format: Format = Format.json):
+        p = _place(place_id)
+        f = ClaimFilter(area=p.id, kind=kind.value if kind else None, sort=sort.value)
+        total = store().count(f)
+        f.limit, f.offset = limit, offset
+        found = store().claims(f)
+        if format == Format.csv:
+            return _claims_csv(found, "claims")
+        return _page([c.contract() for c in found], total, limit, offset)
+
+    @r.get("/places/{place_id}/compare", summary="Every source's figures side by side, cluster by cluster")
+    def place_compare(place_id: str, kind: Kind | None = None, flag: Flag | None = None, format: Format = Format.json):
+        from docket.services.comparison import compare
+
+        p = _place(place_id)
+        clusters = [k for k in compare(store(), gaz(), p, kind.value if kind else None) if not flag or k.flag == flag.value]
+        if format == Format.csv:
+            return _csv([{"cluster": k.id, "kind": k.kind, "thing": k.thing, "place": k.place_name, "flag": k.flag,
+                          "source": f["source"], "figure": f["figure"], "when": (f["when"] or {}).get("start"),
+                          "text": f["text"]} for k in clusters for f in k.as_dict()["figures"]], "compare")
+        return {"place": {"id": p.id, "name": p.name}, "items": [k.as_dict() for k in clusters], "total": len(clusters)}
+
+    @r.get("/places/{place_id}/dossier", summary="The dossier of a place, as data")
+    def place_dossier(place_id: str) -> dict:
+        from docket.services.dossier import build_dossier
+
+        return build_dossier(store(), gaz(), _place(place_id)).as_dict()
+
+    @r.get("/entities", summary="Entities and their aliases")
+    def entities(type: Annotated[str | None, Query(max_length=40)] = None, limit: Limit = 100, offset: Offset = 0,
+                 format: Format = Format.json):
+        from docket.services.entities import entity_index
+
+        rows = sorted((e for e in entity_index(store()).entities.values() if not type or e.type == type),
+                      key=lambda e: (e.type, e.name.lower()))
+        page = [e.as_dict() for e in rows[offset : offset + limit]]
+        return _csv(page, "entities") if format == Format.csv else _page(page, len(rows), limit, offset)
+
+    @r.get("/entities/{query}", summary="One entity (by id or any alias), its relations and claims")
+    def entity(query: str) -> dict:
+        from docket.services.entities import entity_report
+
+        return entity_report(store(), query).as_dict()
+
+    return r
+
+
+def install_errors(app: FastAPI) -> None:
+    @app.exception_handler(DocketError)
+    async def docket_error(request: Request, exc: DocketError):
+        status = _status(exc)
+        return JSONResponse({"error": str(exc), "status": status}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return JSONResponse({"error": str(exc.detail), "status": exc.status_code}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"error": problems, "status": 422}, status_code=422)
+
+
+__all__ = ["HTTPException", "api_router", "install_errors"]

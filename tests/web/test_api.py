@@ -1,0 +1,115 @@
+"""The JSON API in-process: every endpoint answers, says 404 for what does not exist and 4xx (never 5xx)
+for bad parameters; lists page and come as CSV too."""
+
+import csv
+import io
+from importlib import resources
+
+import pytest
+from fastapi.testclient import TestClient
+
+from docket import services
+from docket.store import open_store
+from docket.web import create_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("api") / "api.db"
+    store = open_store(str(db))
+    with resources.as_file(resources.files("docket").joinpath("examples")) as folder:
+        services.ingest_paths(store, services.expand_paths([folder]))
+    return TestClient(create_app(str(db), user="tester"))
+
+
+def test_summary_and_documents(client):
+    s = client.get("/api/summary").json()
+    assert s["documents"] >= 7 and sum(s["counts"].values()) > 20
+    docs = client.get("/api/documents", params={"limit": 2}).json()
+    assert len(docs["items"]) == 2 and docs["total"] >= 7
+    sha = docs["items"][0]["sha256"]
+    one = client.get(f"/api/documents/{sha}").json()
+    assert one["sha256"] == sha and one["characters"] > 0
+    text = client.get(f"/api/documents/{sha[:10]}/text").json()["text"]
+    claims = client.get(f"/api/documents/{sha}/claims").json()
+    for c in claims["items"]:
+        assert text[c["span"][0] : c["span"][1]] == c["text"]
+
+
+def test_claims_filters_paging_sorting(client):
+    every = client.get("/api/claims", params={"limit": 1000}).json()
+    assert every["total"] == len(every["items"])
+    page = client.get("/api/claims", params={"limit": 5, "offset": 5}).json()
+    assert [c["id"] for c in page["items"]] == [c["id"] for c in every["items"][5:10]]
+    killing = client.get("/api/claims", params={"kind": "killing", "place": "Karvachar"}).json()
+    assert killing["total"] >= 2 and {c["kind"] for c in killing["items"]} == {"killing"}
+    newest = client.get("/api/claims", params={"sort": "-when", "limit": 3}).json()["items"]
+    dates = [c["when"]["start"] for c in newest if c["when"]]
+    assert dates == sorted(dates, reverse=True)
+    dated = client.get("/api/claims", params={"since": "2016", "until": "2016-12-31"}).json()["items"]
+    assert dated and all(c["when"]["start"].startswith("2016") for c in dated)
+    one = client.get(f"/api/claims/{every['items'][0]['id']}").json()
+    assert one == every["items"][0]
+
+
+def test_lists_as_csv(client):
+    r = client.get("/api/claims", params={"format": "csv", "kind": "killing"})
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and {row["kind"] for row in rows} == {"killing"}
+    for path, params in (("/api/documents", {}), ("/api/entities", {}), ("/api/places", {"q": "Lachin"})):
+        r = client.get(path, params={"format": "csv", **params})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv") and r.text.count("\n") >= 2, path
+
+
+def test_places(client):
+    hits = client.get("/api/places", params={"q": "Stepanakert"}).json()["items"]
+    assert hits[0]["id"] == "geonames:146970"
+    p = client.get("/api/places/geonames:586047").json()
+    assert p["name"] == "Kalbajar" and any(n["name"] == "Karvachar" for n in p["names"])
+    assert p["admin_path"] == [{"id": "geonames:587116", "name": "Azerbaijan"}] and p["claims"] > 0
+    inside = client.get("/api/places/geonames:586047/claims", params={"kind": "killing"}).json()
+    assert inside["total"] >= 2
+    cmp = client.get("/api/places/geonames:586047/compare", params={"kind": "killing", "flag": "contradiction"}).json()
+    assert cmp["total"] == 1 and cmp["items"][0]["flag"] == "contradiction"
+    dossier = client.get("/api/places/geonames:586047/dossier").json()
+    assert dossier["place"]["name"] == "Kalbajar" and dossier["evidence"]
+
+
+def test_entities(client):
+    items = client.get("/api/entities", params={"limit": 1000}).json()["items"]
+    assert any(e["name"] == "armed forces of Armenia" for e in items)
+    e = client.get("/api/entities/Armenian armed forces").json()
+    assert e["name"] == "armed forces of Armenia" and e["claims"]
+
+
+@pytest.mark.parametrize("path", [
+    "/api/documents/ffffffffff", "/api/documents/nosuch/text", "/api/documents/nosuch/claims", "/api/claims/c-nosuch",
+    "/api/places/geonames:1", "/api/places/nosuch/claims", "/api/places/nosuch/compare", "/api/places/nosuch/dossier",
+    "/api/entities/Nobody At All", "/api/nothing-here",
+])
+def test_not_found_is_json_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404 and r.json()["status"] == 404 and r.json()["error"]
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/claims", {"kind": "parade"}), ("/api/claims", {"limit": 0}), ("/api/claims", {"limit": 100000}),
+    ("/api/claims", {"offset": -1}), ("/api/claims", {"since": "yesterday"}), ("/api/claims", {"sort": "colour"}),
+    ("/api/claims", {"format": "xml"}), ("/api/places", {}), ("/api/places", {"q": ""}),
+    ("/api/places/geonames:586047/compare", {"flag": "maybe"}),
+])
+def test_bad_parameters_are_json_422(client, path, params):
+    r = client.get(path, params=params)
+    assert r.status_code == 422 and r.json()["status"] == 422 and r.json()["error"]
+
+
+def test_unknown_place_in_a_filter_is_404(client):
+    r = client.get("/api/claims", params={"place": "Qqqzzzxx"})
+    assert r.status_code == 404 and "Qqqzzzxx" in r.json()["error"]
+
+
+def test_openapi_schema_and_docs(client):
+    schema = client.get("/openapi.json").json()
+    assert "/api/claims" in schema["paths"] and "/api/places/{place_id}/compare" in schema["paths"]
+    assert client.get("/api/docs").status_code == 200
