@@ -599,14 +599,15 @@ def dossier(place, db, out_dir, fmt):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--user", default="analyst", show_default=True, help="The name recorded as the author of reviews.")
+@click.option("--tiles", envvar="DOCKET_TILES", default="", help="Map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png [default: none: markers on a plain map, no network].")
 @reports_errors
-def serve(db, host, port, user):
+def serve(db, host, port, user, tiles):
     """Start the web application and JSON API (docs at /api/docs, schema at /openapi.json)."""
     import uvicorn
 
     from docket.web import create_app
 
-    app = create_app(db, user)
+    app = create_app(db, user, tiles=tiles)
     err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; reviews recorded as {user!r})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -102,6 +102,11 @@ def ingest_paths(
 
 def marked_text(doc: Document, found: list[Claim]) -> list[tuple[str, str | None]]:
     """The document's text cut into pieces, each piece either plain (None) or inside a claim (its kind)."""
+    return [(piece, c.kind if c else None) for piece, c in marked_pieces(doc, found)]
+
+
+def marked_pieces(doc: Document, found: list[Claim]) -> list[tuple[str, Claim | None]]:
+    """The document's text cut into pieces, each plain (None) or the characters of a claim."""
     marks = sorted(found, key=lambda c: (c.span[0], -c.span[1]))
     pieces: list[tuple[str, str | None]] = []
     pos = 0
@@ -110,7 +115,7 @@ def marked_text(doc: Document, found: list[Claim]) -> list[tuple[str, str | None
         if a < pos:
             continue  # nested or overlapping: the outer claim already shows these characters
         pieces.append((doc.text[pos:a], None))
-        pieces.append((doc.text[a:b], c.kind))
+        pieces.append((doc.text[a:b], c))
         pos = b
     pieces.append((doc.text[pos:], None))
     return [p for p in pieces if p[0]]

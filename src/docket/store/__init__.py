@@ -231,6 +231,15 @@ class ClaimStore:
             stmt = stmt.where(claims.c.id.in_(f.ids))
         return stmt
 
+    def facets(self, f: ClaimFilter, field: str, limit: int = 20) -> list[tuple[str, int]]:
+        """How many of the filtered claims have each value of a field (kind, attributed_to …), most first."""
+        col = claims.c[field]
+        stmt = self._filtered(select(col, func.count()).select_from(
+            claims.join(documents, documents.c.sha256 == claims.c.document_sha256)), f)
+        stmt = stmt.where(col.is_not(None)).group_by(col).order_by(func.count().desc(), col).limit(limit)
+        with self.engine.connect() as conn:
+            return [(v, n) for v, n in conn.execute(stmt)]
+
     def count(self, f: ClaimFilter | None = None) -> int:
         """How many claims a filter selects (limit and offset aside)."""
         f = f or ClaimFilter()

@@ -9,8 +9,18 @@ from fastapi import FastAPI
 from docket.store import open_store
 
 
-def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable | None = None) -> FastAPI:
-    """The application over the store at `db` (as the CLI finds it: --db, $DOCKET_DB, ./docket.db)."""
+def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable | None = None,
+               tiles: str | None = None, tiles_attribution: str | None = None) -> FastAPI:
+    """The application over the store at `db` (as the CLI finds it: --db, $DOCKET_DB, ./docket.db).
+
+    `tiles` is a map tile URL template ("https://tile.example.org/{z}/{x}/{y}.png", else $DOCKET_TILES);
+    without one, maps show their markers on a plain background, which needs no network."""
+    import os
+    from pathlib import Path
+
+    from fastapi.staticfiles import StaticFiles
+
+    from docket.web.pages import node_modules, pages_router
     from docket import __version__
     from docket.gazetteer import default_gazetteer
     from docket.web.api import api_router, install_errors
@@ -23,6 +33,13 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     app.state.store = open_store(db)
     app.state.user = user
     app.state.gazetteer = gazetteer or default_gazetteer
+    app.state.tiles = tiles if tiles is not None else os.environ.get("DOCKET_TILES", "")
+    app.state.tiles_attribution = tiles_attribution or os.environ.get("DOCKET_TILES_ATTRIBUTION", "")
     install_errors(app)
     app.include_router(api_router(app))
+    app.include_router(pages_router(app))
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    vendor = node_modules()
+    if vendor is not None:
+        app.mount("/vendor", StaticFiles(directory=vendor), name="vendor")
     return app

@@ -220,14 +220,25 @@ def api_router(app: FastAPI) -> APIRouter:
     return r
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+
 def install_errors(app: FastAPI) -> None:
+    """Errors as JSON for the API, as a page for the pages."""
+    from docket.web.pages import page_error
+
     @app.exception_handler(DocketError)
     async def docket_error(request: Request, exc: DocketError):
         status = _status(exc)
+        if not _is_api(request):
+            return page_error(request, status, str(exc))
         return JSONResponse({"error": str(exc), "status": status}, status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if not _is_api(request):
+            return page_error(request, exc.status_code, str(exc.detail))
         return JSONResponse({"error": str(exc.detail), "status": exc.status_code}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -1,0 +1,265 @@
+"""The web pages: server-rendered with Jinja2 (autoescaped: document text is untrusted and always
+escaped), enhanced where present by htmx (the claim panel) and Leaflet (maps) from the npm registry.
+Every page works without JavaScript. The pages call the same services as the CLI and the API."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from docket import services
+from docket.errors import DocketError
+from docket.model import KINDS, DocumentMeta
+from docket.resolve.clusters import describe
+from docket.store import SORTS, ClaimFilter
+
+STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")
+PAGE = 50
+
+
+def node_modules() -> Path | None:
+    """The npm packages (htmx, Leaflet): $DOCKET_NODE_MODULES, else node_modules beside the source tree."""
+    env = os.environ.get("DOCKET_NODE_MODULES")
+    if env:
+        return Path(env) if Path(env).is_dir() else None
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "node_modules").is_dir():
+            return parent / "node_modules"
+    return None
+
+
+@cache
+def templates() -> Jinja2Templates:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("docket", "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["figure"] = describe
+    env.filters["years"] = lambda y: ("undated" if not y else str(y[0]) if y[0] == y[1] else f"{y[0]}–{y[1]}")
+    return Jinja2Templates(env=env)
+
+
+def pages_router(app: FastAPI) -> APIRouter:
+    r = APIRouter(include_in_schema=False)
+    vendor_dir = node_modules()
+    vendor = {
+        "htmx": bool(vendor_dir and (vendor_dir / "htmx.org" / "dist" / "htmx.min.js").exists()),
+        "leaflet": bool(vendor_dir and (vendor_dir / "leaflet" / "dist" / "leaflet.js").exists()),
+    }
+
+    def store():
+        return app.state.store
+
+    def gaz():
+        return app.state.gazetteer()
+
+    def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
+        ctx.setdefault("q", None)
+        return templates().TemplateResponse(request, name, {"vendor": vendor, "tiles": app.state.tiles,
+                                                            "attribution": app.state.tiles_attribution, **ctx},
+                                            status_code=status)
+
+    @r.get("/", response_class=HTMLResponse)
+    def home(request: Request):
+        counts = store().counts_by_kind()
+        from sqlalchemy import func, select
+
+        from docket.store.schema import claim_places
+
+        with store().engine.connect() as conn:
+            top = conn.execute(select(claim_places.c.place_id, func.count()).where(claim_places.c.place_id.is_not(None))
+                               .group_by(claim_places.c.place_id).order_by(func.count().desc()).limit(10)).fetchall()
+        places = []
+        for pid, n in top:
+            p = gaz().get(pid)
+            if p:
+                places.append({"id": p.id, "name": p.name, "feature": p.feature, "claims": n})
+        return render(request, "web/home.html", counts=[(k, counts.get(k, 0)) for k in KINDS],
+                      total=sum(counts.values()), documents=len(store().documents()), places=places)
+
+    @r.get("/search", response_class=HTMLResponse)
+    def search(request: Request, q: str = ""):
+        from docket.gazetteer.text import fold
+        from docket.services.entities import entity_index
+        from docket.services.places import search_places
+
+        q = q.strip()[:200]
+        if not q:
+            return RedirectResponse("/", status_code=303)
+        key = fold(q)
+        hits = [h for h in search_places(gaz(), q, 8) if not h.matched.startswith("spelling")]
+        ents = [e for e in entity_index(store()).entities.values() if any(key in fold(a) for a in e.aliases)][:20]
+        docs = [d for d in store().documents() if key in fold(d["title"] or d["filename"] or "")
+                or key in fold(d["publisher"] or "")][:20]
+        found = [c for c in store().claims(ClaimFilter(limit=5000)) if key in fold(c.text)][:50]
+        return render(request, "web/search.html", q=q, places=hits, entities=ents, documents=docs, claims=found,
+                      sort_url=lambda k: "#")
+
+    @r.get("/documents", response_class=HTMLResponse)
+    def documents(request: Request):
+        return render(request, "web/documents.html", docs=store().documents())
+
+    @r.get("/documents/{key}", response_class=HTMLResponse)
+    def document(request: Request, key: str):
+        doc = store().document(key)
+        found = store().claims(ClaimFilter(document=doc.sha256, limit=100_000))
+        return render(request, "web/document.html", doc=doc, claims=found,
+                      pieces=services.marked_pieces(doc, found), kinds=sorted(Counter(c.kind for c in found).items()))
+
+    def claim_context(claim_id: str) -> dict:
+        found = store().claims(ClaimFilter(ids=[claim_id]))
+        if not found:
+            raise DocketError(f"{claim_id}: no such claim")
+        c = found[0]
+        cluster = None
+        ref = next((p for p in c.places if p.id), None)
+        if ref is not None:
+            from docket.services.comparison import compare
+
+            place = gaz().get(ref.id)
+            if place is not None:
+                cluster = next((k for k in compare(store(), gaz(), place, c.kind) if any(o.id == c.id for o in k.claims)), None)
+        markers = [{"id": p.id, "label": p.name, "lat": p.lat, "lon": p.lon, "main": i == 0}
+                   for i, p in enumerate(c.places) if p.lat is not None]
+        return {"c": c, "cluster": cluster, "places_json": markers}
+
+    @r.get("/claims/{claim_id}", response_class=HTMLResponse)
+    def claim(request: Request, claim_id: str):
+        return render(request, "web/claim.html", **claim_context(claim_id))
+
+    @r.get("/fragments/claims/{claim_id}", response_class=HTMLResponse)
+    def claim_fragment(request: Request, claim_id: str):
+        return render(request, "web/claim_panel.html", **claim_context(claim_id))
+
+    @r.get("/claims", response_class=HTMLResponse)
+    def claims(request: Request, kind: str = "", place: str = "", actor: str = "", since: str = "", until: str = "",
+               status: str = "", sort: str = "", offset: int = 0):
+        params = {k: v for k, v in dict(kind=kind, place=place, actor=actor, since=since, until=until, status=status,
+                                        sort=sort).items() if v}
+        error = None
+        f = ClaimFilter(kind=kind if kind in KINDS else None, actor=actor or None, status=status if status in STATUSES else None,
+                        sort=sort if sort.lstrip("-") in SORTS else None)
+        for name, value in (("since", since), ("until", until)):
+            if value:
+                try:
+                    from docket.cli import check_date
+
+                    setattr(f, name, check_date(name, value))
+                except DocketError as e:
+                    error = str(e)
+        if place:
+            from docket.services.places import best_place
+
+            target = best_place(gaz(), place)
+            if target is None:
+                error = f"{place}: no such place in the gazetteer"
+                f.ids = []
+            else:
+                f.area = target.id
+        total = store().count(f)
+        offset = max(0, min(offset, max(0, total - 1)))
+        facet_kinds = store().facets(f, "kind")
+        facet_sources = store().facets(f, "attributed_to", 12)
+        f.limit, f.offset = PAGE, offset
+        found = store().claims(f)
+
+        def url(**changes) -> str:
+            merged = {**params, **changes}
+            return "/claims?" + urlencode({k: v for k, v in merged.items() if v not in ("", None, 0)})
+
+        def sort_url(key: str) -> str:
+            return url(sort=("-" + key) if sort == key else key, offset=0)
+
+        return render(request, "web/claims.html", claims=found, total=total, offset=offset, kinds=KINDS, statuses=STATUSES,
+                      f=f, place=place, error=error, facet_kinds=facet_kinds, facet_sources=facet_sources,
+                      facet_url=lambda k, v: url(**{k: v}, offset=0), sort_url=sort_url,
+                      prev_url=url(offset=max(0, offset - PAGE)) if offset > 0 else None,
+                      next_url=url(offset=offset + PAGE) if offset + PAGE < total else None,
+                      csv_url="/api/claims?" + urlencode({**{k: v for k, v in params.items() if k != "status"},
+                                                          "format": "csv", "limit": 1000}))
+
+    @r.get("/places/{place_id}", response_class=HTMLResponse)
+    def place(request: Request, place_id: str):
+        from docket.services.comparison import compare
+
+        g = gaz()
+        p = g.get(place_id)
+        if p is None:
+            raise DocketError(f"{place_id}: no such place")
+        clusters = compare(store(), g, p)
+        found = [c for k in clusters for c in k.claims]
+        markers = [{"id": p.id, "label": p.name, "lat": p.lat, "lon": p.lon, "main": True}] if p.lat is not None else []
+        seen = {p.id}
+        for c in found:
+            for ref in c.places:
+                if ref.id and ref.id not in seen and ref.lat is not None:
+                    seen.add(ref.id)
+                    markers.append({"id": ref.id, "label": ref.name, "lat": ref.lat, "lon": ref.lon, "main": False})
+        timeline = sorted((c for c in found if c.when and c.when.start), key=lambda c: (c.when.start, c.kind))
+        return render(request, "web/place.html", p=p, path=list(reversed(g.ancestors(p))),
+                      names=[n for n, _ in g.names(p) if n != p.name], markers=markers, timeline=timeline,
+                      clusters=sorted(clusters, key=lambda k: ({"contradiction": 0, "consistent": 1, "single": 2}[k.flag], k.kind)),
+                      children=g.children(p)[:100])
+
+    @r.get("/places/{place_id}/dossier", response_class=HTMLResponse)
+    def place_dossier(place_id: str):
+        from docket.services.dossier import build_dossier, render_html
+
+        p = gaz().get(place_id)
+        if p is None:
+            raise DocketError(f"{place_id}: no such place")
+        return HTMLResponse(render_html(build_dossier(store(), gaz(), p)))
+
+    @r.get("/entities", response_class=HTMLResponse)
+    def entities(request: Request):
+        from docket.services.entities import entity_index
+
+        rows = sorted(entity_index(store()).entities.values(), key=lambda e: (e.type, e.name.lower()))
+        return render(request, "web/entities.html", entities=rows)
+
+    @r.get("/entities/{query}", response_class=HTMLResponse)
+    def entity(request: Request, query: str):
+        from docket.services.entities import entity_report
+
+        return render(request, "web/entity.html", r=entity_report(store(), query), sort_url=lambda k: "#")
+
+    @r.get("/upload", response_class=HTMLResponse)
+    def upload_form(request: Request):
+        return render(request, "web/upload.html")
+
+    @r.post("/upload")
+    async def upload(request: Request, file: UploadFile = File(...), publisher: str = Form(""), published: str = Form(""),
+                     title: str = Form("")):
+        name = Path(file.filename or "upload.txt").name
+        data = await file.read()
+        overrides = DocumentMeta(publisher=publisher or None, published=published or None, title=title or None)
+        try:
+            if published:
+                from docket.cli import check_date
+
+                check_date("date", published)
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / name
+                path.write_bytes(data)
+                try:
+                    outcome = services.ingest_file(store(), path, overrides)
+                except DocketError as e:  # the message names the upload, not the temporary copy
+                    raise DocketError(str(e).replace(str(path), name)) from e
+        except DocketError as e:
+            return render(request, "web/upload.html", status=400, error=str(e))
+        return RedirectResponse(f"/documents/{outcome.sha256}", status_code=303)
+
+    return r
+
+
+def page_error(request: Request, status: int, message: str) -> Response:
+    return templates().TemplateResponse(request, "web/error.html", {"vendor": {}, "q": None, "status": status,
+                                                                    "message": message}, status_code=status)

@@ -1,0 +1,115 @@
+"""The web pages in headless Chromium: upload, read with highlighted claims, the claim panel, the place
+page's map and comparison, and a document full of script payloads that must execute nothing."""
+
+from pathlib import Path
+
+import pytest
+
+from docket import services
+from tests.conftest import PRESS_RELEASE, needs_shared
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def screenshot(page, name: str) -> None:
+    """Keep the README's screenshots current: the test suite takes them."""
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=False)
+
+
+def with_press_release(app) -> None:
+    services.ingest_file(app.state.store, PRESS_RELEASE)  # a no-op when the upload test already put it in
+
+PAYLOAD = """Press release 1 May 2020
+
+<script>window.__pwned = 1; alert('x')</script> Headline with <img src=x onerror="window.__pwned=2">
+
+Around 40 houses <b onmouseover="window.__pwned=3">were destroyed</b> in Lachin in May 1992 <svg onload="window.__pwned=4"></svg>.
+
+"><script>window.__pwned=5</script><iframe src="javascript:window.__pwned=6"></iframe> The village of Vang was shelled.
+"""
+
+
+@needs_shared
+def test_upload_read_and_click_a_claim(live, page):
+    base, _ = live
+    page.goto(base + "/upload")
+    page.set_input_files("input[name=file]", str(PRESS_RELEASE))
+    page.fill("input[name=publisher]", "Ministry of Foreign Affairs of Azerbaijan")
+    page.fill("input[name=published]", "2018-04-02")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/documents/*")
+    assert "Statement by Hikmat Hajiyev" in page.locator("#doc-title").inner_text()
+    assert page.locator("#doc-text a.span").count() >= 50
+    span = page.locator("#doc-text a.span", has_text="511 innocent civilians were killed")
+    assert span.count() == 1
+    span.click()
+    panel = page.locator("#panel .claim-panel")
+    panel.wait_for()
+    text = panel.inner_text()
+    assert "killing" in text and "511" in text and "Kalbajar" in text
+    span.scroll_into_view_if_needed()
+    screenshot(page, "page-document")
+
+
+def test_upload_of_a_bad_file_says_why(live, page):
+    base, _ = live
+    page.goto(base + "/upload")
+    page.set_input_files("input[name=file]", files=[{"name": "empty.txt", "mimeType": "text/plain", "buffer": b""}])
+    page.click("button[type=submit]")
+    assert "empty.txt: the file is empty" in page.locator("#upload-error").inner_text()
+
+
+def test_script_payloads_execute_nothing(live, page, tmp_path):
+    base, _ = live
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    doc = tmp_path / "payload.txt"
+    doc.write_text(PAYLOAD, encoding="utf-8")
+    page.goto(base + "/upload")
+    page.set_input_files("input[name=file]", str(doc))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/documents/*")
+    text = page.locator("#doc-text").inner_text()
+    assert "<script>window.__pwned = 1" in text  # shown as text
+    for s in page.locator("#doc-text a.span").all():  # every claim panel too
+        s.click()
+        page.locator("#panel .claim-panel").wait_for()
+    page.locator("#doc-text a.span").first.hover()
+    page.goto(base + "/claims")
+    page.goto(base + "/search?q=pwned")
+    page.goto(base + "/places/docket:vang")
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.locator("#doc-text script, #doc-text img, #doc-text svg, #doc-text iframe").count() == 0
+
+
+@needs_shared
+def test_place_page_map_and_comparison(live, page):
+    base, app = live
+    with_press_release(app)
+    page.goto(base + "/places/geonames:586047")
+    assert page.locator("#place-name").inner_text() == "Kalbajar"
+    assert "Karvachar" in page.locator("#aliases").inner_text()
+    page.wait_for_function("document.getElementById('map').getAttribute('data-markers') !== null")
+    assert int(page.locator("#map").get_attribute("data-markers")) >= 2
+    assert page.locator("#map .leaflet-interactive").count() >= 2  # markers drawn without any tile server
+    assert page.locator("#comparison tr[data-kind=destruction]").count() >= 5
+    assert page.locator("#timeline tr").count() >= 5
+    screenshot(page, "page-place")
+
+
+@needs_shared
+def test_claims_page_filters_and_sorts(live, page):
+    base, app = live
+    with_press_release(app)
+    page.goto(base + "/claims?kind=destruction&place=Kelbajar")
+    assert page.locator("table.claims tr[data-kind=destruction]").count() >= 10
+    screenshot(page, "page-claims")
+    assert page.locator("table.claims tr[data-claim]:not([data-kind=destruction])").count() == 0
+    page.goto(base + "/claims")
+    page.click("#facets a.chip >> text=/^killing/")
+    assert page.locator("table.claims tr[data-claim]").count() == page.locator("table.claims tr[data-kind=killing]").count() >= 1
+
+
+pytestmark = pytest.mark.filterwarnings("ignore")
