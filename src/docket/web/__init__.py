@@ -20,10 +20,10 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
 
     from fastapi.staticfiles import StaticFiles
 
-    from docket.web.pages import node_modules, pages_router
     from docket import __version__
     from docket.gazetteer import default_gazetteer
     from docket.web.api import api_router, install_errors
+    from docket.web.pages import node_modules, pages_router
 
     app = FastAPI(
         title="Docket", version=__version__, docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json",
