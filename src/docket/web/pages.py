@@ -9,6 +9,7 @@ import tempfile
 from collections import Counter
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
@@ -236,8 +237,8 @@ def pages_router(app: FastAPI) -> APIRouter:
         return render(request, "web/upload.html")
 
     @r.post("/upload")
-    async def upload(request: Request, file: UploadFile = File(...), publisher: str = Form(""), published: str = Form(""),
-                     title: str = Form("")):
+    async def upload(request: Request, file: Annotated[UploadFile, File()], publisher: Annotated[str, Form()] = "",
+                     published: Annotated[str, Form()] = "", title: Annotated[str, Form()] = ""):
         name = Path(file.filename or "upload.txt").name
         data = await file.read()
         overrides = DocumentMeta(publisher=publisher or None, published=published or None, title=title or None)
