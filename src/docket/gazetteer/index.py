@@ -73,13 +73,19 @@ class PlaceIndex:
 
     def lookup(self, key: str) -> list[tuple[int, int]]:
         """(place number, name kind) for a folded name."""
+        if not key or "\x00" in key:
+            return []
         return self.names.get(key, [])
 
     def has_prefix(self, key: str) -> bool:
+        if "\x00" in key:
+            return False
         return next(self.names.iterkeys(key), None) is not None
 
     def prefixed(self, key: str, limit: int = 200) -> list[str]:
-        out = []
+        out: list[str] = []
+        if "\x00" in key:
+            return out
         for k in self.names.iterkeys(key):
             out.append(k)
             if len(out) >= limit:

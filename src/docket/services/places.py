@@ -30,6 +30,8 @@ class Hit:
 def search_places(gaz: Gazetteer, query: str, limit: int = 10) -> list[Hit]:
     """Places answering to a name, best first: exact (folded) names, then names that start with it."""
     hits: dict[str, Hit] = {}
+    if not fold(query):
+        return []
     mention = Mention(0, len(query), query, query)
     for c in gaz.candidates(query):
         hits[c.place.id] = Hit(c.place, NAME_KINDS[c.kind], prior(c, mention))

@@ -24,6 +24,7 @@ from docket.model import Claim, Document, DocumentMeta, DocumentRef, ObjectRef, 
 from docket.store.migrations import migrate
 from docket.store.schema import (
     claim_areas,
+    claim_versions,
     claim_places,
     claims,
     documents,
@@ -54,6 +55,7 @@ class ClaimFilter:
     ids: list[str] | None = None  # only these claims
     offset: int = 0
     sort: str | None = None  # one of SORTS, "-" in front for descending
+    include_rejected: bool = False  # rejected claims are hidden unless asked for (or `status="rejected"`)
 
 
 # the orders a claim listing can be sorted in
@@ -95,24 +97,8 @@ class ClaimStore:
         areas = areas or {}
         claim_rows, place_rows, area_rows = [], [], []
         for c in rows:
-            q, o, w = c.quantity, c.object, c.when
-            claim_rows.append(dict(
-                id=c.id, document_sha256=doc.sha256, kind=c.kind, span_start=c.span[0], span_end=c.span[1],
-                text=c.text, attributed_to=c.attributed_to, agent=c.agent, affected=c.affected,
-                quantity_value=q.value if q else None, quantity_low=q.low if q else None,
-                quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
-                quantity_unit=q.unit if q else None,
-                object_category=o.category if o else None, object_name=o.name if o else None,
-                when_start=w.start if w else None, when_end=w.end if w else None,
-                when_precision=w.precision if w else None, when_ongoing=w.ongoing if w else None,
-                instrument=c.instrument, company=c.company, parent_company=c.parent_company, site=c.site,
-                weapons=json.dumps(c.weapons), minerals=json.dumps(c.minerals),
-                corroborated_by=c.corroborated_by, status=c.status, confidence=c.confidence,
-                version=1, created_at=now,
-            ))
-            place_rows += [dict(claim_id=c.id, ord=i, name=p.name, mention=p.mention, place_id=p.id,
-                                geonames_id=p.geonames_id, lat=p.lat, lon=p.lon, feature=p.feature,
-                                admin_path=json.dumps(p.admin_path)) for i, p in enumerate(c.places)]
+            claim_rows.append(_claim_row(c, doc.sha256, now))
+            place_rows += _place_rows(c)
             area_rows += [dict(claim_id=c.id, place_id=pid) for pid in sorted(areas.get(c.id, ()))]
         relation_rows = [dict(document_sha256=doc.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
                               span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
@@ -218,6 +204,8 @@ class ClaimStore:
             stmt = stmt.where(claims.c.when_start <= f.until + "\uffff")
         if f.status:
             stmt = stmt.where(claims.c.status == f.status)
+        elif not f.include_rejected:
+            stmt = stmt.where(claims.c.status != "rejected")
         if f.area:
             stmt = stmt.where(claims.c.id.in_(select(claim_areas.c.claim_id).where(claim_areas.c.place_id == f.area)))
         if f.place:
@@ -249,7 +237,10 @@ class ClaimStore:
             return conn.execute(stmt).scalar_one()
 
     def claims(self, f: ClaimFilter | None = None) -> list[Claim]:
-        f = f or ClaimFilter()
+        with self.engine.connect() as conn:
+            return self._claims_in(conn, f or ClaimFilter())
+
+    def _claims_in(self, conn, f: ClaimFilter) -> list[Claim]:
         stmt = self._filtered(select(claims, documents.c.title, documents.c.published, documents.c.publisher).join(
             documents, documents.c.sha256 == claims.c.document_sha256), f)
         key = (f.sort or "document").lstrip("-")
@@ -262,18 +253,17 @@ class ClaimStore:
             stmt = stmt.limit(f.limit)
         if f.offset:
             stmt = stmt.offset(f.offset)
-        with self.engine.connect() as conn:
-            rows = [r._mapping for r in conn.execute(stmt)]
-            ids = [r["id"] for r in rows]
-            places: dict[str, list[PlaceRef]] = {}
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(chunk)).order_by(claim_places.c.claim_id, claim_places.c.ord)):
-                    pm = p._mapping
-                    places.setdefault(pm["claim_id"], []).append(
-                        PlaceRef(name=pm["name"], mention=pm["mention"], id=pm["place_id"], geonames_id=pm["geonames_id"],
-                                 lat=pm["lat"], lon=pm["lon"], feature=pm["feature"], admin_path=json.loads(pm["admin_path"] or "[]"))
-                    )
+        rows = [r._mapping for r in conn.execute(stmt)]
+        ids = [r["id"] for r in rows]
+        places: dict[str, list[PlaceRef]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(chunk)).order_by(claim_places.c.claim_id, claim_places.c.ord)):
+                pm = p._mapping
+                places.setdefault(pm["claim_id"], []).append(
+                    PlaceRef(name=pm["name"], mention=pm["mention"], id=pm["place_id"], geonames_id=pm["geonames_id"],
+                             lat=pm["lat"], lon=pm["lon"], feature=pm["feature"], admin_path=json.loads(pm["admin_path"] or "[]"))
+                )
         return [_claim_from_row(r, places.get(r["id"], [])) for r in rows]
 
     def relations(self, document: str | None = None) -> list[dict]:
@@ -309,12 +299,88 @@ class ClaimStore:
         except OperationalError as e:
             raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
 
+    # ------------------------------------------------------------------ review: versions
+
+    def versions(self, claim_id: str) -> list[dict]:
+        """Every recorded version of a claim, oldest first (an unreviewed claim has none yet)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(claim_versions).where(claim_versions.c.claim_id == claim_id)
+                                .order_by(claim_versions.c.version)).fetchall()
+        return [dict(r._mapping) | {"data": json.loads(r.data)} for r in rows]
+
+    def save_version(self, new: Claim, areas: set[str], author: str, reason: str | None, create: bool = False) -> int:
+        """Make `new` the claim's current state, as a new version with its author, time and reason; the
+        state it replaces is kept as the version before. `create` adds a claim that did not exist.
+        Returns the new version number."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        sha = new.document.sha256 if new.document else None
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(select(claims.c.version, claims.c.created_at, claims.c.status, claims.c.document_sha256)
+                                   .where(claims.c.id == new.id)).first()
+                if create:
+                    if row is not None:
+                        raise DocketError(f"{new.id}: a claim with this id exists already")
+                    version = 1
+                    conn.execute(insert(claims), [_claim_row(new, sha, now, version)])
+                else:
+                    if row is None:
+                        raise DocketError(f"{new.id}: no such claim")
+                    sha = row.document_sha256
+                    recorded = conn.execute(select(func.count()).select_from(claim_versions)
+                                            .where(claim_versions.c.claim_id == new.id)).scalar_one()
+                    if not recorded:  # the extracted state becomes version 1 before it is replaced
+                        old = self._claims_in(conn, ClaimFilter(ids=[new.id], include_rejected=True))[0]
+                        conn.execute(insert(claim_versions), [dict(
+                            claim_id=new.id, version=row.version, status=row.status, data=json.dumps(old.contract()),
+                            author="docket (extracted)", reason=None, made_at=row.created_at)])
+                    version = row.version + 1
+                    values = _claim_row(new, sha, row.created_at, version)
+                    conn.execute(claims.update().where(claims.c.id == new.id).values(**values))
+                    conn.execute(claim_places.delete().where(claim_places.c.claim_id == new.id))
+                    conn.execute(claim_areas.delete().where(claim_areas.c.claim_id == new.id))
+                if new.places:
+                    conn.execute(insert(claim_places), _place_rows(new))
+                if areas:
+                    conn.execute(insert(claim_areas), [dict(claim_id=new.id, place_id=p) for p in sorted(areas)])
+                conn.execute(insert(claim_versions), [dict(
+                    claim_id=new.id, version=version, status=new.status, data=json.dumps(new.contract()),
+                    author=author, reason=reason, made_at=now)])
+                return version
+        except OperationalError as e:
+            raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+
     def counts_by_kind(self) -> dict[str, int]:
         with self.engine.connect() as conn:
-            return {k: n for k, n in conn.execute(select(claims.c.kind, func.count()).group_by(claims.c.kind).order_by(claims.c.kind))}
+            return {k: n for k, n in conn.execute(select(claims.c.kind, func.count()).where(claims.c.status != "rejected")
+                                                  .group_by(claims.c.kind).order_by(claims.c.kind))}
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _claim_row(c: Claim, sha256: str, now: str, version: int = 1) -> dict:
+    q, o, w = c.quantity, c.object, c.when
+    return dict(
+        id=c.id, document_sha256=sha256, kind=c.kind, span_start=c.span[0], span_end=c.span[1],
+        text=c.text, attributed_to=c.attributed_to, agent=c.agent, affected=c.affected,
+        quantity_value=q.value if q else None, quantity_low=q.low if q else None,
+        quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
+        quantity_unit=q.unit if q else None,
+        object_category=o.category if o else None, object_name=o.name if o else None,
+        when_start=w.start if w else None, when_end=w.end if w else None,
+        when_precision=w.precision if w else None, when_ongoing=w.ongoing if w else None,
+        instrument=c.instrument, company=c.company, parent_company=c.parent_company, site=c.site,
+        weapons=json.dumps(c.weapons), minerals=json.dumps(c.minerals),
+        corroborated_by=c.corroborated_by, status=c.status, confidence=c.confidence,
+        version=version, created_at=now,
+    )
+
+
+def _place_rows(c: Claim) -> list[dict]:
+    return [dict(claim_id=c.id, ord=i, name=p.name, mention=p.mention, place_id=p.id, geonames_id=p.geonames_id,
+                 lat=p.lat, lon=p.lon, feature=p.feature, admin_path=json.dumps(p.admin_path))
+            for i, p in enumerate(c.places)]
 
 
 def _claim_from_row(r, places: list[PlaceRef]) -> Claim:

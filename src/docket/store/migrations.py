@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from docket.store.schema import (
     claim_areas,
+    claim_versions,
     claim_places,
     claims,
     documents,
@@ -55,7 +56,12 @@ def _v2_areas_relations_decisions(conn: Connection) -> None:
                 span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to))
 
 
-MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions]
+def _v3_claim_versions(conn: Connection) -> None:
+    """Versions of reviewed claims (a claim never reviewed has only its extracted state, in `claims`)."""
+    claim_versions.create(conn, checkfirst=True)
+
+
+MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions]
 CURRENT = len(MIGRATIONS)
 
 

@@ -129,3 +129,17 @@ entity_decisions = Table(
     Column("reason", Text),
     Column("made_at", String(32), nullable=False),
 )
+
+# every version of a reviewed claim: the claim as it was (its whole contract), who made it, when and why
+# (schema version 3). The claims table holds the current version.
+claim_versions = Table(
+    "claim_versions",
+    metadata,
+    Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("reason", Text),
+    Column("made_at", String(32), nullable=False),
+)
