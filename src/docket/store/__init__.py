@@ -24,8 +24,8 @@ from docket.model import Claim, Document, DocumentMeta, DocumentRef, ObjectRef, 
 from docket.store.migrations import migrate
 from docket.store.schema import (
     claim_areas,
-    claim_versions,
     claim_places,
+    claim_versions,
     claims,
     documents,
     entity_decisions,

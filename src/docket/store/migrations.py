@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from docket.store.schema import (
     claim_areas,
-    claim_versions,
     claim_places,
+    claim_versions,
     claims,
     documents,
     entity_decisions,
