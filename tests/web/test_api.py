@@ -113,3 +113,62 @@ def test_openapi_schema_and_docs(client):
     schema = client.get("/openapi.json").json()
     assert "/api/claims" in schema["paths"] and "/api/places/{place_id}/compare" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_review_versions_and_history(client):
+    killing = client.get("/api/claims", params={"kind": "killing", "limit": 1}).json()["items"][0]
+    cid = killing["id"]
+    h = client.get(f"/api/claims/{cid}/history").json()
+    assert h["total"] == 1 and h["items"][0]["author"] == "docket (extracted)"
+    r = client.post(f"/api/claims/{cid}/review", json={"action": "edit", "reason": "checked the source",
+                                                       "changes": {"value": 512, "qualifier": "approx"}})
+    assert r.status_code == 200, r.text
+    assert r.json()["claim"]["quantity"]["value"] == 512 and r.json()["claim"]["status"] == "edited"
+    h = client.get(f"/api/claims/{cid}/history").json()["items"]
+    assert [v["version"] for v in h] == [1, 2] and h[1]["author"] == "tester" and h[1]["reason"] == "checked the source"
+    assert h[0]["data"]["quantity"] == killing["quantity"]
+    # restore the extracted version: a third version, equal to the first
+    r = client.post(f"/api/claims/{cid}/review", json={"action": "restore", "version": 1, "reason": "edit was wrong"})
+    assert r.json()["claim"]["quantity"] == killing["quantity"] and r.json()["versions"] == 3
+    # reject: gone from listings and comparisons, still readable with its history
+    r = client.post(f"/api/claims/{cid}/review", json={"action": "reject", "reason": "not a claim"})
+    assert r.json()["claim"]["status"] == "rejected"
+    ids = [c["id"] for c in client.get("/api/claims", params={"kind": "killing", "limit": 1000}).json()["items"]]
+    assert cid not in ids
+    assert client.get(f"/api/claims/{cid}").json()["status"] == "rejected"
+    client.post(f"/api/claims/{cid}/review", json={"action": "confirm"})
+    assert cid in [c["id"] for c in client.get("/api/claims", params={"kind": "killing", "limit": 1000}).json()["items"]]
+
+
+def test_create_a_claim_from_a_span(client):
+    doc = client.get("/api/documents", params={"limit": 1}).json()["items"][0]
+    text = client.get(f"/api/documents/{doc['sha256']}/text").json()["text"]
+    start = text.index(" ") + 1
+    r = client.post(f"/api/documents/{doc['sha256']}/claims",
+                    json={"start": start, "end": start + 12, "kind": "attack", "reason": "missed by the extractor",
+                          "changes": {"place": "Kelbajar", "when": "1993-04-02"}})
+    assert r.status_code == 201, r.text
+    c = r.json()["claim"]
+    assert c["text"] == text[start : start + 12] and c["status"] == "created" and c["places"][0]["name"] == "Kalbajar"
+    again = client.post(f"/api/documents/{doc['sha256']}/claims",
+                        json={"start": start, "end": start + 12, "kind": "attack", "reason": "twice"})
+    assert again.status_code == 400 and "exists already" in again.json()["error"]
+
+
+@pytest.mark.parametrize("body, status, message", [
+    ({"action": "reject"}, 400, "give a reason"),
+    ({"action": "edit", "reason": "x", "changes": {}}, 400, "nothing to change"),
+    ({"action": "edit", "reason": "x", "changes": {"value": -1}}, 422, "value"),
+    ({"action": "edit", "reason": "x", "changes": {"place": "Qqqzzzxx"}}, 404, "no such place"),
+    ({"action": "restore", "reason": "x", "version": 99}, 400, "no version 99"),
+    ({"action": "burn"}, 422, "action"),
+])
+def test_bad_reviews(client, body, status, message):
+    cid = client.get("/api/claims", params={"limit": 1}).json()["items"][0]["id"]
+    r = client.post(f"/api/claims/{cid}/review", json=body)
+    assert r.status_code == status and message in r.json()["error"], r.text
+
+
+def test_review_of_a_missing_claim_is_404(client):
+    r = client.post("/api/claims/c-nosuch/review", json={"action": "confirm"})
+    assert r.status_code == 404

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from docket import services
+from docket.store import ClaimFilter
 from tests.conftest import PRESS_RELEASE, needs_shared
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -113,3 +114,83 @@ def test_claims_page_filters_and_sorts(live, page):
 
 
 pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def _claim_id(app, text: str, kind: str) -> str:
+    return next(c.id for c in app.state.store.claims(ClaimFilter(kind=kind, limit=100_000)) if text in c.text)
+
+
+@needs_shared
+def test_edit_a_figure_then_reject_a_claim(live, page):
+    base, app = live
+    with_press_release(app)
+    cid = _claim_id(app, "321 persons were taken hostage", "detention_missing")
+    page.goto(f"{base}/claims/{cid}")
+    page.fill("#edit-form input[name=value]", "322")
+    page.fill("#edit-form input[name=reason]", "the annex counts one more")
+    page.click("#edit-form button")
+    page.wait_for_url(f"**/claims/{cid}")
+    history = page.locator("#history")
+    assert history.locator("tr[data-version]").count() == 2
+    current = history.locator("tr[data-version='2']").inner_text()
+    assert "322" in current and "e2e" in current and "the annex counts one more" in current
+    assert "321" in history.locator("tr[data-version='1']").inner_text()
+    assert "322" in page.locator(".claim-panel").inner_text()
+
+    libraries = _claim_id(app, "more than 110 libraries", "destruction")
+    page.goto(f"{base}/claims?kind=destruction&place=Kalbajar")
+    assert page.locator(f"table.claims tr[data-claim='{libraries}']").count() == 1
+    page.goto(f"{base}/claims/{libraries}")
+    page.fill("#reject-form input[name=reason]", "double-counted with the schools")
+    page.click("#reject-form button")
+    page.wait_for_url(f"**/claims/{libraries}")
+    assert "rejected" in page.locator("#history tr[data-version='2']").inner_text()
+    page.goto(f"{base}/claims?kind=destruction&place=Kalbajar")
+    assert page.locator(f"table.claims tr[data-claim='{libraries}']").count() == 0
+    page.goto(f"{base}/places/geonames:586047/dossier")
+    assert page.locator(f"[data-claim='{libraries}']").count() == 0  # not in the tables, not among the evidence
+    assert page.locator("table[data-kind=destruction]").count() == 1
+    # and back: restore version 1
+    page.goto(f"{base}/claims/{libraries}")
+    row = page.locator("#history tr[data-version='1']")
+    row.locator("input[name=reason]").fill("rejected by mistake")
+    row.locator("button").click()
+    page.wait_for_url(f"**/claims/{libraries}")
+    assert page.locator("#history tr[data-version]").count() == 3
+    page.goto(f"{base}/claims?kind=destruction&place=Kalbajar")
+    assert page.locator(f"table.claims tr[data-claim='{libraries}']").count() == 1
+
+
+@needs_shared
+def test_select_text_to_create_a_claim(live, page):
+    base, app = live
+    with_press_release(app)
+    doc = app.state.store.documents()[0]["sha256"]
+    page.goto(f"{base}/documents/{doc}")
+    words = "heavy weaponry"
+    page.evaluate("""(words) => {
+        const root = document.getElementById('doc-text');
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        let n;
+        while ((n = walker.nextNode())) {
+            const i = n.nodeValue.indexOf(words);
+            if (i >= 0) {
+                const r = document.createRange();
+                r.setStart(n, i); r.setEnd(n, i + words.length);
+                const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
+                document.dispatchEvent(new Event('selectionchange'));
+                return;
+            }
+        }
+    }""", words)
+    page.wait_for_function("document.getElementById('sel-start').value !== ''")
+    page.select_option("#create-form select[name=kind]", "attack")
+    page.fill("#create-form input[name=reason]", "the weapons deserve their own claim")
+    page.click("#create-form button")
+    page.wait_for_url("**/claims/*")
+    panel = page.locator(".claim-panel").inner_text()
+    assert "attack" in panel and words in panel and "created" in panel
+    text = app.state.store.document(doc).text
+    cid = page.url.rsplit("/", 1)[1]
+    c = app.state.store.claims(ClaimFilter(ids=[cid]))[0]
+    assert text[c.span[0] : c.span[1]] == words

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from docket.errors import DocketError
@@ -30,6 +31,17 @@ Sort = Enum("Sort", {**{k: k for k in SORTS}, **{f"desc_{k}": f"-{k}" for k in S
 class Format(StrEnum):
     json = "json"
     csv = "csv"
+
+
+class Action(StrEnum):
+    confirm = "confirm"
+    reject = "reject"
+    edit = "edit"
+    restore = "restore"
+
+
+Qualifier = Enum("Qualifier", {q: q for q in ("exact", "approx", "more_than", "at_least", "less_than", "at_most",
+                                              "range", "vague")}, type=str)
 
 
 class Flag(StrEnum):
@@ -67,6 +79,37 @@ def _claims_csv(found, name: str) -> Response:
 
 def _page(items: list, total: int, limit: int, offset: int) -> dict:
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+class Changes(BaseModel):
+    """What an edit sets (fields left out stay as they are)."""
+
+    kind: Kind | None = None
+    value: int | None = Field(None, ge=0, le=10**12)
+    qualifier: Qualifier | None = None
+    when: str | None = Field(None, pattern=DATE)
+    agent: str | None = Field(None, max_length=500)
+    attributed_to: str | None = Field(None, max_length=500)
+    affected: str | None = Field(None, max_length=500)
+    place: str | None = Field(None, max_length=200)
+
+    def as_dict(self) -> dict:
+        return {k: (v.value if isinstance(v, Enum) else v) for k, v in self.model_dump().items() if v is not None}
+
+
+class Review(BaseModel):
+    action: Action
+    reason: str | None = Field(None, max_length=2000)
+    version: int | None = Field(None, ge=1, description="For restore: the version to bring back.")
+    changes: Changes | None = None
+
+
+class NewClaim(BaseModel):
+    start: int = Field(ge=0, le=100_000_000, description="First character of the span in the document's text.")
+    end: int = Field(ge=1, le=100_000_000, description="Character after the span.")
+    kind: Kind
+    reason: str = Field(min_length=1, max_length=2000)
+    changes: Changes | None = None
 
 
 def api_router(app: FastAPI) -> APIRouter:
@@ -139,10 +182,42 @@ def api_router(app: FastAPI) -> APIRouter:
 
     @r.get("/claims/{claim_id}", summary="One claim")
     def claim(claim_id: str) -> dict:
-        found = store().claims(ClaimFilter(ids=[claim_id]))
+        found = store().claims(ClaimFilter(ids=[claim_id], include_rejected=True))
         if not found:
             raise DocketError(f"{claim_id}: no such claim")
         return found[0].contract()
+
+    @r.get("/claims/{claim_id}/history", summary="Every version of a claim, with author, time and reason")
+    def claim_history(claim_id: str) -> dict:
+        from docket.services.review import history
+
+        versions = history(store(), claim_id)
+        return {"claim": claim_id, "items": versions, "total": len(versions)}
+
+    @r.post("/claims/{claim_id}/review", summary="Confirm, reject, edit or restore a claim (a new version)")
+    def claim_review(claim_id: str, body: Review) -> dict:
+        from docket.services import review
+
+        user = app.state.user
+        if body.action == Action.confirm:
+            c = review.confirm(store(), gaz(), claim_id, user, body.reason)
+        elif body.action == Action.reject:
+            c = review.reject(store(), gaz(), claim_id, user, body.reason)
+        elif body.action == Action.edit:
+            c = review.edit(store(), gaz(), claim_id, body.changes.as_dict() if body.changes else {}, user, body.reason)
+        else:
+            if body.version is None:
+                raise DocketError("restore: say which version")
+            c = review.restore(store(), gaz(), claim_id, body.version, user, body.reason)
+        return {"claim": c.contract(), "versions": len(review.history(store(), claim_id))}
+
+    @r.post("/documents/{key}/claims", status_code=201, summary="Create a claim from a span of a document")
+    def claim_create(key: str, body: NewClaim) -> dict:
+        from docket.services import review
+
+        c = review.create(store(), gaz(), key, body.start, body.end, body.kind.value, app.state.user, body.reason,
+                          body.changes.as_dict() if body.changes else None)
+        return {"claim": c.contract()}
 
     @r.get("/places", summary="Places answering to a name, best first")
     def places(q: Annotated[str, Query(min_length=1, max_length=200)], limit: Annotated[int, Query(ge=1, le=100)] = 10,

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from docket import services
 from docket.errors import DocketError
-from docket.model import KINDS, DocumentMeta
+from docket.model import KINDS, DocumentMeta, Quantity
 from docket.resolve.clusters import describe
 from docket.store import SORTS, ClaimFilter
 
@@ -112,11 +112,11 @@ def pages_router(app: FastAPI) -> APIRouter:
     def document(request: Request, key: str):
         doc = store().document(key)
         found = store().claims(ClaimFilter(document=doc.sha256, limit=100_000))
-        return render(request, "web/document.html", doc=doc, claims=found,
+        return render(request, "web/document.html", doc=doc, claims=found, all_kinds=KINDS,
                       pieces=services.marked_pieces(doc, found), kinds=sorted(Counter(c.kind for c in found).items()))
 
     def claim_context(claim_id: str) -> dict:
-        found = store().claims(ClaimFilter(ids=[claim_id]))
+        found = store().claims(ClaimFilter(ids=[claim_id], include_rejected=True))
         if not found:
             raise DocketError(f"{claim_id}: no such claim")
         c = found[0]
@@ -132,9 +132,73 @@ def pages_router(app: FastAPI) -> APIRouter:
                    for i, p in enumerate(c.places) if p.lat is not None]
         return {"c": c, "cluster": cluster, "places_json": markers}
 
+    def review_context(claim_id: str) -> dict:
+        from docket.services import review
+
+        versions = []
+        for v in review.history(store(), claim_id):
+            q = v["data"].get("quantity")
+            versions.append(v | {"figure": describe(Quantity(**q)) if q else ""})
+        return {"versions": versions, "kinds": KINDS, "qualifiers": review.QUALIFIERS}
+
     @r.get("/claims/{claim_id}", response_class=HTMLResponse)
     def claim(request: Request, claim_id: str):
-        return render(request, "web/claim.html", **claim_context(claim_id))
+        return render(request, "web/claim.html", **claim_context(claim_id), **review_context(claim_id))
+
+    @r.post("/claims/{claim_id}/review")
+    async def claim_review(request: Request, claim_id: str):
+        from docket.services import review
+
+        form = await request.form()
+        action = str(form.get("action", ""))
+        reason = str(form.get("reason", "")) or None
+        user = app.state.user
+        try:
+            if action == "confirm":
+                review.confirm(store(), gaz(), claim_id, user, reason)
+            elif action == "reject":
+                review.reject(store(), gaz(), claim_id, user, reason)
+            elif action == "edit":
+                changes = {k: str(form.get(k, "")).strip() for k in ("kind", "value", "qualifier", "when", "place", "agent")}
+                review.edit(store(), gaz(), claim_id, {k: v for k, v in changes.items() if v}, user, reason)
+            elif action == "restore":
+                version = str(form.get("version", ""))
+                if not version.isdigit():
+                    raise DocketError("restore: say which version")
+                review.restore(store(), gaz(), claim_id, int(version), user, reason)
+            else:
+                raise DocketError(f"{action or '(none)'}: not a review action")
+        except DocketError as e:
+            if "no such claim" in str(e):
+                raise
+            return render(request, "web/claim.html", status=400, review_error=str(e), **claim_context(claim_id),
+                          **review_context(claim_id))
+        return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+    @r.post("/documents/{key}/claims")
+    async def claim_create(request: Request, key: str):
+        from docket.services import review
+
+        doc = store().document(key)
+        form = await request.form()
+        try:
+            start, end = str(form.get("start", "")), str(form.get("end", ""))
+            quote = str(form.get("quote", ""))
+            if start.isdigit() and end.isdigit():
+                span = (int(start), int(end))
+            elif quote.strip():
+                span = review.locate(doc.text, quote.strip())
+            else:
+                raise DocketError("select the claim's words in the text, or type them as a quote")
+            place = str(form.get("place", "")).strip()
+            c = review.create(store(), gaz(), doc.sha256, span[0], span[1], str(form.get("kind", "")), app.state.user,
+                              str(form.get("reason", "")) or None, {"place": place} if place else None)
+        except DocketError as e:
+            found = store().claims(ClaimFilter(document=doc.sha256, limit=100_000))
+            return render(request, "web/document.html", status=400, doc=doc, claims=found, create_error=str(e),
+                          pieces=services.marked_pieces(doc, found), kinds=sorted(Counter(x.kind for x in found).items()),
+                          all_kinds=KINDS)
+        return RedirectResponse(f"/claims/{c.id}", status_code=303)
 
     @r.get("/fragments/claims/{claim_id}", response_class=HTMLResponse)
     def claim_fragment(request: Request, claim_id: str):

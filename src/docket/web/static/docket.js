@@ -28,6 +28,28 @@
     el.setAttribute("data-markers", String(points.length));
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initMap); else initMap();
+  // a selection in the document's text becomes the span of a new claim: character offsets are counted
+  // over the text nodes of #doc-text, which hold the document's text exactly
+  function offsetIn(root, node, offset) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), n, total = 0;
+    while ((n = walker.nextNode())) {
+      if (n === node) return total + offset;
+      total += n.nodeValue.length;
+    }
+    return -1;
+  }
+  document.addEventListener("selectionchange", function () {
+    var root = document.getElementById("doc-text"), sel = window.getSelection();
+    if (!root || !sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+    var range = sel.getRangeAt(0);
+    if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return;
+    var start = offsetIn(root, range.startContainer, range.startOffset);
+    var end = offsetIn(root, range.endContainer, range.endOffset);
+    if (start < 0 || end <= start) return;
+    document.getElementById("sel-start").value = start;
+    document.getElementById("sel-end").value = end;
+    document.getElementById("sel-quote").value = sel.toString();
+  });
   // the claim panel arrives by htmx: give its small map the same treatment
   document.addEventListener("htmx:afterSwap", initMap);
 })();
