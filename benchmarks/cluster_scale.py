@@ -83,6 +83,7 @@ def generate(db: str, n_claims: int, n_docs: int, n_places: int) -> None:
         store.add_document(doc, text.encode(), found, areas_of(found, gaz))
         if d % 2000 == 0:
             print(f"  generated {d * per_doc:,} claims ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+    store.optimize()  # as `docket ingest` does after a batch
     store.close()
 
 

@@ -67,6 +67,7 @@ class PlaceIndex:
                 a.frombytes(f.read())
             arrays[name] = a
         self.a = arrays
+        self._children: dict[int, list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.gids)
@@ -115,8 +116,14 @@ class PlaceIndex:
         return out
 
     def children(self, i: int) -> list[int]:
-        parent = self.a["parent"]
-        return [j for j in range(len(parent)) if parent[j] == i]
+        """Places whose parent is place i (the reverse of the parent array, built on first use)."""
+        if self._children is None:
+            kids: dict[int, list[int]] = {}
+            for j, p in enumerate(self.a["parent"]):
+                if p >= 0:
+                    kids.setdefault(p, []).append(j)
+            self._children = kids
+        return self._children.get(i, [])
 
 
 def build_index(records: Iterable[Record], folder: Path, meta: dict, progress=None) -> PlaceIndex:

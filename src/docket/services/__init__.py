@@ -97,6 +97,8 @@ def ingest_paths(
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
+    if report.count("added"):
+        store.optimize()
     return report
 
 

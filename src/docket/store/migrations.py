@@ -61,7 +61,37 @@ def _v3_claim_versions(conn: Connection) -> None:
     claim_versions.create(conn, checkfirst=True)
 
 
-MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions]
+def _v4_anchor_years_and_kind_index(conn: Connection) -> None:
+    """Each document's anchor year, kept with it; an index that counts claims of a kind without the table."""
+    from sqlalchemy import Index, text
+
+    if "anchor_year" not in {c["name"] for c in inspect(conn).get_columns("documents")}:
+        conn.execute(text("ALTER TABLE documents ADD COLUMN anchor_year INTEGER"))
+    if "ix_claims_kind_status_when" not in {i["name"] for i in inspect(conn).get_indexes("claims")}:
+        Index("ix_claims_kind_status_when", claims.c.kind, claims.c.status, claims.c.when_start).create(conn)
+    update_anchor_years(conn)
+
+
+def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
+    """Recompute the anchor year of one document (or of all): the earliest year of its dated events."""
+    from sqlalchemy import Integer, and_, cast, func, or_, update
+
+    from docket.resolve.clusters import EVENT_KINDS
+
+    earliest = (
+        select(func.min(cast(func.substr(claims.c.when_start, 1, 4), Integer)))
+        .where(claims.c.document_sha256 == documents.c.sha256, claims.c.kind.in_(EVENT_KINDS),
+               claims.c.when_start.is_not(None), claims.c.status != "rejected",
+               or_(claims.c.when_ongoing.is_(None), claims.c.when_ongoing.is_(False)))
+        .scalar_subquery()
+    )
+    stmt = update(documents).values(anchor_year=earliest)
+    if sha256:
+        stmt = stmt.where(and_(documents.c.sha256 == sha256))
+    conn.execute(stmt)
+
+
+MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index]
 CURRENT = len(MIGRATIONS)
 
 

@@ -33,6 +33,9 @@ documents = Table(
     Column("genre", String(50)),
     Column("source_url", Text),
     Column("ingested_at", String(32), nullable=False),
+    # the year of the earliest dated event the document reports: undated claims are compared at it
+    # (schema version 4; see resolve/clusters.py)
+    Column("anchor_year", Integer),
 )
 
 claims = Table(
@@ -72,6 +75,8 @@ claims = Table(
     Index("ix_claims_kind", "kind"),
     Index("ix_claims_document", "document_sha256"),
     Index("ix_claims_when", "when_start"),
+    # counts of a kind (and period) without reading the table (schema version 4)
+    Index("ix_claims_kind_status_when", "kind", "status", "when_start"),
 )
 
 claim_places = Table(

@@ -77,8 +77,10 @@ def _claims_csv(found, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
-def _page(items: list, total: int, limit: int, offset: int) -> dict:
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+def _page(items: list, total: int, limit: int, offset: int) -> JSONResponse:
+    """A page of a list. Returned as a ready JSONResponse: the items are plain JSON already (the claim
+    contract), so FastAPI's generic encoder, which walks every value again, is not needed."""
+    return JSONResponse({"items": items, "total": total, "limit": limit, "offset": offset})
 
 
 class Changes(BaseModel):
@@ -169,7 +171,8 @@ def api_router(app: FastAPI) -> APIRouter:
         if place:
             from docket.services.places import best_place
 
-            target = best_place(gaz(), place)
+            target = gaz().get(place) if ":" in place else None
+            target = target or best_place(gaz(), place)
             if target is None:
                 raise DocketError(f"{place}: no such place in the gazetteer")
             f.area = target.id

@@ -24,6 +24,10 @@ from docket.store import SORTS, ClaimFilter
 
 STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")
 PAGE = 50
+SINGLES = 40  # single-source clusters shown on a place page (the compare page has them all)
+CLUSTERS = 80  # clusters shown on a place page at most, contradictions first
+TIMELINE = 100
+MARKERS = 500
 
 
 def node_modules() -> Path | None:
@@ -269,10 +273,23 @@ def pages_router(app: FastAPI) -> APIRouter:
                     seen.add(ref.id)
                     markers.append({"id": ref.id, "label": ref.name, "lat": ref.lat, "lon": ref.lon, "main": False})
         timeline = sorted((c for c in found if c.when and c.when.start), key=lambda c: (c.when.start, c.kind))
+        ordered = sorted(clusters, key=lambda k: ({"contradiction": 0, "consistent": 1, "single": 2}[k.flag], k.kind))
+        # sources side by side first; of the single-source clusters, the first few (all on the compare page)
+        shown = ([k for k in ordered if k.flag != "single"] + [k for k in ordered if k.flag == "single"][:SINGLES])[:CLUSTERS]
         return render(request, "web/place.html", p=p, path=list(reversed(g.ancestors(p))),
-                      names=[n for n, _ in g.names(p) if n != p.name], markers=markers, timeline=timeline,
-                      clusters=sorted(clusters, key=lambda k: ({"contradiction": 0, "consistent": 1, "single": 2}[k.flag], k.kind)),
-                      children=g.children(p)[:100])
+                      names=[n for n, _ in g.names(p) if n != p.name], markers=markers[:MARKERS],
+                      timeline=timeline[:TIMELINE], timeline_total=len(timeline), clusters=shown,
+                      clusters_total=len(clusters), children=g.children(p)[:100])
+
+    @r.get("/places/{place_id}/compare", response_class=HTMLResponse)
+    def place_compare(request: Request, place_id: str, kind: str = "", flag: str = ""):
+        from docket.services.comparison import compare
+
+        p = gaz().get(place_id)
+        if p is None:
+            raise DocketError(f"{place_id}: no such place")
+        clusters = [k for k in compare(store(), gaz(), p, kind if kind in KINDS else None) if not flag or k.flag == flag]
+        return render(request, "web/compare.html", p=p, clusters=clusters, kinds=KINDS, kind=kind, flag=flag)
 
     @r.get("/places/{place_id}/dossier", response_class=HTMLResponse)
     def place_dossier(place_id: str):
