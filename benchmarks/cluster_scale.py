@@ -9,8 +9,8 @@ unless --db names one built before with the same sizes; then times
 - the dossier of the busiest place (its claims, clusters, documents, entities, rendered to HTML),
   repeated, printed as median and p95 latency (target p95 < 200 ms).
 
-The places are real: the first N towns and villages of Azerbaijan, Armenia and Georgia in the
-gazetteer's base layer, each claim about one of them (uniformly at random, seeded), with its
+The places are real: the first N towns and villages of Azerbaijan, Armenia, Georgia, Turkey and Iran in
+the gazetteer's base layer, each claim about one of them (uniformly at random, seeded), with its
 district and country as enclosing areas. The claims are synthetic: kinds, figures with qualifiers,
 years, sources and objects drawn at random with a fixed seed.
 """
@@ -45,7 +45,7 @@ def places(n: int):
     for i in range(len(base)):
         if base.a["feature"][i] in (4, 5, 6):  # city, town, village
             e = base.entry(i)
-            if e.country in ("AZ", "AM", "GE"):
+            if e.country in ("AZ", "AM", "GE", "TR", "IR"):
                 out.append(gaz.get(e.gid))
                 if len(out) == n:
                     break

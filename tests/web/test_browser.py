@@ -111,6 +111,13 @@ def test_claims_page_filters_and_sorts(live, page):
     page.goto(base + "/claims")
     page.click("#facets a.chip >> text=/^killing/")
     assert page.locator("table.claims tr[data-claim]").count() == page.locator("table.claims tr[data-kind=killing]").count() >= 1
+    page.goto(base + "/claims")
+    page.click("#facet-years a.chip >> text=/^1993/")
+    whens = page.locator("table.claims tr[data-claim] td:nth-child(5)").all_inner_texts()
+    assert whens and all(w.startswith("1993") for w in whens)
+    page.goto(base + "/claims?sort=-when")
+    whens = [w.rstrip(" →") for w in page.locator("table.claims tr[data-claim] td:nth-child(5)").all_inner_texts() if w]
+    assert whens == sorted(whens, reverse=True)
 
 
 pytestmark = pytest.mark.filterwarnings("ignore")

@@ -219,8 +219,14 @@ class ClaimStore:
 
     def facets(self, f: ClaimFilter, field: str, limit: int = 20) -> list[tuple[str, int]]:
         """How many of the filtered claims have each value of a field (kind, attributed_to …), most first."""
-        col = claims.c[field]
         source = claims.join(documents, documents.c.sha256 == claims.c.document_sha256) if f.document else claims
+        if field == "year":
+            col = func.substr(claims.c.when_start, 1, 4)
+        elif field == "place":
+            col = claim_places.c.name
+            source = source.join(claim_places, claim_places.c.claim_id == claims.c.id)
+        else:
+            col = claims.c[field]
         stmt = self._filtered(select(col, func.count()).select_from(source), f)
         stmt = stmt.where(col.is_not(None)).group_by(col).order_by(func.count().desc(), col).limit(limit)
         with self.engine.connect() as conn:

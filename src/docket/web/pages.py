@@ -237,6 +237,9 @@ def pages_router(app: FastAPI) -> APIRouter:
         offset = max(0, min(offset, max(0, total - 1)))
         facet_kinds = store().facets(f, "kind")
         facet_sources = store().facets(f, "attributed_to", 12)
+        facet_places = store().facets(f, "place", 12)
+        facet_years = sorted(store().facets(f, "year", 40), reverse=True)[:25]
+        facet_status = store().facets(ClaimFilter(**{**f.__dict__, "include_rejected": True}), "status")
         f.limit, f.offset = PAGE, offset
         found = store().claims(f)
 
@@ -249,6 +252,7 @@ def pages_router(app: FastAPI) -> APIRouter:
 
         return render(request, "web/claims.html", claims=found, total=total, offset=offset, kinds=KINDS, statuses=STATUSES,
                       f=f, place=place, error=error, facet_kinds=facet_kinds, facet_sources=facet_sources,
+                      facet_places=facet_places, facet_years=facet_years, facet_status=facet_status,
                       facet_url=lambda k, v: url(**{k: v}, offset=0), sort_url=sort_url,
                       prev_url=url(offset=max(0, offset - PAGE)) if offset > 0 else None,
                       next_url=url(offset=offset + PAGE) if offset + PAGE < total else None,
