@@ -86,7 +86,7 @@ def test_entities(client):
 @pytest.mark.parametrize("path", [
     "/api/documents/ffffffffff", "/api/documents/nosuch/text", "/api/documents/nosuch/claims", "/api/claims/c-nosuch",
     "/api/places/geonames:1", "/api/places/nosuch/claims", "/api/places/nosuch/compare", "/api/places/nosuch/dossier",
-    "/api/entities/Nobody At All", "/api/nothing-here",
+    "/api/entities/Nobody At All", "/api/nothing-here", "/api/claims/c-nosuch/history",
 ])
 def test_not_found_is_json_404(client, path):
     r = client.get(path)
@@ -172,3 +172,18 @@ def test_bad_reviews(client, body, status, message):
 def test_review_of_a_missing_claim_is_404(client):
     r = client.post("/api/claims/c-nosuch/review", json={"action": "confirm"})
     assert r.status_code == 404
+    r = client.post("/api/documents/nosuch/claims", json={"start": 0, "end": 5, "kind": "attack", "reason": "x"})
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"start": 0, "end": 5, "kind": "parade", "reason": "x"}, 422),
+    ({"start": -1, "end": 5, "kind": "attack", "reason": "x"}, 422),
+    ({"start": 5, "end": 5, "kind": "attack", "reason": "x"}, 400),
+    ({"start": 0, "end": 10**8, "kind": "attack", "reason": "x"}, 400),
+    ({"start": 0, "end": 5, "kind": "attack"}, 422),
+])
+def test_bad_new_claims(client, body, status):
+    sha = client.get("/api/documents", params={"limit": 1}).json()["items"][0]["sha256"]
+    r = client.post(f"/api/documents/{sha}/claims", json=body)
+    assert r.status_code == status and r.json()["error"], r.text
