@@ -187,3 +187,20 @@ def test_bad_new_claims(client, body, status):
     sha = client.get("/api/documents", params={"limit": 1}).json()["items"][0]["sha256"]
     r = client.post(f"/api/documents/{sha}/claims", json=body)
     assert r.status_code == status and r.json()["error"], r.text
+
+
+def test_pages_work_without_the_front_end_packages(tmp_path, monkeypatch):
+    """Without npm's htmx and Leaflet the pages still serve everything; the map becomes a list."""
+    empty = tmp_path / "no_modules"
+    empty.mkdir()
+    monkeypatch.setenv("DOCKET_NODE_MODULES", str(empty))
+    db = tmp_path / "p.db"
+    store = open_store(str(db))
+    with resources.as_file(resources.files("docket").joinpath("examples")) as folder:
+        services.ingest_paths(store, services.expand_paths([folder]))
+    client = TestClient(create_app(str(db)))
+    page = client.get("/places/geonames:586047").text
+    assert 'id="map-list"' in page and "leaflet" not in page.lower()
+    assert "htmx" not in client.get("/").text
+    for path in ("/", "/claims", "/documents", "/entities", "/upload", "/search?q=Kalbajar"):
+        assert client.get(path).status_code == 200, path
