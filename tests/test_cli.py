@@ -169,3 +169,21 @@ def test_entity_decisions_by_hand(tmp_path):
     assert again["aliases"] == ["Caucasus Field Review"]
     bad = run("entities", "merge", "Caucasus Rights Monitor", "Nobody Here", "--db", db, ok=False)
     assert bad.exit_code == 1 and "Nobody Here: no claim or relation names this" in bad.output
+
+
+def test_rejected_claims_are_hidden_but_exported(tmp_path):
+    from docket.gazetteer import default_gazetteer
+    from docket.services import review
+    from docket.store import open_store
+
+    db = tmp_path / "r.db"
+    run("demo", "--db", db)
+    every = json.loads(run("claims", "--db", db, "--format", "json").output)
+    victim = every[0]["id"]
+    review.reject(open_store(str(db)), default_gazetteer(), victim, "tester", "not a claim")
+    shown = [c["id"] for c in json.loads(run("claims", "--db", db, "--format", "json").output)]
+    assert victim not in shown and len(shown) == len(every) - 1
+    rejected = json.loads(run("claims", "--db", db, "--status", "rejected", "--format", "json").output)
+    assert [c["id"] for c in rejected] == [victim] and rejected[0]["status"] == "rejected"
+    exported = [json.loads(x) for x in run("export", "--db", db).output.splitlines()]
+    assert len(exported) == len(every) and any(c["id"] == victim and c["status"] == "rejected" for c in exported)

@@ -224,10 +224,12 @@ def _claims_table(found) -> Table:
 @click.option("--document", help="Only claims of this document (SHA-256 prefix or file name).")
 @click.option("--since", help="Only claims dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Only claims dated on or before this date.")
+@click.option("--status", type=click.Choice(["extracted", "confirmed", "edited", "rejected", "created"]),
+              help="Only claims in this review state [default: all but rejected].")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many claims.")
 @format_option("table", "json", "jsonl", "csv")
 @reports_errors
-def claims(db, kind, place, actor, document, since, until, limit, fmt):
+def claims(db, kind, place, actor, document, since, until, status, limit, fmt):
     """List claims, filtered.
 
     \b
@@ -237,7 +239,7 @@ def claims(db, kind, place, actor, document, since, until, limit, fmt):
     check_date("--since", since)
     check_date("--until", until)
     store = open_store(db, create=False)
-    f = ClaimFilter(kind=kind, actor=actor, document=document, since=since, until=until)
+    f = ClaimFilter(kind=kind, actor=actor, document=document, since=since, until=until, status=status)
     if place:
         from docket.gazetteer import default_gazetteer
         from docket.services.places import best_place, claims_in
@@ -267,9 +269,10 @@ def claims(db, kind, place, actor, document, since, until, limit, fmt):
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write here instead of standard output.")
 @reports_errors
 def export(db, fmt, output):
-    """Export every claim: the JSONL claim contract (DESIGN.md) or a flat CSV."""
+    """Export every claim, rejected ones included (each carries its status): the JSONL claim contract
+    (DESIGN.md) or a flat CSV."""
     store = open_store(db, create=False)
-    found = store.claims()
+    found = store.claims(ClaimFilter(include_rejected=True))  # everything, each claim with its status
     writer = write_jsonl if fmt == "jsonl" else write_csv
     if output:
         with output.open("w", encoding="utf-8", newline="") as f:
