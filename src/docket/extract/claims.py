@@ -33,6 +33,7 @@ _OBLIGATION = re.compile(r"^(?:must|the only way)", re.I)
 # "Kalbajar fell to …", "Karvachar came under the control of …": the place is the subject, the actor follows
 _SUBJECT_PLACE = re.compile(r"(?:fell to|came under)\b", re.I)
 # "during the offensive", "after the occupation": a nominal trigger used as a time reference
+_ANNIVERSARY = re.compile(r"\banniversary\s+of\s+(?:the\s+)?$", re.I)
 _TIME_REFERENCE = re.compile(r"\b(?:during|after|before|since|following|until|throughout|amid|amidst)\s+(?:the\s+|this\s+|that\s+)?(?:\w+\s+)?$", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|its|their)\s+$", re.I)
 _SITE = re.compile(
@@ -606,6 +607,10 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
             weapons = _weapons(s, tend, v)
 
         when, explicit_when = _when(s, tstart, m, v, meta, present, None)
+        if nominal and _ANNIVERSARY.search(before):
+            # "on the anniversary of occupation of Kalbajar … and April escalation of 2016": the
+            # sentence's date is not the event's
+            when, explicit_when = None, False
 
         common = dict(
             attributed_to=attributed,
