@@ -135,3 +135,9 @@ def test_migration_from_version_1_fills_areas_and_relations(tmp_path):
         assert {"docket:vang", "geonames:586047", "geonames:587116"} <= areas
         assert conn.execute(select(func.count()).select_from(relations)).scalar() == 1
     assert store.claims(ClaimFilter(area="geonames:586047"))
+
+
+def test_text_search_is_literal(loaded):
+    store = loaded[0]
+    assert store.claims(ClaimFilter(text="DESTROYED"))
+    assert store.claims(ClaimFilter(text="%")) == [] and store.claims(ClaimFilter(text="_")) == []

@@ -56,6 +56,7 @@ class ClaimFilter:
     offset: int = 0
     sort: str | None = None  # one of SORTS, "-" in front for descending
     include_rejected: bool = False  # rejected claims are hidden unless asked for (or `status="rejected"`)
+    text: str | None = None  # words the claim's text contains (case-insensitive)
 
 
 # the orders a claim listing can be sorted in
@@ -215,6 +216,9 @@ class ClaimStore:
             stmt = stmt.where(claims.c.id.in_(sub))
         if f.ids is not None:
             stmt = stmt.where(claims.c.id.in_(f.ids))
+        if f.text:
+            escaped = f.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(func.lower(claims.c.text).like(f"%{escaped}%", escape="\\"))
         return stmt
 
     def facets(self, f: ClaimFilter, field: str, limit: int = 20) -> list[tuple[str, int]]:

@@ -104,7 +104,7 @@ def pages_router(app: FastAPI) -> APIRouter:
         ents = [e for e in entity_index(store()).entities.values() if any(key in fold(a) for a in e.aliases)][:20]
         docs = [d for d in store().documents() if key in fold(d["title"] or d["filename"] or "")
                 or key in fold(d["publisher"] or "")][:20]
-        found = [c for c in store().claims(ClaimFilter(limit=5000)) if key in fold(c.text)][:50]
+        found = store().claims(ClaimFilter(text=q, limit=50))
         return render(request, "web/search.html", q=q, places=hits, entities=ents, documents=docs, claims=found,
                       sort_url=lambda k: "#")
 
