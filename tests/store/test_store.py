@@ -139,5 +139,5 @@ def test_migration_from_version_1_fills_areas_and_relations(tmp_path):
 
 def test_text_search_is_literal(loaded):
     store = loaded[0]
-    assert store.claims(ClaimFilter(text="DESTROYED"))
+    assert store.claims(ClaimFilter(text="HOUSES"))
     assert store.claims(ClaimFilter(text="%")) == [] and store.claims(ClaimFilter(text="_")) == []
