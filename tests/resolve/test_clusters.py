@@ -110,3 +110,19 @@ def test_diff_of_two_documents(store):
     assert ("killing", "", "changed") in changes
     assert ("destruction", "library", "changed") in changes
     assert ("destruction", "kindergarten", "dropped") in changes
+
+
+@needs_shared
+def test_comparisons_are_kept_until_the_store_changes(store):
+    from docket.services import review
+
+    gaz = default_gazetteer()
+    place = place_or_error(gaz, "Kalbajar")
+    first = compare(store, gaz, place, kind="killing")
+    assert compare(store, gaz, place, kind="killing") is first  # kept
+    victim = next(c for k in first for c in k.claims if c.quantity and c.quantity.value == 320)
+    review.reject(store, gaz, victim.id, "tester", "test")
+    after = compare(store, gaz, place, kind="killing")
+    assert after is not first
+    assert not any(c.id == victim.id for k in after for c in k.claims)
+    review.confirm(store, gaz, victim.id, "tester")

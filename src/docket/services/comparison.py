@@ -20,10 +20,23 @@ def place_or_error(gaz: Gazetteer, name: str) -> Place:
     return place
 
 
+_CACHE: dict[tuple, list[Cluster]] = {}
+_CACHE_SIZE = 256
+
+
 def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None) -> list[Cluster]:
-    """Clusters of the claims about a place or anything inside it (of one kind, if given)."""
+    """Clusters of the claims about a place or anything inside it (of one kind, if given). Kept per
+    place and kind until the store changes (its revision), so a place read again costs one query."""
+    key = (store.location, place.id, kind, store.revision())
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
     found = claims_in(store, gaz, place, ClaimFilter(kind=kind))
-    return cluster_claims(found, district_key(gaz), document_anchors(store, found))
+    clusters = cluster_claims(found, district_key(gaz), document_anchors(store, found))
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = clusters
+    return clusters
 
 
 def document_anchors(store: ClaimStore, found: list[Claim]) -> dict[str, int]:

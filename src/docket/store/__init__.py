@@ -369,6 +369,16 @@ class ClaimStore:
             return {k: n for k, n in conn.execute(select(claims.c.kind, func.count()).where(claims.c.status != "rejected")
                                                   .group_by(claims.c.kind).order_by(claims.c.kind))}
 
+    def revision(self) -> tuple:
+        """Changes whenever the store's content does (a document added, a claim reviewed, an entity
+        decision made): what caches of derived views are keyed on."""
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(func.count()).select_from(documents)).scalar_one(),
+                conn.execute(select(func.count()).select_from(claim_versions)).scalar_one(),
+                conn.execute(select(func.count()).select_from(entity_decisions)).scalar_one(),
+            )
+
     def optimize(self) -> None:
         """Refresh the query planner's statistics after a batch of writes (SQLite: ANALYZE, which takes
         under a second for a million claims). Without them SQLite may read a whole kind's index to
