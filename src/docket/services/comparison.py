@@ -21,7 +21,7 @@ def place_or_error(gaz: Gazetteer, name: str) -> Place:
 
 
 _CACHE: dict[tuple, list[Cluster]] = {}
-_CACHE_SIZE = int(__import__("os").environ.get("DOCKET_COMPARE_CACHE", "256"))
+_CACHE_SIZE = int(__import__("os").environ.get("DOCKET_COMPARE_CACHE", "64"))
 
 
 def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None) -> list[Cluster]:
