@@ -72,6 +72,7 @@ class ClaimStore:
         self.engine = engine
         self.location = location
         self.created_file = created_file  # the SQLite file this open created, if it did
+        self._counts: dict[tuple, int] = {}
 
     def discard_if_new_and_empty(self) -> bool:
         """Remove the SQLite file this open created when nothing went into it: a failed first ingest
@@ -237,8 +238,21 @@ class ClaimStore:
             return [(v, n) for v, n in conn.execute(stmt)]
 
     def count(self, f: ClaimFilter | None = None) -> int:
-        """How many claims a filter selects (limit and offset aside)."""
+        """How many claims a filter selects (limit and offset aside). Counts are kept until the store's
+        revision changes: paging through a listing counts once."""
         f = f or ClaimFilter()
+        key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(f.__dict__.items())
+                    if k not in ("limit", "offset", "sort")) + (self.revision(),)
+        cached = self._counts.get(key)
+        if cached is not None:
+            return cached
+        n = self._count(f)
+        if len(self._counts) > 4096:
+            self._counts.clear()
+        self._counts[key] = n
+        return n
+
+    def _count(self, f: ClaimFilter) -> int:
         source = claims.join(documents, documents.c.sha256 == claims.c.document_sha256) if f.document else claims
         stmt = self._filtered(select(func.count()).select_from(source), f)
         with self.engine.connect() as conn:
