@@ -14,7 +14,8 @@ from tests.conftest import GOLD, PRESS_RELEASE, needs_shared
 
 COMMANDS = ["ingest", "documents", "show", "claims", "export", "eval", "summary", "demo", "compare", "dossier", "diff",
             "place", "places search", "entities list", "entities show", "entities merge", "entities split",
-            "gazetteer import", "gazetteer build", "gazetteer layers", "gazetteer remove"]
+            "gazetteer import", "gazetteer build", "gazetteer layers", "gazetteer remove", "serve",
+            "review confirm", "review reject", "review edit", "review restore", "review history"]
 
 
 def run(*args, ok=True):
@@ -187,3 +188,21 @@ def test_rejected_claims_are_hidden_but_exported(tmp_path):
     assert [c["id"] for c in rejected] == [victim] and rejected[0]["status"] == "rejected"
     exported = [json.loads(x) for x in run("export", "--db", db).output.splitlines()]
     assert len(exported) == len(every) and any(c["id"] == victim and c["status"] == "rejected" for c in exported)
+
+
+def test_review_from_the_command_line(tmp_path):
+    db = tmp_path / "rv.db"
+    run("demo", "--db", db)
+    killing = json.loads(run("claims", "--db", db, "--kind", "killing", "--format", "json").output)[0]
+    cid = killing["id"]
+    run("review", "edit", cid, "--value", "999", "--qualifier", "approx", "--reason", "typo", "--by", "ana", "--db", db)
+    hist = json.loads(run("review", "history", cid, "--db", db, "--format", "json").output)
+    assert [v["version"] for v in hist] == [1, 2] and hist[1]["author"] == "ana" and hist[1]["data"]["quantity"]["value"] == 999
+    run("review", "reject", cid, "--reason", "not a claim", "--db", db)
+    assert cid not in [c["id"] for c in json.loads(run("claims", "--db", db, "--format", "json").output)]
+    run("review", "restore", cid, "1", "--reason", "undo", "--db", db)
+    back = json.loads(run("claims", "--db", db, "--kind", "killing", "--format", "json").output)
+    assert next(c for c in back if c["id"] == cid)["quantity"] == killing["quantity"]
+    bad = run("review", "reject", cid, "--db", db, ok=False)
+    assert bad.exit_code == 1 and "give a reason" in bad.output
+    assert "no such claim" in run("review", "confirm", "c-nosuch", "--db", db, ok=False).output

@@ -615,6 +615,118 @@ def serve(db, host, port, user, tiles):
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+# ---------------------------------------------------------------- review
+
+
+@main.group()
+def review():
+    """Confirm, edit, reject or restore claims; every change is a new version with author and reason."""
+
+
+def _review_options(f):
+    f = click.option("--reason", help="Why (kept with the version; required except to confirm).")(f)
+    f = click.option("--by", "author", default=lambda: __import__("os").environ.get("USER", "analyst"),
+                     show_default="$USER", help="Who decides (the version's author).")(f)
+    return db_option(f)
+
+
+def _print_claim(c, versions: int) -> None:
+    out.print(f"{c.id}: {c.kind} · {c.status} · version {versions}")
+    out.print(_claims_table([c]))
+
+
+@review.command("confirm")
+@click.argument("claim_id")
+@_review_options
+@reports_errors
+def review_confirm(claim_id, db, author, reason):
+    """Mark a claim as checked and right."""
+    from docket.gazetteer import default_gazetteer
+    from docket.services import review as svc
+
+    store = open_store(db, create=False)
+    c = svc.confirm(store, default_gazetteer(), claim_id, author, reason)
+    _print_claim(c, len(svc.history(store, claim_id)))
+
+
+@review.command("reject")
+@click.argument("claim_id")
+@_review_options
+@reports_errors
+def review_reject(claim_id, db, author, reason):
+    """Reject a claim: it leaves listings, comparisons and dossiers, and keeps its history."""
+    from docket.gazetteer import default_gazetteer
+    from docket.services import review as svc
+
+    store = open_store(db, create=False)
+    c = svc.reject(store, default_gazetteer(), claim_id, author, reason)
+    _print_claim(c, len(svc.history(store, claim_id)))
+
+
+@review.command("edit")
+@click.argument("claim_id")
+@click.option("--kind", type=click.Choice(KINDS))
+@click.option("--value", help="The figure (a whole number).")
+@click.option("--qualifier", type=click.Choice(["exact", "approx", "more_than", "at_least", "less_than", "at_most", "range", "vague"]))
+@click.option("--when", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--place", help="Any name of the place.")
+@click.option("--agent")
+@_review_options
+@reports_errors
+def review_edit(claim_id, kind, value, qualifier, when, place, agent, db, author, reason):
+    """Change a claim's kind, figure, date, place or agent (a new version).
+
+    \b
+    Example:
+      docket review edit c-1a2b3c4d5e6f7a8b --value 322 --reason "the annex counts one more"
+    """
+    from docket.gazetteer import default_gazetteer
+    from docket.services import review as svc
+
+    store = open_store(db, create=False)
+    changes = {k: v for k, v in dict(kind=kind, value=value, qualifier=qualifier, when=when, place=place, agent=agent).items() if v}
+    c = svc.edit(store, default_gazetteer(), claim_id, changes, author, reason)
+    _print_claim(c, len(svc.history(store, claim_id)))
+
+
+@review.command("restore")
+@click.argument("claim_id")
+@click.argument("version", type=click.IntRange(min=1))
+@_review_options
+@reports_errors
+def review_restore(claim_id, version, db, author, reason):
+    """Bring an earlier version back (as a new version)."""
+    from docket.gazetteer import default_gazetteer
+    from docket.services import review as svc
+
+    store = open_store(db, create=False)
+    c = svc.restore(store, default_gazetteer(), claim_id, version, author, reason)
+    _print_claim(c, len(svc.history(store, claim_id)))
+
+
+@review.command("history")
+@click.argument("claim_id")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def review_history(claim_id, db, fmt):
+    """Every version of a claim: status, figure, author, time, reason."""
+    from docket.model import Quantity
+    from docket.resolve.clusters import describe
+    from docket.services import review as svc
+
+    versions = svc.history(open_store(db, create=False), claim_id)
+    if fmt == "json":
+        emit_json(versions)
+        return
+    table = Table("version", "status", "figure", "by", "when", "reason")
+    for v in versions:
+        q = v["data"].get("quantity")
+        table.add_row(str(v["version"]), v["status"], describe(Quantity(**q)) if q else "", v["author"],
+                      v["made_at"] or "", v["reason"] or "")
+    out.print(table)
+
+
 # ---------------------------------------------------------------- entities
 
 
