@@ -40,6 +40,7 @@ FEATURE_WORDS = {
 _FEATURE_AFTER = re.compile(r"\s+(" + "|".join(sorted(FEATURE_WORDS, key=len, reverse=True)) + r")\b", re.I)
 # the weights, set on the development sets (see the module docstring)
 CAPITAL_BONUS = 1.5
+ABSTAIN_MARGIN = 0.15  # two far-apart candidates closer than this in score: no answer
 POPULATION_WEIGHT = 0.6  # per decade of population
 CANONICAL_BONUS = 1.0
 COUNTRY_CONTEXT = 2.0  # per other name in the document placed in the same country (at most two)
@@ -277,7 +278,7 @@ def _containers(mentions: list[Mention], text: str) -> dict[int, list[int]]:
     return out
 
 
-def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_margin: float = 0.3) -> list[Resolved]:
+def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_margin: float = ABSTAIN_MARGIN) -> list[Resolved]:
     """One place (or None) per mention, chosen with the other mentions as context."""
     n = len(mentions)
     cands: list[list[Candidate]] = []
@@ -426,7 +427,7 @@ def _supported(m: Mention, text: str) -> bool:
     return big and not (sentence_start and len(words) == 1 and not m.name.isupper() and fold(m.name) in _COMMON)
 
 
-def geocode(text: str, gaz: Gazetteer, abstain_margin: float = 0.3) -> list[Resolved]:
+def geocode(text: str, gaz: Gazetteer, abstain_margin: float = ABSTAIN_MARGIN) -> list[Resolved]:
     """Every toponym in the text, resolved (or with `place` None and the reason)."""
     mentions = [m for m in find_toponyms(text, gaz) if _supported(m, text)]
     return resolve(mentions, gaz, text, abstain_margin)
