@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -625,7 +626,7 @@ def review():
 
 def _review_options(f):
     f = click.option("--reason", help="Why (kept with the version; required except to confirm).")(f)
-    f = click.option("--by", "author", default=lambda: __import__("os").environ.get("USER", "analyst"),
+    f = click.option("--by", "author", default=lambda: os.environ.get("USER", "analyst"),
                      show_default="$USER", help="Who decides (the version's author).")(f)
     return db_option(f)
 

@@ -3,6 +3,7 @@ documents claim differently."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from docket.errors import DocketError
@@ -21,7 +22,7 @@ def place_or_error(gaz: Gazetteer, name: str) -> Place:
 
 
 _CACHE: dict[tuple, list[Cluster]] = {}
-_CACHE_SIZE = int(__import__("os").environ.get("DOCKET_COMPARE_CACHE", "64"))
+_CACHE_SIZE = int(os.environ.get("DOCKET_COMPARE_CACHE", "64"))
 
 
 def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None) -> list[Cluster]:
