@@ -22,7 +22,8 @@ def place_or_error(gaz: Gazetteer, name: str) -> Place:
 
 
 _CACHE: dict[tuple, list[Cluster]] = {}
-_CACHE_SIZE = int(os.environ.get("DOCKET_COMPARE_CACHE", "64"))
+_size = os.environ.get("DOCKET_COMPARE_CACHE", "64")
+_CACHE_SIZE = int(_size) if _size.isdigit() else 64  # places kept per process; 0 turns the cache off
 
 
 def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None) -> list[Cluster]:
