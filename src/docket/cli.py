@@ -5,10 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import sys
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import click
@@ -21,7 +19,9 @@ from docket import services
 from docket.errors import DocketError
 from docket.export import write_csv, write_jsonl
 from docket.model import KINDS, DocumentMeta
+from docket.services import check_date
 from docket.services.evaluation import evaluate, load_gold
+from docket.services.review import QUALIFIERS, STATUSES
 from docket.store import ClaimFilter, open_store
 
 out = Console(highlight=False, soft_wrap=True)
@@ -51,25 +51,6 @@ def format_option(*choices: str, default: str = "table"):
 def emit_json(data) -> None:
     """`--format json`: plain, indented JSON on standard output (no colour, no wrapping), stable for scripts."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-
-
-def check_date(option: str, value: str | None) -> str | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD, and a real date; else a clear error."""
-    if value is None:
-        return None
-    ok = _PARTIAL_DATE.fullmatch(value)
-    if ok:
-        parts = [int(x) for x in value.split("-")] + [1, 1]
-        try:
-            date(parts[0], parts[1], parts[2])
-        except ValueError:
-            ok = None
-    if not ok:
-        raise DocketError(f"{option} {value}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
-    return value
 
 
 def reports_errors(f):
@@ -225,7 +206,7 @@ def _claims_table(found) -> Table:
 @click.option("--document", help="Only claims of this document (SHA-256 prefix or file name).")
 @click.option("--since", help="Only claims dated on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Only claims dated on or before this date.")
-@click.option("--status", type=click.Choice(["extracted", "confirmed", "edited", "rejected", "created"]),
+@click.option("--status", type=click.Choice(STATUSES),
               help="Only claims in this review state [default: all but rejected].")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many claims.")
 @format_option("table", "json", "jsonl", "csv")
@@ -240,19 +221,13 @@ def claims(db, kind, place, actor, document, since, until, status, limit, fmt):
     check_date("--since", since)
     check_date("--until", until)
     store = open_store(db, create=False)
-    f = ClaimFilter(kind=kind, actor=actor, document=document, since=since, until=until, status=status)
+    f = ClaimFilter(kind=kind, actor=actor, document=document, since=since, until=until, status=status, limit=limit)
     if place:
         from docket.gazetteer import default_gazetteer
-        from docket.services.places import best_place, claims_in
+        from docket.services.places import place_or_error
 
-        gaz = default_gazetteer()
-        target = best_place(gaz, place)
-        if target is None:
-            raise DocketError(f"--place {place}: no such place in the gazetteer (try: docket places search {place})")
-        found = claims_in(store, gaz, target, f)[:limit] if limit else claims_in(store, gaz, target, f)
-    else:
-        f.limit = limit
-        found = store.claims(f)
+        f.area = place_or_error(default_gazetteer(), place).id  # the place and every place inside it
+    found = store.claims(f)
     if fmt == "json":
         emit_json([c.contract() for c in found])
     elif fmt == "jsonl":
@@ -431,12 +406,10 @@ def place(name, db, fmt):
       docket place Kelbajar
     """
     from docket.gazetteer import default_gazetteer
-    from docket.services.places import best_place, claims_in
+    from docket.services.places import claims_in, place_or_error
 
     gaz = default_gazetteer()
-    p = best_place(gaz, name)
-    if p is None:
-        raise DocketError(f"{name}: no such place in the gazetteer (try: docket places search {name})")
+    p = place_or_error(gaz, name)
     store = None
     try:
         store = open_store(db, create=False)
@@ -488,7 +461,7 @@ def compare(place, kind, show_all, db, fmt):
     from docket.gazetteer import default_gazetteer
     from docket.resolve.clusters import describe
     from docket.services.comparison import compare as compare_clusters
-    from docket.services.comparison import place_or_error
+    from docket.services.places import place_or_error
 
     gaz = default_gazetteer()
     target = place_or_error(gaz, place)
@@ -572,8 +545,8 @@ def dossier(place, db, out_dir, fmt):
     import re as _re
 
     from docket.gazetteer import default_gazetteer
-    from docket.services.comparison import place_or_error
     from docket.services.dossier import build_dossier, render_html, render_markdown
+    from docket.services.places import place_or_error
 
     gaz = default_gazetteer()
     target = place_or_error(gaz, place)
@@ -631,8 +604,13 @@ def _review_options(f):
     return db_option(f)
 
 
-def _print_claim(c, versions: int) -> None:
-    out.print(f"{c.id}: {c.kind} · {c.status} · version {versions}")
+def _review(claim_id: str, action: str, db, author, reason, changes: dict | None = None, version: int | None = None) -> None:
+    from docket.gazetteer import default_gazetteer
+    from docket.services import review as svc
+
+    store = open_store(db, create=False)
+    c = svc.apply(store, default_gazetteer(), claim_id, action, author, reason, changes, version)
+    out.print(f"{c.id}: {c.kind} · {c.status} · version {len(svc.history(store, claim_id))}")
     out.print(_claims_table([c]))
 
 
@@ -642,12 +620,7 @@ def _print_claim(c, versions: int) -> None:
 @reports_errors
 def review_confirm(claim_id, db, author, reason):
     """Mark a claim as checked and right."""
-    from docket.gazetteer import default_gazetteer
-    from docket.services import review as svc
-
-    store = open_store(db, create=False)
-    c = svc.confirm(store, default_gazetteer(), claim_id, author, reason)
-    _print_claim(c, len(svc.history(store, claim_id)))
+    _review(claim_id, "confirm", db, author, reason)
 
 
 @review.command("reject")
@@ -656,19 +629,14 @@ def review_confirm(claim_id, db, author, reason):
 @reports_errors
 def review_reject(claim_id, db, author, reason):
     """Reject a claim: it leaves listings, comparisons and dossiers, and keeps its history."""
-    from docket.gazetteer import default_gazetteer
-    from docket.services import review as svc
-
-    store = open_store(db, create=False)
-    c = svc.reject(store, default_gazetteer(), claim_id, author, reason)
-    _print_claim(c, len(svc.history(store, claim_id)))
+    _review(claim_id, "reject", db, author, reason)
 
 
 @review.command("edit")
 @click.argument("claim_id")
 @click.option("--kind", type=click.Choice(KINDS))
 @click.option("--value", help="The figure (a whole number).")
-@click.option("--qualifier", type=click.Choice(["exact", "approx", "more_than", "at_least", "less_than", "at_most", "range", "vague"]))
+@click.option("--qualifier", type=click.Choice(QUALIFIERS))
 @click.option("--when", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--place", help="Any name of the place.")
 @click.option("--agent")
@@ -681,13 +649,8 @@ def review_edit(claim_id, kind, value, qualifier, when, place, agent, db, author
     Example:
       docket review edit c-1a2b3c4d5e6f7a8b --value 322 --reason "the annex counts one more"
     """
-    from docket.gazetteer import default_gazetteer
-    from docket.services import review as svc
-
-    store = open_store(db, create=False)
-    changes = {k: v for k, v in dict(kind=kind, value=value, qualifier=qualifier, when=when, place=place, agent=agent).items() if v}
-    c = svc.edit(store, default_gazetteer(), claim_id, changes, author, reason)
-    _print_claim(c, len(svc.history(store, claim_id)))
+    changes = dict(kind=kind, value=value, qualifier=qualifier, when=when, place=place, agent=agent)
+    _review(claim_id, "edit", db, author, reason, changes)
 
 
 @review.command("restore")
@@ -697,12 +660,7 @@ def review_edit(claim_id, kind, value, qualifier, when, place, agent, db, author
 @reports_errors
 def review_restore(claim_id, version, db, author, reason):
     """Bring an earlier version back (as a new version)."""
-    from docket.gazetteer import default_gazetteer
-    from docket.services import review as svc
-
-    store = open_store(db, create=False)
-    c = svc.restore(store, default_gazetteer(), claim_id, version, author, reason)
-    _print_claim(c, len(svc.history(store, claim_id)))
+    _review(claim_id, "restore", db, author, reason, version=version)
 
 
 @review.command("history")

@@ -10,7 +10,8 @@ from docket import services
 from docket.gazetteer import default_gazetteer
 from docket.model import Claim, Quantity
 from docket.resolve.clusters import cluster_claims, interval
-from docket.services.comparison import compare, diff, place_or_error
+from docket.services.comparison import compare, diff
+from docket.services.places import place_or_error
 from docket.store import open_store
 from tests.conftest import PRESS_RELEASE, needs_shared
 

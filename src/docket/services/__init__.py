@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from docket.errors import DocketError
@@ -30,6 +32,25 @@ class IngestReport:
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def check_date(option: str, value: str | None) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a real date; else a clear error naming the option."""
+    if value is None:
+        return None
+    ok = _PARTIAL_DATE.fullmatch(value)
+    if ok:
+        parts = [int(x) for x in value.split("-")] + [1, 1]
+        try:
+            date(parts[0], parts[1], parts[2])
+        except ValueError:
+            ok = None
+    if not ok:
+        raise DocketError(f"{option} {value}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
 
 
 def claims_for(doc: Document) -> list[Claim]:

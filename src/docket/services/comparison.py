@@ -6,41 +6,29 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from docket.errors import DocketError
 from docket.gazetteer import Gazetteer, Place
 from docket.model import Claim
 from docket.resolve.clusters import EVENT_KINDS, Cluster, cluster_claims, describe, district_key
-from docket.services.places import best_place, claims_in
+from docket.services.places import claims_in
 from docket.store import ClaimFilter, ClaimStore
 
-
-def place_or_error(gaz: Gazetteer, name: str) -> Place:
-    place = best_place(gaz, name)
-    if place is None:
-        raise DocketError(f"{name}: no such place in the gazetteer (try: docket places search {name})")
-    return place
-
-
-_CACHE: dict[tuple, list[Cluster]] = {}
 _size = os.environ.get("DOCKET_COMPARE_CACHE", "64")
 _CACHE_SIZE = int(_size) if _size.isdigit() else 64  # places kept per process; 0 turns the cache off
+_CACHE: dict[tuple, list[Cluster]] = {}
 
 
 def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None) -> list[Cluster]:
     """Clusters of the claims about a place or anything inside it (of one kind, if given). Kept per
     place and kind until the store changes (its revision), so a place read again costs one query."""
-    if not _CACHE_SIZE:
-        found = claims_in(store, gaz, place, ClaimFilter(kind=kind))
-        return cluster_claims(found, district_key(gaz), document_anchors(store, found))
-    key = (store.location, place.id, kind, store.revision())
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
+    key = (store.location, place.id, kind, store.revision()) if _CACHE_SIZE else None
+    if key in _CACHE:
+        return _CACHE[key]
     found = claims_in(store, gaz, place, ClaimFilter(kind=kind))
     clusters = cluster_claims(found, district_key(gaz), document_anchors(store, found))
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = clusters
+    if key is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = clusters
     return clusters
 
 

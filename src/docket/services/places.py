@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from docket.errors import DocketError
 from docket.gazetteer import Gazetteer, Place
 from docket.gazetteer.records import NAME_KINDS
 from docket.gazetteer.resolve import Mention, prior
@@ -71,6 +72,15 @@ def best_place(gaz: Gazetteer, query: str) -> Place | None:
     """The place a user most likely means by a name (the regional layer first)."""
     hits = [h for h in search_places(gaz, query, limit=5) if h.matched != "prefix" and not h.matched.startswith("spelling")]
     return hits[0].place if hits else None
+
+
+def place_or_error(gaz: Gazetteer, query: str) -> Place:
+    """The place a filter or a command names: an id ("geonames:586047") or any of its names."""
+    place = gaz.get(query) if ":" in query else None
+    place = place or best_place(gaz, query)
+    if place is None:
+        raise DocketError(f"{query}: no such place in the gazetteer (try: docket places search {query})")
+    return place
 
 
 def claims_in(store: ClaimStore, gaz: Gazetteer, place: Place, f: ClaimFilter | None = None) -> list[Claim]:

@@ -5,17 +5,15 @@ is overwritten (DESIGN.md, principle 2). The CLI, the API and the pages all come
 from __future__ import annotations
 
 import hashlib
-import re
-from datetime import UTC, datetime
 
 from docket.errors import DocketError
 from docket.gazetteer import Gazetteer
 from docket.model import KINDS, Claim, DocumentRef, Quantity, When
-from docket.services import areas_of
+from docket.services import areas_of, check_date
 from docket.store import ClaimFilter, ClaimStore
 
 QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range", "vague")
-_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
 
 
 def claim(store: ClaimStore, claim_id: str) -> Claim:
@@ -81,9 +79,7 @@ def _changed(c: Claim, changes: dict, gaz: Gazetteer) -> dict:
             q = q.model_copy(update={"qualifier": qualifier})
         update["quantity"] = q
     if changes.get("when"):
-        start = str(changes["when"]).strip()
-        if not _DATE.fullmatch(start):
-            raise DocketError(f"date {start}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        start = check_date("date", str(changes["when"]).strip())
         update["when"] = When(start=start, precision={4: "year", 7: "month"}.get(len(start), "day"),
                               ongoing=bool(c.when and c.when.ongoing))
     for field in ("agent", "attributed_to", "affected"):
@@ -139,6 +135,25 @@ def create(store: ClaimStore, gaz: Gazetteer, document: str, start: int, end: in
     return _save(store, gaz, new.model_copy(update=update), author, reason, create=True)
 
 
+ACTIONS = ("confirm", "reject", "edit", "restore")
+
+
+def apply(store: ClaimStore, gaz: Gazetteer, claim_id: str, action: str, author: str, reason: str | None,
+          changes: dict | None = None, version: int | None = None) -> Claim:
+    """One review action, as the CLI, the API and the pages all ask for it."""
+    if action == "confirm":
+        return confirm(store, gaz, claim_id, author, reason)
+    if action == "reject":
+        return reject(store, gaz, claim_id, author, reason)
+    if action == "edit":
+        return edit(store, gaz, claim_id, {k: v for k, v in (changes or {}).items() if v not in (None, "")}, author, reason)
+    if action == "restore":
+        if version is None:
+            raise DocketError("restore: say which version")
+        return restore(store, gaz, claim_id, version, author, reason)
+    raise DocketError(f"{action or '(none)'}: not a review action (one of {', '.join(ACTIONS)})")
+
+
 def locate(text: str, quote: str, occurrence: int = 1) -> tuple[int, int]:
     """The span of the n-th occurrence of a quote (for creating a claim without a mouse selection)."""
     pos = -1
@@ -148,6 +163,3 @@ def locate(text: str, quote: str, occurrence: int = 1) -> tuple[int, int]:
             raise DocketError(f"quote {quote[:60]!r}: not found in the document" + (f" {occurrence} times" if occurrence > 1 else ""))
     return pos, pos + len(quote)
 
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

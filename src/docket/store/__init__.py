@@ -378,6 +378,14 @@ class ClaimStore:
         except OperationalError as e:
             raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
 
+    def top_places(self, limit: int = 10) -> list[tuple[str, int]]:
+        """The places most claims name (place id, claims), most first."""
+        n = func.count().label("n")
+        stmt = (select(claim_places.c.place_id, n).where(claim_places.c.place_id.is_not(None))
+                .group_by(claim_places.c.place_id).order_by(n.desc(), claim_places.c.place_id).limit(limit))
+        with self.engine.connect() as conn:
+            return [(pid, count) for pid, count in conn.execute(stmt)]
+
     def counts_by_kind(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {k: n for k, n in conn.execute(select(claims.c.kind, func.count()).where(claims.c.status != "rejected")

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from docket.errors import DocketError
 from docket.export import write_csv
 from docket.model import KINDS
+from docket.services.review import QUALIFIERS
 from docket.store import SORTS, ClaimFilter, ClaimStore
 
 Kind = Enum("Kind", {k: k for k in KINDS}, type=str)
@@ -40,8 +41,7 @@ class Action(StrEnum):
     restore = "restore"
 
 
-Qualifier = Enum("Qualifier", {q: q for q in ("exact", "approx", "more_than", "at_least", "less_than", "at_most",
-                                              "range", "vague")}, type=str)
+Qualifier = Enum("Qualifier", {q: q for q in QUALIFIERS}, type=str)
 
 
 class Flag(StrEnum):
@@ -169,13 +169,9 @@ def api_router(app: FastAPI) -> APIRouter:
         f = ClaimFilter(kind=kind.value if kind else None, actor=actor, document=document, since=since, until=until,
                         sort=sort.value)
         if place:
-            from docket.services.places import best_place
+            from docket.services.places import place_or_error
 
-            target = gaz().get(place) if ":" in place else None
-            target = target or best_place(gaz(), place)
-            if target is None:
-                raise DocketError(f"{place}: no such place in the gazetteer")
-            f.area = target.id
+            f.area = place_or_error(gaz(), place).id
         total = store().count(f)
         f.limit, f.offset = limit, offset
         found = store().claims(f)
@@ -201,17 +197,8 @@ def api_router(app: FastAPI) -> APIRouter:
     def claim_review(claim_id: str, body: Review) -> dict:
         from docket.services import review
 
-        user = app.state.user
-        if body.action == Action.confirm:
-            c = review.confirm(store(), gaz(), claim_id, user, body.reason)
-        elif body.action == Action.reject:
-            c = review.reject(store(), gaz(), claim_id, user, body.reason)
-        elif body.action == Action.edit:
-            c = review.edit(store(), gaz(), claim_id, body.changes.as_dict() if body.changes else {}, user, body.reason)
-        else:
-            if body.version is None:
-                raise DocketError("restore: say which version")
-            c = review.restore(store(), gaz(), claim_id, body.version, user, body.reason)
+        c = review.apply(store(), gaz(), claim_id, body.action.value, app.state.user, body.reason,
+                         body.changes.as_dict() if body.changes else None, body.version)
         return {"claim": c.contract(), "versions": len(review.history(store(), claim_id))}
 
     @r.post("/documents/{key}/claims", status_code=201, summary="Create a claim from a span of a document")

@@ -20,9 +20,9 @@ from docket import services
 from docket.errors import DocketError
 from docket.model import KINDS, DocumentMeta, Quantity
 from docket.resolve.clusters import describe
+from docket.services.review import STATUSES
 from docket.store import SORTS, ClaimFilter
 
-STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")
 PAGE = 50
 SINGLES = 40  # single-source clusters shown on a place page (the compare page has them all)
 CLUSTERS = 80  # clusters shown on a place page at most, contradictions first
@@ -75,15 +75,8 @@ def pages_router(app: FastAPI) -> APIRouter:
     @r.get("/", response_class=HTMLResponse)
     def home(request: Request):
         counts = store().counts_by_kind()
-        from sqlalchemy import func, select
-
-        from docket.store.schema import claim_places
-
-        with store().engine.connect() as conn:
-            top = conn.execute(select(claim_places.c.place_id, func.count()).where(claim_places.c.place_id.is_not(None))
-                               .group_by(claim_places.c.place_id).order_by(func.count().desc()).limit(10)).fetchall()
         places = []
-        for pid, n in top:
+        for pid, n in store().top_places(10):
             p = gaz().get(pid)
             if p:
                 places.append({"id": p.id, "name": p.name, "feature": p.feature, "claims": n})
@@ -154,24 +147,11 @@ def pages_router(app: FastAPI) -> APIRouter:
         from docket.services import review
 
         form = await request.form()
-        action = str(form.get("action", ""))
-        reason = str(form.get("reason", "")) or None
-        user = app.state.user
+        version = str(form.get("version", ""))
+        changes = {k: str(form.get(k, "")).strip() for k in ("kind", "value", "qualifier", "when", "place", "agent")}
         try:
-            if action == "confirm":
-                review.confirm(store(), gaz(), claim_id, user, reason)
-            elif action == "reject":
-                review.reject(store(), gaz(), claim_id, user, reason)
-            elif action == "edit":
-                changes = {k: str(form.get(k, "")).strip() for k in ("kind", "value", "qualifier", "when", "place", "agent")}
-                review.edit(store(), gaz(), claim_id, {k: v for k, v in changes.items() if v}, user, reason)
-            elif action == "restore":
-                version = str(form.get("version", ""))
-                if not version.isdigit():
-                    raise DocketError("restore: say which version")
-                review.restore(store(), gaz(), claim_id, int(version), user, reason)
-            else:
-                raise DocketError(f"{action or '(none)'}: not a review action")
+            review.apply(store(), gaz(), claim_id, str(form.get("action", "")), app.state.user,
+                         str(form.get("reason", "")) or None, changes, int(version) if version.isdigit() else None)
         except DocketError as e:
             if "no such claim" in str(e):
                 raise
@@ -216,23 +196,14 @@ def pages_router(app: FastAPI) -> APIRouter:
         error = None
         f = ClaimFilter(kind=kind if kind in KINDS else None, actor=actor or None, status=status if status in STATUSES else None,
                         sort=sort if sort.lstrip("-") in SORTS else None)
-        for name, value in (("since", since), ("until", until)):
-            if value:
-                try:
-                    from docket.cli import check_date
+        try:
+            f.since, f.until = services.check_date("since", since or None), services.check_date("until", until or None)
+            if place:
+                from docket.services.places import place_or_error
 
-                    setattr(f, name, check_date(name, value))
-                except DocketError as e:
-                    error = str(e)
-        if place:
-            from docket.services.places import best_place
-
-            target = best_place(gaz(), place)
-            if target is None:
-                error = f"{place}: no such place in the gazetteer"
-                f.ids = []
-            else:
-                f.area = target.id
+                f.area = place_or_error(gaz(), place).id
+        except DocketError as e:  # shown above the (empty) table, the form kept as typed
+            error, f.ids = str(e), []
         total = store().count(f)
         offset = max(0, min(offset, max(0, total - 1)))
         facet_kinds = store().facets(f, "kind")
@@ -328,10 +299,7 @@ def pages_router(app: FastAPI) -> APIRouter:
         data = await file.read()
         overrides = DocumentMeta(publisher=publisher or None, published=published or None, title=title or None)
         try:
-            if published:
-                from docket.cli import check_date
-
-                check_date("date", published)
+            services.check_date("date", published or None)
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / name
                 path.write_bytes(data)
