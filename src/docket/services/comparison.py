@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from docket.gazetteer import Gazetteer, Place
 from docket.model import Claim
-from docket.resolve.clusters import EVENT_KINDS, Cluster, cluster_claims, describe, district_key
+from docket.resolve.clusters import Cluster, cluster_claims, describe, district_key
 from docket.services.places import claims_in
 from docket.store import ClaimFilter, ClaimStore
 
@@ -34,7 +34,7 @@ def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = 
 
 def document_anchors(store: ClaimStore, found: list[Claim]) -> dict[str, int]:
     """Each document's anchor year, from all its claims (not only the ones selected)."""
-    return store.first_event_years((c.document.sha256 for c in found if c.document), EVENT_KINDS)
+    return store.anchor_years(c.document.sha256 for c in found if c.document)
 
 
 @dataclass

@@ -102,9 +102,6 @@ class ClaimStore:
             claim_rows.append(_claim_row(c, doc.sha256, now))
             place_rows += _place_rows(c)
             area_rows += [dict(claim_id=c.id, place_id=pid) for pid in sorted(areas.get(c.id, ()))]
-        from docket.resolve.clusters import anchors
-
-        anchor = anchors(rows).get(doc.sha256)
         relation_rows = [dict(document_sha256=doc.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
                               span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
                          for r in stated]
@@ -113,7 +110,7 @@ class ClaimStore:
                 conn.execute(
                     insert(documents).values(
                         sha256=doc.sha256, filename=doc.filename, media_type=doc.media_type, raw=raw, text=doc.text,
-                        ingested_at=now, anchor_year=anchor, **doc.meta.model_dump(),
+                        ingested_at=now, **doc.meta.model_dump(),
                     )
                 )
                 # one statement per table, executed for all rows (executemany)
@@ -121,6 +118,7 @@ class ClaimStore:
                                      (relations, relation_rows)):
                     if batch:
                         conn.execute(insert(table), batch)
+                update_anchor_years(conn, doc.sha256)  # the one definition of a document's anchor year
         except OperationalError as e:
             raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
         except SQLAlchemyError as e:
@@ -154,12 +152,7 @@ class ClaimStore:
             raise DocketError(f"{key}: no such document in {self.location}")
         if len(rows) > 1:
             raise DocketError(f"{key}: matches {len(rows)} documents; give more of the SHA-256")
-        r = rows[0]._mapping
-        return Document(
-            sha256=r["sha256"], filename=r["filename"], media_type=r["media_type"], text=r["text"],
-            ingested_at=r["ingested_at"],
-            meta=DocumentMeta(**{k: r[k] for k in DocumentMeta.model_fields}),
-        )
+        return _document_from_row(rows[0]._mapping)
 
     def documents_by_sha(self, shas: Iterable[str]) -> dict[str, Document]:
         """Several documents (text and metadata, not their bytes) in one query per 500."""
@@ -169,13 +162,10 @@ class ClaimStore:
         with self.engine.connect() as conn:
             for i in range(0, len(shas), 500):
                 for r in conn.execute(select(*cols).where(documents.c.sha256.in_(shas[i : i + 500]))):
-                    m = r._mapping
-                    out[m["sha256"]] = Document(
-                        sha256=m["sha256"], filename=m["filename"], media_type=m["media_type"], text=m["text"],
-                        ingested_at=m["ingested_at"], meta=DocumentMeta(**{k: m[k] for k in DocumentMeta.model_fields}))
+                    out[r.sha256] = _document_from_row(r._mapping)
         return out
 
-    def first_event_years(self, shas: Iterable[str], kinds: Iterable[str] = ()) -> dict[str, int]:
+    def anchor_years(self, shas: Iterable[str]) -> dict[str, int]:
         """Document -> its anchor year (the earliest year of the dated events it reports), kept with it."""
         shas = list(dict.fromkeys(shas))
         out: dict[str, int] = {}
@@ -437,6 +427,11 @@ def _place_rows(c: Claim) -> list[dict]:
     return [dict(claim_id=c.id, ord=i, name=p.name, mention=p.mention, place_id=p.id, geonames_id=p.geonames_id,
                  lat=p.lat, lon=p.lon, feature=p.feature, admin_path=json.dumps(p.admin_path))
             for i, p in enumerate(c.places)]
+
+
+def _document_from_row(m) -> Document:
+    return Document(sha256=m["sha256"], filename=m["filename"], media_type=m["media_type"], text=m["text"],
+                    ingested_at=m["ingested_at"], meta=DocumentMeta(**{k: m[k] for k in DocumentMeta.model_fields}))
 
 
 def _json_list(value: str | None) -> list:
