@@ -18,7 +18,7 @@ from docket.resolve.clusters import Cluster, cluster_claims, describe, district_
 from docket.resolve.entities import Decision, build_entities
 from docket.services.comparison import document_anchors
 from docket.services.places import claims_in
-from docket.store import ClaimStore
+from docket.store import ENTITY_FIELDS, ClaimStore
 
 
 @dataclass
@@ -83,7 +83,7 @@ def build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
                                      _context(text[b : b + 160], False), documents[c.document.sha256]))
     timeline = sorted((c for c in found if c.when and c.when.start), key=lambda c: (c.when.start, c.kind))
     surfaces = [(getattr(c, role), role) for c in found
-                for role in ("agent", "attributed_to", "corroborated_by", "company", "parent_company", "instrument", "site")
+                for role in ENTITY_FIELDS
                 if getattr(c, role)]
     index = build_entities(surfaces, [Decision(d["action"], d["a"], d["b"]) for d in store.decisions()])
     counts: dict[str, int] = {}

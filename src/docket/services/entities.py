@@ -9,9 +9,9 @@ from docket.errors import DocketError
 from docket.gazetteer.text import fold
 from docket.model import Claim
 from docket.resolve.entities import Decision, Entity, EntityIndex, build_entities
-from docket.store import ClaimFilter, ClaimStore
+from docket.store import ENTITY_FIELDS, ClaimFilter, ClaimStore
 
-ROLES = ("agent", "attributed_to", "corroborated_by", "company", "parent_company", "instrument", "site")
+ROLES = ENTITY_FIELDS
 
 
 def entity_index(store: ClaimStore) -> EntityIndex:
@@ -40,12 +40,10 @@ def entity_report(store: ClaimStore, query: str) -> EntityReport:
         raise DocketError(f"{query}: no such entity (see `docket entities list`)")
     aliases = {fold(a) for a in e.aliases}
     report = EntityReport(e)
-    for c in store.claims(ClaimFilter()):
-        for role in ROLES:
-            value = getattr(c, role)
-            if value and fold(value) in aliases:
-                report.claims.append((role, c))
-                break
+    # an entity's aliases are the names exactly as the claims hold them: the store selects by them
+    for c in store.claims(ClaimFilter(named=sorted(e.aliases))):
+        role = next(r for r in ROLES if getattr(c, r) in e.aliases)
+        report.claims.append((role, c))
     report.relations = [r for r in store.relations() if fold(r["subject"]) in aliases or fold(r["object"]) in aliases]
     return report
 

@@ -57,6 +57,11 @@ class ClaimFilter:
     sort: str | None = None  # one of SORTS, "-" in front for descending
     include_rejected: bool = False  # rejected claims are hidden unless asked for (or `status="rejected"`)
     text: str | None = None  # words the claim's text contains (case-insensitive)
+    named: list[str] | None = None  # claims whose entity fields (ENTITY_FIELDS) hold one of these names
+
+
+# the claim fields that name entities
+ENTITY_FIELDS = ("agent", "attributed_to", "corroborated_by", "company", "parent_company", "instrument", "site")
 
 
 # the orders a claim listing can be sorted in
@@ -207,6 +212,8 @@ class ClaimStore:
             stmt = stmt.where(claims.c.id.in_(sub))
         if f.ids is not None:
             stmt = stmt.where(claims.c.id.in_(f.ids))
+        if f.named is not None:
+            stmt = stmt.where(or_(*(claims.c[field].in_(f.named) for field in ENTITY_FIELDS)))
         if f.text:
             escaped = f.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             stmt = stmt.where(func.lower(claims.c.text).like(f"%{escaped}%", escape="\\"))
@@ -295,7 +302,7 @@ class ClaimStore:
         """Every distinct (name, role) that claims and relations hold in entity fields."""
         out: set[tuple[str, str]] = set()
         with self.engine.connect() as conn:
-            for role in ("agent", "attributed_to", "corroborated_by", "company", "parent_company", "instrument", "site"):
+            for role in ENTITY_FIELDS:
                 col = claims.c[role]
                 out.update((v, role) for (v,) in conn.execute(select(col).where(col.is_not(None)).distinct()))
             for (subj, obj, pred) in conn.execute(select(relations.c.subject, relations.c.object, relations.c.predicate).distinct()):
