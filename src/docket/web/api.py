@@ -77,6 +77,15 @@ def _claims_csv(found, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
+def _claims_page(store: ClaimStore, f: ClaimFilter, limit: int, offset: int, format: Format, name: str = "claims"):
+    """One page of the claims a filter selects, with the total they come to; or that page as CSV."""
+    f.limit, f.offset = limit, offset
+    found = store.claims(f)
+    if format == Format.csv:
+        return _claims_csv(found, name)
+    return _page([c.contract() for c in found], store.count(f), limit, offset)
+
+
 def _page(items: list, total: int, limit: int, offset: int) -> JSONResponse:
     """A page of a list. Returned as a ready JSONResponse: the items are plain JSON already (the claim
     contract), so FastAPI's generic encoder, which walks every value again, is not needed."""
@@ -147,11 +156,7 @@ def api_router(app: FastAPI) -> APIRouter:
     @r.get("/documents/{key}/claims", summary="One document's claims")
     def document_claims(key: str, limit: Limit = 1000, offset: Offset = 0, format: Format = Format.json):
         d = store().document(key)
-        f = ClaimFilter(document=d.sha256, limit=limit, offset=offset)
-        found = store().claims(f)
-        if format == Format.csv:
-            return _claims_csv(found, f"claims-{d.sha256[:12]}")
-        return _page([c.contract() for c in found], store().count(ClaimFilter(document=d.sha256)), limit, offset)
+        return _claims_page(store(), ClaimFilter(document=d.sha256), limit, offset, format, f"claims-{d.sha256[:12]}")
 
     @r.get("/claims", summary="Claims, filtered, sorted and paginated")
     def claims(
@@ -172,12 +177,7 @@ def api_router(app: FastAPI) -> APIRouter:
             from docket.services.places import place_or_error
 
             f.area = place_or_error(gaz(), place).id
-        total = store().count(f)
-        f.limit, f.offset = limit, offset
-        found = store().claims(f)
-        if format == Format.csv:
-            return _claims_csv(found, "claims")
-        return _page([c.contract() for c in found], total, limit, offset)
+        return _claims_page(store(), f, limit, offset, format)
 
     @r.get("/claims/{claim_id}", summary="One claim")
     def claim(claim_id: str) -> dict:
@@ -241,12 +241,7 @@ def api_router(app: FastAPI) -> APIRouter:
                      sort: Sort = Sort.when, format: Format = Format.json):
         p = _place(place_id)
         f = ClaimFilter(area=p.id, kind=kind.value if kind else None, sort=sort.value)
-        total = store().count(f)
-        f.limit, f.offset = limit, offset
-        found = store().claims(f)
-        if format == Format.csv:
-            return _claims_csv(found, "claims")
-        return _page([c.contract() for c in found], total, limit, offset)
+        return _claims_page(store(), f, limit, offset, format)
 
     @r.get("/places/{place_id}/compare", summary="Every source's figures side by side, cluster by cluster")
     def place_compare(place_id: str, kind: Kind | None = None, flag: Flag | None = None, format: Format = Format.json):
