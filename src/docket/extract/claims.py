@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from docket.extract.dates import DateMention, find_dates
 from docket.extract.quantities import Count, find_counts
+from docket.extract.relations import Relation, relations_in
 from docket.extract.text import Sentence, sentences
 from docket.gazetteer import SETTLEMENT_FEATURES, Gazetteer, Place, default_gazetteer
 from docket.gazetteer.resolve import geocode
@@ -81,17 +82,25 @@ class Candidate:
 
 def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | None = None) -> list[Claim]:
     """Every claim the document makes, in text order, each anchored to its characters."""
+    return extract(text, meta, gazetteer)[0]
+
+
+def extract(text: str, meta: DocumentMeta | None = None,
+            gazetteer: Gazetteer | None = None) -> tuple[list[Claim], list[Relation]]:
+    """The document's claims and the relations between entities it states, in one pass."""
     meta = meta or DocumentMeta()
     gaz = gazetteer or default_gazetteer()
     _commas.cache_clear()  # the cache serves one document's sentences; never carried across documents
     v = vocab()
     out: list[Candidate] = []
+    relations: list[Relation] = []
     last_site: str | None = None
     last_site_places: list = []
     located = [(r.start, r.end, r.place) for r in geocode(text, gaz) if r.place is not None]
     for sent in sentences(text):
         here = [(a - sent.start, b - sent.start, p) for a, b, p in located if sent.start <= a and b <= sent.end]
         mentions = _mentions(sent.text, v, gaz, meta.published, here)
+        relations += relations_in(sent.text, sent.start, mentions.ownership, mentions.actors, meta.source)
         found = _sentence_claims(sent, mentions, v, gaz, meta, out)
         for cand in found:
             if cand.claim.site and cand.claim.site[0].isupper():
@@ -106,7 +115,7 @@ def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazet
                 cand.claim = cand.claim.model_copy(update=update)
         out.extend(found)
     _inherit_places(out, located, text, gaz)
-    return [c.claim for c in out]
+    return [c.claim for c in out], relations
 
 
 # kinds whose unplaced claims are about the place their context is about (trade happens in markets

@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from docket.errors import DocketError
-from docket.extract.claims import extract_claims
-from docket.extract.relations import extract_relations
+from docket.extract.claims import extract
+from docket.extract.relations import Relation
 from docket.gazetteer import Gazetteer, default_gazetteer
 from docket.ingest import SUFFIXES, read_document
 from docket.model import Claim, Document, DocumentMeta
@@ -55,8 +55,14 @@ def check_date(option: str, value: str | None) -> str | None:
 
 def claims_for(doc: Document) -> list[Claim]:
     """Extract a document's claims, each with its stable id and its document reference."""
+    return extracted(doc)[0]
+
+
+def extracted(doc: Document) -> tuple[list[Claim], list[Relation]]:
+    """A document's claims (with their ids and document reference) and the relations it states."""
+    found, stated = extract(doc.text, doc.meta)
     ref = doc.ref()
-    return [c.model_copy(update={"document": ref}).with_id(doc.sha256) for c in extract_claims(doc.text, doc.meta)]
+    return [c.model_copy(update={"document": ref}).with_id(doc.sha256) for c in found], stated
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -78,8 +84,8 @@ def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = 
     doc, raw = read_document(path, overrides, limit)
     if store.has_document(doc.sha256):
         return FileOutcome(str(path), "unchanged", doc.sha256, message="already in the store (same bytes)")
-    found = claims_for(doc)
-    store.add_document(doc, raw, found, areas_of(found), extract_relations(doc.text, doc.meta))
+    found, stated = extracted(doc)
+    store.add_document(doc, raw, found, areas_of(found), stated)
     return FileOutcome(str(path), "added", doc.sha256, len(found))
 
 

@@ -44,13 +44,13 @@ def _v2_areas_relations_decisions(conn: Connection) -> None:
                 if pid and (claim_id, pid) not in seen:
                     seen.add((claim_id, pid))
                     conn.execute(claim_areas.insert().values(claim_id=claim_id, place_id=pid))
-    from docket.extract.relations import extract_relations
+    from docket.extract.claims import extract
     from docket.model import DocumentMeta
 
     fields = list(DocumentMeta.model_fields)
     for d in conn.execute(select(documents.c.sha256, documents.c.text, *[documents.c[f] for f in fields])).fetchall():
         meta = DocumentMeta(**{f: d._mapping[f] for f in fields})
-        for r in extract_relations(d.text, meta):
+        for r in extract(d.text, meta)[1]:
             conn.execute(relations.insert().values(
                 document_sha256=d.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
                 span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to))
