@@ -24,17 +24,13 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
+from cluster_scale import percentile95 as p95  # noqa: E402
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def p95(xs: list[float]) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(0.95 * len(xs))) - 1)]
 
 
 def main() -> int:
@@ -49,7 +45,7 @@ def main() -> int:
     from docket.store import open_store
 
     if not Path(args.db).exists() or sum(open_store(args.db).counts_by_kind().values()) < 900_000:
-        import cluster_scale
+        import cluster_scale  # noqa: I001
 
         print("building the store with cluster_scale's generator …", file=sys.stderr)
         for suffix in ("", "-wal", "-shm"):

@@ -85,21 +85,14 @@ def pages_router(app: FastAPI) -> APIRouter:
 
     @r.get("/search", response_class=HTMLResponse)
     def search(request: Request, q: str = ""):
-        from docket.gazetteer.text import fold
-        from docket.services.entities import entity_index
-        from docket.services.places import search_places
+        from docket.services.search import search as search_all
 
         q = q.strip()[:200]
         if not q:
             return RedirectResponse("/", status_code=303)
-        key = fold(q)
-        hits = [h for h in search_places(gaz(), q, 8) if not h.matched.startswith("spelling")]
-        ents = [e for e in entity_index(store()).entities.values() if any(key in fold(a) for a in e.aliases)][:20]
-        docs = [d for d in store().documents() if key in fold(d["title"] or d["filename"] or "")
-                or key in fold(d["publisher"] or "")][:20]
-        found = store().claims(ClaimFilter(text=q, limit=50))
-        return render(request, "web/search.html", q=q, places=hits, entities=ents, documents=docs, claims=found,
-                      sort_url=lambda k: "#")
+        found = search_all(store(), gaz(), q)
+        return render(request, "web/search.html", q=q, places=found.places, entities=found.entities,
+                      documents=found.documents, claims=found.claims, sort_url=lambda k: "#")
 
     @r.get("/documents", response_class=HTMLResponse)
     def documents(request: Request):
