@@ -90,13 +90,6 @@ class Resolved:
     guess: Place | None = None  # where the resolver abstained: its first choice, never used as an answer
 
 
-def near_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance: within a few per cent of the great circle up to a few hundred km,
-    which is all the resolver's distance bands need, at a fraction of the cost."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
-
-
 def _nearest_km(lat: float, lon: float, points: list[tuple[float, float]]) -> float:
     """Equirectangular distance to the nearest of `points` (given in radians)."""
     la, lo = math.radians(lat), math.radians(lon)
@@ -394,7 +387,7 @@ def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_mar
         rivals = [
             (row[k], cands[i][k].place) for k in range(len(row))
             if k != b and row[k] > close and cands[i][k].place.lat is not None and top.lat is not None
-            and near_km(top.lat, top.lon, cands[i][k].place.lat, cands[i][k].place.lon) > 161
+            and haversine_km(top.lat, top.lon, cands[i][k].place.lat, cands[i][k].place.lon) > 161
             and not gaz.is_within(cands[i][k].place, top) and not gaz.is_within(top, cands[i][k].place)
         ]
         if rivals:
