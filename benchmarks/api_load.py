@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -107,6 +108,7 @@ def main() -> int:
                     with lock:
                         (results[which] if r.status_code == 200 else errors).append(dt if r.status_code == 200 else r.status_code)
 
+        cpu0 = resource.getrusage(resource.RUSAGE_SELF)
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
         t0 = time.perf_counter()
         for t in threads:
@@ -114,13 +116,16 @@ def main() -> int:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
     finally:
         server.terminate()
         server.wait(timeout=20)
     total = sum(len(v) for v in results.values())
     print(f"store: {n_claims:,} claims, {len(places):,} places; {args.clients} clients for {elapsed:.0f} s, "
           f"{args.workers} server processes")
-    print(f"requests: {total:,} ({total / elapsed:,.0f}/s), errors: {len(errors)}")
+    print(f"requests: {total:,} ({total / elapsed:,.0f}/s), errors: {len(errors)}; the clients used "
+          f"{client_cpu:.1f} s of CPU ({client_cpu / elapsed:.0%} of one core)")
     for which, target in (("api", 150), ("place", 300)):
         xs = results[which]
         if xs:

@@ -18,10 +18,10 @@ from rich.text import Text
 from docket import services
 from docket.errors import DocketError
 from docket.export import write_csv, write_jsonl
-from docket.model import KINDS, DocumentMeta
+from docket.model import KINDS, STATUSES, DocumentMeta
 from docket.services import check_date
 from docket.services.evaluation import evaluate, load_gold
-from docket.services.review import QUALIFIERS, STATUSES
+from docket.services.review import QUALIFIERS
 from docket.store import ClaimFilter, open_store
 
 out = Console(highlight=False, soft_wrap=True)
@@ -582,9 +582,9 @@ def serve(db, host, port, user, tiles):
     """Start the web application and JSON API (docs at /api/docs, schema at /openapi.json)."""
     import uvicorn
 
-    from docket.web import create_app
+    from docket.web import create_app, settle
 
-    app = create_app(db, user, tiles=tiles)
+    app = settle(create_app(db, user, tiles=tiles))
     err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; reviews recorded as {user!r})")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -43,3 +43,18 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     if vendor is not None:
         app.mount("/vendor", StaticFiles(directory=vendor), name="vendor")
     return app
+
+
+def settle(app: FastAPI) -> FastAPI:
+    """Ready a served application: load the gazetteer now rather than on the first request, then tell
+    Python's garbage collector to leave what is loaded alone (`gc.freeze`) and to collect less often.
+    A page reads a few thousand small objects; with the default thresholds the collector ran every
+    700 allocations and walked the loaded gazetteer and caches each time it reached the oldest
+    generation, which made one request in twenty five to ten times slower than the median."""
+    import gc
+
+    app.state.gazetteer()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+    return app

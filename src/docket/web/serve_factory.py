@@ -9,6 +9,6 @@ from fastapi import FastAPI
 
 
 def app() -> FastAPI:
-    from docket.web import create_app
+    from docket.web import create_app, settle
 
-    return create_app(os.environ.get("DOCKET_DB"), user=os.environ.get("DOCKET_USER", "analyst"))
+    return settle(create_app(os.environ.get("DOCKET_DB"), user=os.environ.get("DOCKET_USER", "analyst")))
