@@ -7,6 +7,7 @@ field lists, so a field added here appears everywhere (the JSONL claim contract 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +31,9 @@ KINDS = (
     "noncompliance",
     "diplomacy",
 )
+
+STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
+SHOWN = tuple(s for s in STATUSES if s != "rejected")  # the states listings show unless asked otherwise
 
 Qualifier = Literal["exact", "approx", "more_than", "at_least", "less_than", "at_most", "range", "vague"]
 Precision = Literal["day", "month", "year"]
@@ -148,6 +152,51 @@ class Claim(_Model):
         data = self.model_dump(mode="json")
         data["span"] = list(self.span)
         return data
+
+    @property
+    def source(self) -> str:
+        """Who makes the claim: the party it is attributed to, else the document's publisher."""
+        return self.attributed_to or (self.document.publisher if self.document else None) or "?"
+
+    @property
+    def thing(self) -> str:
+        """What the claim is about within its kind, for comparing sources: the instrument of a legal
+        act or demand, the site (or mineral) of extraction, harm or trade, else the object category."""
+        if self.kind in ("legal_act", "demand", "noncompliance"):
+            return self.instrument or ""
+        if self.kind in ("resource_extraction", "environmental_damage", "trade"):
+            return self.site or (self.minerals[0] if self.minerals else "")
+        return self.object.category if self.object else ""
+
+    def digest(self) -> ClaimDigest:
+        return ClaimDigest(
+            id=self.id, kind=self.kind, status=self.status, document=self.document.sha256 if self.document else None,
+            places=tuple(p.id for p in self.places if p.id), thing=self.thing, source=self.source,
+            when_start=self.when.start if self.when else None, ongoing=bool(self.when and self.when.ongoing),
+            quantity=self.quantity,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDigest:
+    """The part of a claim that comparing sources reads (resolve/clusters.py): kept by the store for
+    every area a claim lies in, so a place's clusters are computed without loading its claims whole."""
+
+    id: str
+    kind: str
+    status: str
+    document: str | None
+    places: tuple[str, ...]  # the ids of the claim's resolved places, in order
+    thing: str
+    source: str
+    when_start: str | None
+    ongoing: bool
+    quantity: Quantity | None
+
+    @property
+    def year(self) -> int | None:
+        s = self.when_start
+        return int(s[:4]) if s and s[:4].isdigit() else None
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -127,3 +127,44 @@ def test_comparisons_are_kept_until_the_store_changes(store):
     assert after is not first
     assert not any(c.id == victim.id for k in after for c in k.claims)
     review.confirm(store, gaz, victim.id, "tester")
+
+
+@needs_shared
+def test_clusters_from_digests_are_the_clusters_of_the_claims_whole(store):
+    """A place's clusters are computed from the digests its area rows keep; they must be exactly the
+    clusters of its claims read whole, for every place the sources name."""
+    from docket.resolve.clusters import cluster_claims, district_key
+    from docket.services.comparison import document_anchors
+    from docket.services.places import claims_in
+
+    gaz = default_gazetteer()
+    places = {p.id for c in store.claims() for p in c.places if p.id}
+    assert len(places) > 10
+    for pid in places:
+        place = gaz.get(pid)
+        found = claims_in(store, gaz, place)
+        expected = cluster_claims(found, district_key(gaz), document_anchors(store, found))
+        got = compare(store, gaz, place)
+        shape = lambda ks: sorted((k.kind, k.place_id, k.thing, k.years, k.flag, tuple(k.reasons),  # noqa: E731
+                                   tuple(sorted(m.id for m in k.members))) for k in ks)
+        assert shape(got) == shape(expected), place.name
+        assert all([c.id for c in k.claims] == [m.id for m in k.members] for k in got)  # loaded whole, in order
+        assert all(m == c.digest() for k in got for m, c in zip(k.members, k.claims, strict=True))
+
+
+@needs_shared
+def test_a_review_changes_the_digests(store):
+    from dataclasses import replace
+
+    from docket.services import review
+
+    gaz = default_gazetteer()
+    place = place_or_error(gaz, "Kalbajar")
+    victim = next(m for m in store.digests(place.id, "killing") if m.quantity and m.quantity.value == 320)
+    review.edit(store, gaz, victim.id, {"value": 330}, "tester", "test")
+    assert next(m for m in store.digests(place.id, "killing") if m.id == victim.id).quantity.value == 330
+    review.reject(store, gaz, victim.id, "tester", "test")
+    assert victim.id not in {m.id for m in store.digests(place.id)}
+    review.restore(store, gaz, victim.id, 1, "tester", "test")
+    back = next(m for m in store.digests(place.id, "killing") if m.id == victim.id)
+    assert replace(back, status=victim.status) == victim and back.status != "rejected"

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from docket.model import Claim, Quantity
+from docket.model import Claim, ClaimDigest, Quantity
 
 APPROX = 0.10  # "around", "some", "about": within ten per cent
 EVENT_KINDS = ("control_change", "attack", "killing", "detention_missing", "displacement", "destruction", "looting")
@@ -77,69 +77,48 @@ class Cluster:
     place_name: str | None
     thing: str  # object category, site or instrument; "" when the kind has none
     years: tuple[int, int] | None
-    claims: list[Claim] = field(default_factory=list)
+    members: list[ClaimDigest] = field(default_factory=list)  # what clustering read of each claim
+    claims: list[Claim] = field(default_factory=list)  # the claims whole, in the members' order, once loaded
     flag: str = "single"
     reasons: list[str] = field(default_factory=list)
 
     @property
     def sources(self) -> list[str]:
-        return sorted({_source(c) for c in self.claims})
+        return sorted({m.source for m in self.members})
 
     def as_dict(self) -> dict:
         return {
             "id": self.id, "kind": self.kind, "place": {"id": self.place_id, "name": self.place_name},
             "thing": self.thing, "years": list(self.years) if self.years else None, "flag": self.flag,
             "reasons": self.reasons, "sources": self.sources,
-            "figures": [{"claim": c.id, "source": _source(c), "figure": describe(c.quantity),
+            "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity),
                          "quantity": c.quantity.model_dump() if c.quantity else None,
                          "when": c.when.model_dump() if c.when else None, "text": c.text} for c in self.claims],
             "claims": [c.contract() for c in self.claims],
         }
 
 
-def _source(c: Claim) -> str:
-    return c.attributed_to or (c.document.publisher if c.document else None) or "?"
-
-
-def _thing(c: Claim) -> str:
-    if c.kind in ("legal_act", "demand", "noncompliance"):
-        return c.instrument or ""
-    if c.kind in ("resource_extraction", "environmental_damage", "trade"):
-        return c.site or (c.minerals[0] if c.minerals else "")
-    if c.object:
-        return c.object.category
-    return ""
-
-
-def _year(c: Claim) -> int | None:
-    if c.when and c.when.start and c.when.start[:4].isdigit():
-        return int(c.when.start[:4])
-    return None
-
-
-def anchors(claims: Iterable[Claim]) -> dict[str, int]:
+def anchors(claims: Iterable[Claim | ClaimDigest]) -> dict[str, int]:
     """Document -> the year of the earliest dated event it reports (not an ongoing state)."""
     out: dict[str, int] = {}
     for c in claims:
-        if c.document is None or c.kind not in EVENT_KINDS or not c.when or c.when.ongoing:
+        m = c.digest() if isinstance(c, Claim) else c
+        if m.document is None or m.kind not in EVENT_KINDS or m.ongoing:
             continue
-        y = _year(c)
+        y = m.year
         if y is not None:
-            d = c.document.sha256
-            out[d] = min(out.get(d, y), y)
+            out[m.document] = min(out.get(m.document, y), y)
     return out
 
 
-def _dates_conflict(a: Claim, b: Claim) -> bool:
+def _dates_conflict(a: ClaimDigest, b: ClaimDigest) -> bool:
     """Two explicit dates of one event that differ at the precision both give ("1993" vs "1994")."""
-    if not (a.when and b.when and a.when.start and b.when.start) or a.when.ongoing or b.when.ongoing:
-        return False
-    n = min(len(a.when.start), len(b.when.start))
-    return a.when.start[:n] != b.when.start[:n]
+    n = min(len(a.when_start), len(b.when_start))
+    return a.when_start[:n] != b.when_start[:n]
 
 
 def flag(cluster: Cluster) -> None:
-    figures = [(c, interval(c.quantity)) for c in cluster.claims if interval(c.quantity) is not None]
+    figures = [(m, iv) for m in cluster.members if (iv := interval(m.quantity)) is not None]
     reasons = []
     if len(figures) > 1:
         lo = max(iv[0] for _, iv in figures)
@@ -147,13 +126,13 @@ def flag(cluster: Cluster) -> None:
         if lo > hi:
             low = min(figures, key=lambda f: f[1][1])
             high = max(figures, key=lambda f: f[1][0])
-            reasons.append(f"figures cannot all be true: {describe(low[0].quantity)} ({_source(low[0])}) vs "
-                           f"{describe(high[0].quantity)} ({_source(high[0])})")
-    dated = [c for c in cluster.claims if c.when and c.when.start and not c.when.ongoing]
+            reasons.append(f"figures cannot all be true: {describe(low[0].quantity)} ({low[0].source}) vs "
+                           f"{describe(high[0].quantity)} ({high[0].source})")
+    dated = [m for m in cluster.members if m.when_start and not m.ongoing]
     for i, a in enumerate(dated):
         b = next((b for b in dated[i + 1 :] if _dates_conflict(a, b)), None)
         if b is not None:
-            reasons.append(f"dated differently: {a.when.start} ({_source(a)}) vs {b.when.start} ({_source(b)})")
+            reasons.append(f"dated differently: {a.when_start} ({a.source}) vs {b.when_start} ({b.source})")
             break
     cluster.reasons = reasons
     if reasons:
@@ -164,28 +143,45 @@ def flag(cluster: Cluster) -> None:
 
 def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str, str] | None],
                    anchor: dict[str, int] | None = None) -> list[Cluster]:
-    """Clusters of `claims`; `place_key` maps a place id to the (id, name) it is compared at; `anchor`
-    gives each document's anchor year (computed from these claims when not given: pass it when they
-    are a selection, such as one kind, of their documents' claims)."""
+    """Clusters of `claims` (see `cluster_digests`), each with its claims whole."""
     claims = list(claims)
-    anchor = anchors(claims) if anchor is None else anchor
-    groups: dict[tuple, list[tuple[int | None, Claim]]] = defaultdict(list)
-    for c in claims:
+    clusters = cluster_digests([c.digest() for c in claims], place_key, anchor)
+    fill(clusters, {c.id: c for c in claims})
+    return clusters
+
+
+def fill(clusters: Iterable[Cluster], whole: dict[str, Claim]) -> None:
+    """Give clusters their claims whole (from claim id -> claim)."""
+    for k in clusters:
+        k.claims = [whole[m.id] for m in k.members if m.id in whole]
+
+
+def cluster_digests(digests: Iterable[ClaimDigest], place_key: Callable[[str], tuple[str, str] | None],
+                    anchor: dict[str, int] | None = None) -> list[Cluster]:
+    """Clusters of claims, read from their digests; `place_key` maps a place id to the (id, name) it is
+    compared at; `anchor` gives each document's anchor year (computed from these claims when not given:
+    pass it when they are a selection, such as one kind, of their documents' claims)."""
+    digests = list(digests)
+    anchor = anchors(digests) if anchor is None else anchor
+    groups: dict[tuple, list[tuple[int | None, ClaimDigest]]] = defaultdict(list)
+    for m in digests:
         key = None
-        for ref in c.places:
-            key = place_key(ref.id) if ref.id else None
+        for pid in m.places:
+            key = place_key(pid)
             if key:
                 break
-        year = _year(c)
-        if year is None and c.document is not None:
-            year = anchor.get(c.document.sha256)
-        groups[(c.kind, key, _thing(c))].append((year, c))
+        year = m.year
+        if year is None and m.document is not None:
+            year = anchor.get(m.document)
+        groups[(m.kind, key, m.thing)].append((year, m))
     out: list[Cluster] = []
     for (kind, key, thing), members in groups.items():
-        members.sort(key=lambda m: (m[0] is None, m[0] or 0))
+        # by year, then date, source and id: the same clusters, members and reasons in whatever order the
+        # claims come (a place's digests come in key order, a document's claims in text order)
+        members.sort(key=lambda m: (m[0] is None, m[0] or 0, m[1].when_start or "", m[1].source, m[1].id))
         made: list[Cluster] = []
         last: Cluster | None = None  # members come in year order: only the latest dated cluster can take a year
-        for year, c in members:
+        for year, m in members:
             home = None
             if year is not None and last is not None and year - last.years[0] <= 1:
                 home = last
@@ -197,9 +193,9 @@ def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str
                     last = home
             elif year is not None:
                 home.years = (min(home.years[0], year), max(home.years[1], year))
-            home.claims.append(c)
+            home.members.append(m)
         for k in made:
-            ident = f"{kind}|{k.place_id}|{thing}|{k.years[0] if k.years else 'undated'}|{k.claims[0].id}"
+            ident = f"{kind}|{k.place_id}|{thing}|{k.years[0] if k.years else 'undated'}|{k.members[0].id}"
             k.id = "k-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
             flag(k)
         out.extend(made)

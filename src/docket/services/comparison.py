@@ -4,12 +4,12 @@ documents claim differently."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from docket.gazetteer import Gazetteer, Place
 from docket.model import Claim
-from docket.resolve.clusters import Cluster, cluster_claims, describe, district_key
-from docket.services.places import claims_in
+from docket.resolve.clusters import Cluster, cluster_claims, cluster_digests, describe, district_key, fill
 from docket.store import ClaimFilter, ClaimStore
 
 _size = os.environ.get("DOCKET_COMPARE_CACHE", "64")
@@ -17,19 +17,36 @@ _CACHE_SIZE = int(_size) if _size.isdigit() else 64  # places kept per process; 
 _CACHE: dict[tuple, list[Cluster]] = {}
 
 
-def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None) -> list[Cluster]:
-    """Clusters of the claims about a place or anything inside it (of one kind, if given). Kept per
-    place and kind until the store changes (its revision), so a place read again costs one query."""
+def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None, whole: bool = True) -> list[Cluster]:
+    """Clusters of the claims about a place or anything inside it (of one kind, if given), computed from
+    the claims' digests; with `whole`, each cluster also gets its claims whole (else call `load` for the
+    clusters shown). Kept per place and kind until the store changes (its revision), so a place read
+    again costs one query."""
     key = (store.location, place.id, kind, store.revision()) if _CACHE_SIZE else None
-    if key in _CACHE:
-        return _CACHE[key]
-    found = claims_in(store, gaz, place, ClaimFilter(kind=kind))
-    clusters = cluster_claims(found, district_key(gaz), document_anchors(store, found))
-    if key is not None:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = clusters
+    clusters = _CACHE.get(key) if key is not None else None
+    if clusters is None:
+        digests = store.digests(place.id, kind)
+        undated = {m.document for m in digests if m.year is None and m.document}
+        clusters = cluster_digests(digests, district_key(gaz), store.anchor_years(undated))
+        if key is not None:
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = clusters
+    if whole:
+        load(store, clusters)
     return clusters
+
+
+def load(store: ClaimStore, clusters: list[Cluster], also: Iterable[str] = ()) -> dict[str, Claim]:
+    """Give the clusters that lack them their claims whole (one query per 500 claims); returns claim id
+    -> claim for those and for the claim ids in `also`."""
+    lacking = [k for k in clusters if len(k.claims) != len(k.members)]
+    wanted = list(dict.fromkeys([m.id for k in lacking for m in k.members] + list(also)))
+    whole: dict[str, Claim] = {}
+    for i in range(0, len(wanted), 500):
+        whole.update((c.id, c) for c in store.claims(ClaimFilter(ids=wanted[i : i + 500])))
+    fill(lacking, whole)
+    return whole
 
 
 def document_anchors(store: ClaimStore, found: list[Claim]) -> dict[str, int]:

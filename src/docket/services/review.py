@@ -13,7 +13,6 @@ from docket.services import areas_of, check_date
 from docket.store import ClaimFilter, ClaimStore
 
 QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range", "vague")
-STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
 
 
 def claim(store: ClaimStore, claim_id: str) -> Claim:

@@ -20,10 +20,21 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from docket.errors import DocketError
-from docket.model import Claim, Document, DocumentMeta, DocumentRef, ObjectRef, PlaceRef, Quantity, When
+from docket.model import (
+    SHOWN,
+    Claim,
+    ClaimDigest,
+    Document,
+    DocumentMeta,
+    DocumentRef,
+    ObjectRef,
+    PlaceRef,
+    Quantity,
+    When,
+)
 from docket.store.migrations import migrate, update_anchor_years
 from docket.store.schema import (
-    claim_areas,
+    area_claims,
     claim_places,
     claim_versions,
     claims,
@@ -106,7 +117,7 @@ class ClaimStore:
         for c in rows:
             claim_rows.append(_claim_row(c, doc.sha256, now))
             place_rows += _place_rows(c)
-            area_rows += [dict(claim_id=c.id, place_id=pid) for pid in sorted(areas.get(c.id, ()))]
+            area_rows += _area_rows(c, areas.get(c.id, ()))
         relation_rows = [dict(document_sha256=doc.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
                               span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
                          for r in stated]
@@ -119,7 +130,7 @@ class ClaimStore:
                     )
                 )
                 # one statement per table, executed for all rows (executemany)
-                for table, batch in ((claims, claim_rows), (claim_places, place_rows), (claim_areas, area_rows),
+                for table, batch in ((claims, claim_rows), (claim_places, place_rows), (area_claims, area_rows),
                                      (relations, relation_rows)):
                     if batch:
                         conn.execute(insert(table), batch)
@@ -186,23 +197,17 @@ class ClaimStore:
             return conn.execute(select(documents.c.raw).where(documents.c.sha256 == sha256)).scalar_one()
 
     def _filtered(self, stmt, f: ClaimFilter):
-        if f.kind:
-            stmt = stmt.where(claims.c.kind == f.kind)
+        if f.area:
+            # what the area's rows answer is asked of them alone: the claims table is then read only for
+            # the claims selected
+            stmt = stmt.where(claims.c.id.in_(self._conditions(select(area_claims.c.claim_id), area_claims, f)))
+        else:
+            stmt = self._conditions(stmt, claims, f)
         if f.document:
             stmt = stmt.where(or_(claims.c.document_sha256.like(f"{f.document}%"), documents.c.filename.like(f"%{f.document}")))
         if f.actor:
             like = f"%{f.actor.lower()}%"
             stmt = stmt.where(or_(func.lower(claims.c.agent).like(like), func.lower(claims.c.attributed_to).like(like)))
-        if f.since:
-            stmt = stmt.where(claims.c.when_start >= f.since)
-        if f.until:
-            stmt = stmt.where(claims.c.when_start <= f.until + "\uffff")
-        if f.status:
-            stmt = stmt.where(claims.c.status == f.status)
-        elif not f.include_rejected:
-            stmt = stmt.where(claims.c.status != "rejected")
-        if f.area:
-            stmt = stmt.where(claims.c.id.in_(select(claim_areas.c.claim_id).where(claim_areas.c.place_id == f.area)))
         if f.place:
             like = f"%{f.place.lower()}%"
             sub = select(claim_places.c.claim_id).where(
@@ -218,6 +223,43 @@ class ClaimStore:
             escaped = f.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             stmt = stmt.where(func.lower(claims.c.text).like(f"%{escaped}%", escape="\\"))
         return stmt
+
+    @staticmethod
+    def _conditions(stmt, table, f: ClaimFilter):
+        """The conditions on kind, period and status, on `claims` or on `area_claims` (which has those
+        columns too)."""
+        if f.area and table is area_claims:
+            stmt = stmt.where(area_claims.c.place_id == f.area)
+        if f.kind:
+            stmt = stmt.where(table.c.kind == f.kind)
+        if f.since:
+            stmt = stmt.where(table.c.when_start >= f.since)
+        if f.until:
+            stmt = stmt.where(table.c.when_start <= f.until + "\uffff")
+        if f.status:
+            stmt = stmt.where(table.c.status == f.status)
+        elif not f.include_rejected:
+            # a list of the states shown, not `!= "rejected"`: SQLite then seeks the (kind, status, when)
+            # index for each state, where the inequality made it read every entry of the kind (0.16 ms
+            # against 4 ms for a kind and a period among a million claims)
+            stmt = stmt.where(table.c.status.in_(SHOWN))
+        return stmt
+
+    def digests(self, area: str, kind: str | None = None) -> list[ClaimDigest]:
+        """The digests of the claims about a place or anything inside it (rejected claims left out), read
+        from the area's rows alone."""
+        stmt = self._conditions(select(*_DIGEST_COLUMNS), area_claims, ClaimFilter(area=area, kind=kind))
+        with self.engine.connect() as conn:
+            return [_digest_from_row(r) for r in conn.execute(stmt).tuples()]
+
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """Claim id -> the claim's text (its characters in the document), for showing digests."""
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                out.update(conn.execute(select(claims.c.id, claims.c.text).where(claims.c.id.in_(ids[i : i + 500]))).tuples().all())
+        return out
 
     def facets(self, f: ClaimFilter, field: str, limit: int = 20) -> list[tuple[str, int]]:
         """How many of the filtered claims have each value of a field (kind, attributed_to …), most first."""
@@ -250,6 +292,10 @@ class ClaimStore:
         return n
 
     def _count(self, f: ClaimFilter) -> int:
+        if f.area and f.ids is None and f.named is None and not (f.place or f.actor or f.document or f.text):
+            # the area's rows answer the question alone
+            with self.engine.connect() as conn:
+                return conn.execute(self._conditions(select(func.count()).select_from(area_claims), area_claims, f)).scalar_one()
         source = claims.join(documents, documents.c.sha256 == claims.c.document_sha256) if f.document else claims
         stmt = self._filtered(select(func.count()).select_from(source), f)
         with self.engine.connect() as conn:
@@ -270,12 +316,25 @@ class ClaimStore:
         if key == "document" and conn.dialect.name == "sqlite":
             # claims are stored document by document in text order, so insertion order is document order;
             # SQLite then reads them in index order with no sort (a large listing pages in milliseconds)
-            cols = (literal_column("claims.rowid"),)
-        stmt = stmt.order_by(*[c.desc() if desc else c for c in cols], claims.c.id)
-        if f.limit:
-            stmt = stmt.limit(f.limit)
-        if f.offset:
-            stmt = stmt.offset(f.offset)
+            rowid = literal_column("claims.rowid")
+            order = rowid.desc() if desc else rowid
+            if f.limit:
+                # a page is chosen among the rowids alone, which the indexes hold, and only its rows are
+                # read whole: a kind and a period among a million claims page in 0.5 ms, where sorting
+                # the matching rows took 8 ms
+                source = claims.join(documents, documents.c.sha256 == claims.c.document_sha256) if f.document else claims
+                page = self._filtered(select(rowid).select_from(source), f).order_by(order).limit(f.limit).offset(f.offset)
+                stmt = (select(claims, documents.c.title, documents.c.published, documents.c.publisher)
+                        .join(documents, documents.c.sha256 == claims.c.document_sha256)
+                        .where(rowid.in_(page)).order_by(order))
+            else:
+                stmt = stmt.order_by(order)
+        else:
+            stmt = stmt.order_by(*[c.desc() if desc else c for c in cols], claims.c.id)
+            if f.limit:
+                stmt = stmt.limit(f.limit)
+            if f.offset:
+                stmt = stmt.offset(f.offset)
         rows = [r._mapping for r in conn.execute(stmt)]
         ids = [r["id"] for r in rows]
         places: dict[str, list[PlaceRef]] = {}
@@ -362,11 +421,11 @@ class ClaimStore:
                     values = _claim_row(new, sha, row.created_at, version)
                     conn.execute(claims.update().where(claims.c.id == new.id).values(**values))
                     conn.execute(claim_places.delete().where(claim_places.c.claim_id == new.id))
-                    conn.execute(claim_areas.delete().where(claim_areas.c.claim_id == new.id))
+                    conn.execute(area_claims.delete().where(area_claims.c.claim_id == new.id))
                 if new.places:
                     conn.execute(insert(claim_places), _place_rows(new))
                 if areas:
-                    conn.execute(insert(claim_areas), [dict(claim_id=new.id, place_id=p) for p in sorted(areas)])
+                    conn.execute(insert(area_claims), _area_rows(new, areas))
                 conn.execute(insert(claim_versions), [dict(
                     claim_id=new.id, version=version, status=new.status, data=json.dumps(new.contract()),
                     author=author, reason=reason, made_at=now)])
@@ -385,7 +444,7 @@ class ClaimStore:
 
     def counts_by_kind(self) -> dict[str, int]:
         with self.engine.connect() as conn:
-            return {k: n for k, n in conn.execute(select(claims.c.kind, func.count()).where(claims.c.status != "rejected")
+            return {k: n for k, n in conn.execute(select(claims.c.kind, func.count()).where(claims.c.status.in_(SHOWN))
                                                   .group_by(claims.c.kind).order_by(claims.c.kind))}
 
     def revision(self) -> tuple:
@@ -434,6 +493,30 @@ def _place_rows(c: Claim) -> list[dict]:
     return [dict(claim_id=c.id, ord=i, name=p.name, mention=p.mention, place_id=p.id, geonames_id=p.geonames_id,
                  lat=p.lat, lon=p.lon, feature=p.feature, admin_path=json.dumps(p.admin_path))
             for i, p in enumerate(c.places)]
+
+
+def _area_rows(c: Claim, areas: Iterable[str]) -> list[dict]:
+    """The claim's digest once for each area it lies in."""
+    d = c.digest()
+    q = d.quantity
+    row = dict(claim_id=c.id, kind=d.kind, status=d.status, when_start=d.when_start, when_ongoing=d.ongoing,
+               document_sha256=d.document, places=" ".join(d.places), thing=d.thing, source=d.source,
+               quantity_value=q.value if q else None, quantity_low=q.low if q else None,
+               quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
+               quantity_unit=q.unit if q else None)
+    return [row | {"place_id": pid} for pid in sorted(areas)]
+
+
+_DIGEST_COLUMNS = [area_claims.c[name] for name in (
+    "claim_id", "kind", "status", "document_sha256", "places", "thing", "source", "when_start", "when_ongoing",
+    "quantity_value", "quantity_low", "quantity_high", "quantity_qualifier", "quantity_unit")]
+
+
+def _digest_from_row(r: tuple) -> ClaimDigest:
+    """A digest from a row of `_DIGEST_COLUMNS` (read by position: a place page reads thousands)."""
+    cid, kind, status, doc, places, thing, source, when_start, ongoing, value, low, high, qualifier, unit = r
+    q = Quantity(value=value, low=low, high=high, qualifier=qualifier, unit=unit) if qualifier else None
+    return ClaimDigest(cid, kind, status, doc, tuple(places.split()), thing, source, when_start, bool(ongoing), q)
 
 
 def _document_from_row(m) -> Document:

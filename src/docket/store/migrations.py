@@ -7,11 +7,11 @@ ordered list of functions; a later PostgreSQL deployment can adopt Alembic from 
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Column, ForeignKey, Index, MetaData, String, Table, Text, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
 from docket.store.schema import (
-    claim_areas,
+    area_claims,
     claim_places,
     claim_versions,
     claims,
@@ -19,6 +19,15 @@ from docket.store.schema import (
     entity_decisions,
     relations,
     schema_version,
+)
+
+# version 2's table of claim areas (claim, place), replaced in version 5 by `area_claims`
+claim_areas = Table(
+    "claim_areas",
+    MetaData(),
+    Column("claim_id", String(40), ForeignKey(claims.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("place_id", Text, primary_key=True),
+    Index("ix_claim_areas_place", "place_id"),
 )
 
 
@@ -72,6 +81,27 @@ def _v4_anchor_years_and_kind_index(conn: Connection) -> None:
     update_anchor_years(conn)
 
 
+def _v5_area_digests(conn: Connection) -> None:
+    """Claim areas carry each claim's digest (`area_claims`), filled from version 2's `claim_areas` and
+    the claims themselves; the old table goes."""
+    from docket.store import ClaimFilter, ClaimStore, _area_rows
+
+    area_claims.create(conn, checkfirst=True)
+    if not inspect(conn).has_table("claim_areas"):
+        return
+    areas: dict[str, list[str]] = {}
+    for claim_id, place_id in conn.execute(select(claim_areas.c.claim_id, claim_areas.c.place_id)):
+        areas.setdefault(claim_id, []).append(place_id)
+    reader = ClaimStore(conn.engine, "migration")
+    ids = list(areas)
+    for i in range(0, len(ids), 500):
+        found = reader._claims_in(conn, ClaimFilter(ids=ids[i : i + 500], include_rejected=True))
+        rows = [row for c in found for row in _area_rows(c, areas[c.id])]
+        if rows:
+            conn.execute(area_claims.insert(), rows)
+    claim_areas.drop(conn)
+
+
 def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
     """Recompute the anchor year of one document (or of all): the earliest year of its dated events."""
     from sqlalchemy import Integer, and_, cast, func, or_, update
@@ -91,7 +121,8 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
     conn.execute(stmt)
 
 
-MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index]
+MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index,
+              _v5_area_digests]
 CURRENT = len(MIGRATIONS)
 
 

@@ -96,14 +96,32 @@ claim_places = Table(
     Index("ix_claim_places_place", "place_id"),
 )
 
-# every place a claim is about, and every place those lie in: "claims about Kalbajar or anything inside
-# it" is one indexed lookup (schema version 2)
-claim_areas = Table(
-    "claim_areas",
+# every place a claim is about and every place those lie in, each with the claim's digest (model.ClaimDigest):
+# "claims about Kalbajar or anything inside it" is one range of the primary key, and a place's sources are
+# compared from these rows alone, without reading its claims whole (schema version 5; it replaces the
+# `claim_areas` table of version 2, which held the first two columns). SQLite keeps the rows in key
+# order (WITHOUT ROWID), so one place's rows lie together.
+area_claims = Table(
+    "area_claims",
     metadata,
+    Column("place_id", String(80), primary_key=True),
     Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
-    Column("place_id", Text, primary_key=True),
-    Index("ix_claim_areas_place", "place_id"),
+    Column("kind", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("when_start", String(10)),
+    Column("when_ongoing", Boolean),
+    Column("document_sha256", String(64)),
+    Column("places", Text, nullable=False),  # the claim's resolved place ids in order, space-separated
+    Column("thing", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("quantity_value", Integer),
+    Column("quantity_low", Integer),
+    Column("quantity_high", Integer),
+    Column("quantity_qualifier", String(20)),
+    Column("quantity_unit", Text),
+    Index("ix_area_claims_kind", "place_id", "kind", "status", "when_start"),
+    Index("ix_area_claims_claim", "claim_id"),
+    sqlite_with_rowid=False,
 )
 
 # relations between entities that documents state, anchored like claims (schema version 2)

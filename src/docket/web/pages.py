@@ -18,15 +18,15 @@ from fastapi.templating import Jinja2Templates
 
 from docket import services
 from docket.errors import DocketError
-from docket.model import KINDS, DocumentMeta, Quantity
+from docket.model import KINDS, STATUSES, DocumentMeta, Quantity
 from docket.resolve.clusters import describe
-from docket.services.review import STATUSES
 from docket.store import SORTS, ClaimFilter
 
 PAGE = 50
-SINGLES = 40  # single-source clusters shown on a place page (the compare page has them all)
-CLUSTERS = 80  # clusters shown on a place page at most, contradictions first
-TIMELINE = 100
+# a place page is an overview: the compare page has every cluster, the claims table every dated claim
+SINGLES = 20  # single-source clusters shown on a place page
+CLUSTERS = 50  # clusters shown on a place page at most, contradictions first
+TIMELINE = 50  # dated claims on a place page's timeline, earliest first
 MARKERS = 500
 
 
@@ -113,11 +113,14 @@ def pages_router(app: FastAPI) -> APIRouter:
         cluster = None
         ref = next((p for p in c.places if p.id), None)
         if ref is not None:
-            from docket.services.comparison import compare
+            from docket.services.comparison import compare, load
 
             place = gaz().get(ref.id)
             if place is not None:
-                cluster = next((k for k in compare(store(), gaz(), place, c.kind) if any(o.id == c.id for o in k.claims)), None)
+                clusters = compare(store(), gaz(), place, c.kind, whole=False)
+                cluster = next((k for k in clusters if any(m.id == c.id for m in k.members)), None)
+                if cluster is not None:
+                    load(store(), [cluster])
         markers = [{"id": p.id, "label": p.name, "lat": p.lat, "lon": p.lon, "main": i == 0}
                    for i, p in enumerate(c.places) if p.lat is not None]
         return {"c": c, "cluster": cluster, "places_json": markers}
@@ -231,22 +234,26 @@ def pages_router(app: FastAPI) -> APIRouter:
         p = g.get(place_id)
         if p is None:
             raise DocketError(f"{place_id}: no such place")
-        clusters = compare(store(), g, p)
-        found = [c for k in clusters for c in k.claims]
+        # clusters from the claims' digests, which are also what the page shows (with the claims' texts)
+        clusters = compare(store(), g, p, whole=False)
+        digests = [m for k in clusters for m in k.members]
         markers = [{"id": p.id, "label": p.name, "lat": p.lat, "lon": p.lon, "main": True}] if p.lat is not None else []
         seen = {p.id}
-        for c in found:
-            for ref in c.places:
-                if ref.id and ref.id not in seen and ref.lat is not None:
-                    seen.add(ref.id)
-                    markers.append({"id": ref.id, "label": ref.name, "lat": ref.lat, "lon": ref.lon, "main": False})
-        timeline = sorted((c for c in found if c.when and c.when.start), key=lambda c: (c.when.start, c.kind))
+        for m in digests:
+            for pid in m.places:
+                if pid not in seen and len(markers) < MARKERS:
+                    seen.add(pid)
+                    q = g.get(pid)
+                    if q is not None and q.lat is not None:
+                        markers.append({"id": q.id, "label": q.name, "lat": q.lat, "lon": q.lon, "main": False})
+        dated = sorted((m for m in digests if m.when_start), key=lambda m: (m.when_start, m.kind))
         ordered = sorted(clusters, key=lambda k: ({"contradiction": 0, "consistent": 1, "single": 2}[k.flag], k.kind))
         # sources side by side first; of the single-source clusters, the first few (all on the compare page)
         shown = ([k for k in ordered if k.flag != "single"] + [k for k in ordered if k.flag == "single"][:SINGLES])[:CLUSTERS]
+        texts = store().texts([m.id for k in shown for m in k.members] + [m.id for m in dated[:TIMELINE]])
         return render(request, "web/place.html", p=p, path=list(reversed(g.ancestors(p))),
-                      names=[n for n, _ in g.names(p) if n != p.name], markers=markers[:MARKERS],
-                      timeline=timeline[:TIMELINE], timeline_total=len(timeline), clusters=shown,
+                      names=[n for n, _ in g.names(p) if n != p.name], markers=markers, texts=texts,
+                      timeline=dated[:TIMELINE], timeline_total=len(dated), clusters=shown,
                       clusters_total=len(clusters), children=g.children(p)[:100])
 
     @r.get("/places/{place_id}/compare", response_class=HTMLResponse)
