@@ -89,6 +89,7 @@ class ClaimStore:
         self.location = location
         self.created_file = created_file  # the SQLite file this open created, if it did
         self._counts: dict[tuple, int] = {}
+        self._revision = None  # the statement `revision` runs
 
     def discard_if_new_and_empty(self) -> bool:
         """Remove the SQLite file this open created when nothing went into it: a failed first ingest
@@ -450,12 +451,15 @@ class ClaimStore:
     def revision(self) -> tuple:
         """Changes whenever the store's content does (a document added, a claim reviewed, an entity
         decision made): what caches of derived views are keyed on."""
-        # SQLite: the largest rowid of each table (a lookup, where count(*) would read the table)
-        measure = (lambda t: func.max(literal_column(f"{t.name}.rowid"))) if self.engine.dialect.name == "sqlite" \
-            else (lambda t: func.count())
+        if self._revision is None:
+            # SQLite: the largest rowid of each table (a lookup, where count(*) would read the table);
+            # one statement, built once: every cached view asks for it
+            measure = (lambda t: func.max(literal_column(f"{t.name}.rowid"))) if self.engine.dialect.name == "sqlite" \
+                else (lambda t: func.count())
+            self._revision = select(*[select(measure(t)).select_from(t).scalar_subquery()
+                                      for t in (documents, claim_versions, entity_decisions)])
         with self.engine.connect() as conn:
-            return tuple(conn.execute(select(measure(t)).select_from(t)).scalar_one()
-                         for t in (documents, claim_versions, entity_decisions))
+            return tuple(conn.execute(self._revision).one())
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics after a batch of writes (SQLite: ANALYZE, which takes
