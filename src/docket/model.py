@@ -7,8 +7,7 @@ field lists, so a field added here appears everywhere (the JSONL claim contract 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -177,10 +176,11 @@ class Claim(_Model):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimDigest:
+class ClaimDigest(NamedTuple):
     """The part of a claim that comparing sources reads (resolve/clusters.py): kept by the store for
-    every area a claim lies in, so a place's clusters are computed without loading its claims whole."""
+    every area a claim lies in, so a place's clusters are computed without loading its claims whole.
+    (A named tuple: clustering a million claims makes a million of them, twice as fast as a frozen
+    dataclass.)"""
 
     id: str
     kind: str

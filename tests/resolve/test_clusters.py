@@ -154,8 +154,6 @@ def test_clusters_from_digests_are_the_clusters_of_the_claims_whole(store):
 
 @needs_shared
 def test_a_review_changes_the_digests(store):
-    from dataclasses import replace
-
     from docket.services import review
 
     gaz = default_gazetteer()
@@ -167,4 +165,4 @@ def test_a_review_changes_the_digests(store):
     assert victim.id not in {m.id for m in store.digests(place.id)}
     review.restore(store, gaz, victim.id, 1, "tester", "test")
     back = next(m for m in store.digests(place.id, "killing") if m.id == victim.id)
-    assert replace(back, status=victim.status) == victim and back.status != "rejected"
+    assert back._replace(status=victim.status) == victim and back.status != "rejected"
