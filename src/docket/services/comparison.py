@@ -32,8 +32,9 @@ def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = 
             if len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
             _CACHE[key] = clusters
-    if whole:
-        load(store, clusters)
+    if whole and any(len(k.claims) != len(k.members) for k in clusters):
+        # all of them: one read of the area, cheaper than asking for them by id
+        fill(clusters, {c.id: c for c in store.claims(ClaimFilter(area=place.id, kind=kind))})
     return clusters
 
 

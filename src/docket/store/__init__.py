@@ -251,7 +251,7 @@ class ClaimStore:
         from the area's rows alone."""
         stmt = self._conditions(select(*_DIGEST_COLUMNS), area_claims, ClaimFilter(area=area, kind=kind))
         with self.engine.connect() as conn:
-            return [_digest_from_row(r) for r in conn.execute(stmt).tuples()]
+            return [_digest_from_row(r) for r in conn.execute(stmt)]
 
     def texts(self, ids: Iterable[str]) -> dict[str, str]:
         """Claim id -> the claim's text (its characters in the document), for showing digests."""
@@ -259,7 +259,7 @@ class ClaimStore:
         out: dict[str, str] = {}
         with self.engine.connect() as conn:
             for i in range(0, len(ids), 500):
-                out.update(conn.execute(select(claims.c.id, claims.c.text).where(claims.c.id.in_(ids[i : i + 500]))).tuples().all())
+                out.update(conn.execute(select(claims.c.id, claims.c.text).where(claims.c.id.in_(ids[i : i + 500]))).all())
         return out
 
     def facets(self, f: ClaimFilter, field: str, limit: int = 20) -> list[tuple[str, int]]:
