@@ -109,7 +109,7 @@ def test_founding_press_release_round_trip(tmp_path):
         assert doc.text[c.span[0] : c.span[1]] == c.text
 
 
-def test_migration_from_version_1_fills_areas_and_relations(tmp_path):
+def test_migration_from_version_1_fills_areas_and_relations(tmp_path, caplog):
     from sqlalchemy import create_engine, func, inspect
 
     from docket.store import ClaimStore
@@ -129,6 +129,7 @@ def test_migration_from_version_1_fills_areas_and_relations(tmp_path):
     ClaimStore(engine, str(db)).add_document(doc, raw, services.claims_for(doc))  # as version 1 stored it
     engine.dispose()
     store = open_store(str(db))
+    assert f"upgrading the store from schema version 1 to {CURRENT}" in caplog.text  # said, not silent
     with store.engine.connect() as conn:
         assert conn.execute(select(schema_version.c.version)).scalar() == CURRENT
         areas = {pid for (pid,) in conn.execute(select(area_claims.c.place_id))}

@@ -7,6 +7,8 @@ ordered list of functions; a later PostgreSQL deployment can adopt Alembic from 
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Column, ForeignKey, Index, MetaData, String, Table, Text, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
@@ -139,6 +141,12 @@ def migrate(engine: Engine, metadata) -> int:
             schema_version.create(conn)
             conn.execute(schema_version.insert().values(version=0))
         version = current_version(conn)
+    if 0 < version < CURRENT:
+        # an older store is upgraded in place; with a million claims that takes minutes (version 5
+        # computes every claim's digest), so say so rather than seem to hang
+        logging.getLogger("docket.store").warning(
+            "%s: upgrading the store from schema version %d to %d (about 2.5 minutes per million claims)",
+            engine.url.database or engine.url, version, CURRENT)
     for number in range(version, CURRENT):
         with engine.begin() as conn:
             MIGRATIONS[number](conn)
