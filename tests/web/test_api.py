@@ -204,3 +204,22 @@ def test_pages_work_without_the_front_end_packages(tmp_path, monkeypatch):
     assert "htmx" not in client.get("/").text
     for path in ("/", "/claims", "/documents", "/entities", "/upload", "/search?q=Kalbajar"):
         assert client.get(path).status_code == 200, path
+
+
+def test_a_served_app_settles_before_its_first_request(tmp_path):
+    """`docket serve` loads the gazetteer up front and moves what it loaded out of the garbage
+    collector's way (its full passes over the loaded index were the slow tail of the place page)."""
+    import gc
+
+    from docket.web import settle
+
+    loaded = []
+    before = gc.get_threshold()
+    app = create_app(str(tmp_path / "s.db"), gazetteer=lambda: loaded.append(1))
+    try:
+        settle(app)
+        assert loaded == [1]
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] > before[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
