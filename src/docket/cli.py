@@ -478,7 +478,7 @@ def compare(place, kind, show_all, db, fmt):
         out.print(head)
         table = Table("source", "figure", "when", "wording", show_header=False, box=None, padding=(0, 2))
         for c in k.claims:
-            table.add_row(c.attributed_to or "?", describe(c.quantity), c.when.start if c.when else "", c.text[:80])
+            table.add_row(c.source, describe(c.quantity), c.when.start if c.when else "", c.text[:80])
         out.print(table)
         for r in k.reasons:
             out.print(Text(f"  ! {r}", style="red"))

@@ -166,3 +166,14 @@ def test_a_review_changes_the_digests(store):
     review.restore(store, gaz, victim.id, 1, "tester", "test")
     back = next(m for m in store.digests(place.id, "killing") if m.id == victim.id)
     assert back._replace(status=victim.status) == victim and back.status != "rejected"
+
+
+def test_a_claims_source_falls_back_to_its_publisher():
+    """What comparisons count as a source, and show: the party a claim is attributed to, else the
+    document's publisher, else "?"; the digest carries the same."""
+    from docket.model import DocumentRef
+
+    unattributed = Claim(kind="killing", span=(0, 1), text="x", document=DocumentRef(sha256="a", publisher="Pub"))
+    assert unattributed.source == "Pub" == unattributed.digest().source
+    assert unattributed.model_copy(update={"attributed_to": "Said"}).source == "Said"
+    assert Claim(kind="killing", span=(0, 1), text="x").source == "?"
