@@ -108,12 +108,13 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
     """Recompute the anchor year of one document (or of all): the earliest year of its dated events."""
     from sqlalchemy import Integer, and_, cast, func, or_, update
 
+    from docket.model import SHOWN
     from docket.resolve.clusters import EVENT_KINDS
 
     earliest = (
         select(func.min(cast(func.substr(claims.c.when_start, 1, 4), Integer)))
         .where(claims.c.document_sha256 == documents.c.sha256, claims.c.kind.in_(EVENT_KINDS),
-               claims.c.when_start.is_not(None), claims.c.status != "rejected",
+               claims.c.when_start.is_not(None), claims.c.status.in_(SHOWN),
                or_(claims.c.when_ongoing.is_(None), claims.c.when_ongoing.is_(False)))
         .scalar_subquery()
     )
