@@ -50,6 +50,19 @@ def load(store: ClaimStore, clusters: list[Cluster], also: Iterable[str] = ()) -
     return whole
 
 
+def cluster_of(store: ClaimStore, gaz: Gazetteer, claim: Claim) -> Cluster | None:
+    """The cluster a claim falls in at its first resolved place (with its claims whole), or None."""
+    ref = next((p for p in claim.places if p.id), None)
+    place = gaz.get(ref.id) if ref is not None else None
+    if place is None:
+        return None
+    cluster = next((k for k in compare(store, gaz, place, claim.kind, whole=False)
+                    if any(m.id == claim.id for m in k.members)), None)
+    if cluster is not None:
+        load(store, [cluster])
+    return cluster
+
+
 def document_anchors(store: ClaimStore, found: list[Claim]) -> dict[str, int]:
     """Each document's anchor year, from all its claims (not only the ones selected)."""
     return store.anchor_years(c.document.sha256 for c in found if c.document)

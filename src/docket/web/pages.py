@@ -110,17 +110,9 @@ def pages_router(app: FastAPI) -> APIRouter:
         if not found:
             raise DocketError(f"{claim_id}: no such claim")
         c = found[0]
-        cluster = None
-        ref = next((p for p in c.places if p.id), None)
-        if ref is not None:
-            from docket.services.comparison import compare, load
+        from docket.services.comparison import cluster_of
 
-            place = gaz().get(ref.id)
-            if place is not None:
-                clusters = compare(store(), gaz(), place, c.kind, whole=False)
-                cluster = next((k for k in clusters if any(m.id == c.id for m in k.members)), None)
-                if cluster is not None:
-                    load(store(), [cluster])
+        cluster = cluster_of(store(), gaz(), c)
         markers = [{"id": p.id, "label": p.name, "lat": p.lat, "lon": p.lon, "main": i == 0}
                    for i, p in enumerate(c.places) if p.lat is not None]
         return {"c": c, "cluster": cluster, "places_json": markers}
