@@ -215,6 +215,12 @@ class Gazetteer:
             place = parent
         return out
 
+    def area_ids(self, pid: str) -> set[str]:
+        """A place id and the ids of every place it lies in (Vang -> Kalbajar -> Azerbaijan): the areas
+        a claim about it counts for. An id the gazetteer does not know stands alone."""
+        place = self.get(pid)
+        return {pid} | ({a.id for a in self.ancestors(place)} if place is not None else set())
+
     def is_within(self, inner: Place, outer: Place) -> bool:
         return inner.id == outer.id or any(a.id == outer.id for a in self.ancestors(inner))
 

@@ -94,14 +94,7 @@ def areas_of(found: list[Claim], gaz: Gazetteer | None = None) -> dict[str, set[
     gaz = gaz or default_gazetteer()
     out: dict[str, set[str]] = {}
     for c in found:
-        ids: set[str] = set()
-        for ref in c.places:
-            if not ref.id:
-                continue
-            ids.add(ref.id)
-            place = gaz.get(ref.id)
-            if place is not None:
-                ids.update(a.id for a in gaz.ancestors(place))
+        ids = {pid for ref in c.places if ref.id for pid in gaz.area_ids(ref.id)}
         if ids:
             out[c.id] = ids
     return out

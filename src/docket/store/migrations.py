@@ -48,13 +48,9 @@ def _v2_areas_relations_decisions(conn: Connection) -> None:
         from docket.gazetteer import default_gazetteer
 
         gaz = default_gazetteer()
-        seen = set()
-        for claim_id, place_id in rows:
-            place = gaz.get(place_id)
-            for pid in [place_id] + ([a.id for a in gaz.ancestors(place)] if place else []):
-                if pid and (claim_id, pid) not in seen:
-                    seen.add((claim_id, pid))
-                    conn.execute(claim_areas.insert().values(claim_id=claim_id, place_id=pid))
+        pairs = {(claim_id, pid) for claim_id, place_id in rows if place_id for pid in gaz.area_ids(place_id)}
+        if pairs:
+            conn.execute(claim_areas.insert(), [dict(claim_id=c, place_id=p) for c, p in sorted(pairs)])
     from docket.extract.claims import extract
     from docket.model import DocumentMeta
 
