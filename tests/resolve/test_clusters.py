@@ -177,3 +177,18 @@ def test_a_claims_source_falls_back_to_its_publisher():
     assert unattributed.source == "Pub" == unattributed.digest().source
     assert unattributed.model_copy(update={"attributed_to": "Said"}).source == "Said"
     assert Claim(kind="killing", span=(0, 1), text="x").source == "?"
+
+
+@needs_shared
+def test_a_place_overview_puts_sources_side_by_side_first(store):
+    from docket.services.comparison import FLAG_ORDER, overview
+
+    gaz = default_gazetteer()
+    o = overview(store, gaz, place_or_error(gaz, "Kalbajar"), clusters=6, singles=1, timeline=5)
+    flags = [FLAG_ORDER[k.flag] for k in o.clusters]
+    assert flags == sorted(flags) and flags[0] == 0 and flags.count(2) <= 1 and len(o.clusters) <= 6
+    assert o.clusters_total > len(o.clusters) and o.timeline_total > len(o.timeline) == 5
+    assert [m.when_start for m in o.timeline] == sorted(m.when_start for m in o.timeline)
+    shown = {m.id for k in o.clusters for m in k.members} | {m.id for m in o.timeline}
+    assert set(o.texts) == shown and all(o.texts.values())
+    assert o.markers[0]["main"] and len({m["id"] for m in o.markers}) == len(o.markers)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from docket.gazetteer import Gazetteer, Place
-from docket.model import Claim
+from docket.model import Claim, ClaimDigest
 from docket.resolve.clusters import Cluster, cluster_claims, cluster_digests, describe, district_key, fill
 from docket.store import ClaimFilter, ClaimStore
 
@@ -48,6 +48,44 @@ def load(store: ClaimStore, clusters: list[Cluster], also: Iterable[str] = ()) -
         whole.update((c.id, c) for c in store.claims(ClaimFilter(ids=wanted[i : i + 500])))
     fill(lacking, whole)
     return whole
+
+
+FLAG_ORDER = {"contradiction": 0, "consistent": 1, "single": 2}
+
+
+@dataclass
+class Overview:
+    """What a place page shows: the clusters that set sources side by side (contradictions first, then
+    agreements, then a few single-source ones), the earliest dated claims, the places on the map, and
+    the claims' texts for all of these. Built from digests: only the texts are read from the claims."""
+
+    clusters: list[Cluster]
+    clusters_total: int
+    timeline: list[ClaimDigest]
+    timeline_total: int
+    markers: list[dict]
+    texts: dict[str, str]
+
+
+def overview(store: ClaimStore, gaz: Gazetteer, place: Place, clusters: int = 50, singles: int = 20,
+             timeline: int = 50, markers: int = 500) -> Overview:
+    found = compare(store, gaz, place, whole=False)
+    digests = [m for k in found for m in k.members]
+    points = [{"id": place.id, "label": place.name, "lat": place.lat, "lon": place.lon, "main": True}] \
+        if place.lat is not None else []
+    seen = {place.id}
+    for m in digests:
+        for pid in m.places:
+            if pid not in seen and len(points) < markers:
+                seen.add(pid)
+                q = gaz.get(pid)
+                if q is not None and q.lat is not None:
+                    points.append({"id": q.id, "label": q.name, "lat": q.lat, "lon": q.lon, "main": False})
+    dated = sorted((m for m in digests if m.when_start), key=lambda m: (m.when_start, m.kind))
+    ordered = sorted(found, key=lambda k: (FLAG_ORDER[k.flag], k.kind))
+    shown = ([k for k in ordered if k.flag != "single"] + [k for k in ordered if k.flag == "single"][:singles])[:clusters]
+    texts = store.texts([m.id for k in shown for m in k.members] + [m.id for m in dated[:timeline]])
+    return Overview(shown, len(found), dated[:timeline], len(dated), points, texts)
 
 
 def cluster_of(store: ClaimStore, gaz: Gazetteer, claim: Claim) -> Cluster | None:

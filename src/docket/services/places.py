@@ -83,6 +83,14 @@ def place_or_error(gaz: Gazetteer, query: str) -> Place:
     return place
 
 
+def place_by_id(gaz: Gazetteer, place_id: str) -> Place:
+    """A place by its id (a page's or an endpoint's address), or a clear error."""
+    place = gaz.get(place_id)
+    if place is None:
+        raise DocketError(f"{place_id}: no such place")
+    return place
+
+
 def claims_in(store: ClaimStore, gaz: Gazetteer, place: Place, f: ClaimFilter | None = None) -> list[Claim]:
     """Claims about a place or about any place inside it (a claim about Vang counts for Kalbajar): one
     indexed lookup of the store's claim areas."""

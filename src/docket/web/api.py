@@ -219,10 +219,9 @@ def api_router(app: FastAPI) -> APIRouter:
         return _csv(hits, "places") if format == Format.csv else {"items": hits, "total": len(hits)}
 
     def _place(place_id: str):
-        p = gaz().get(place_id)
-        if p is None:
-            raise DocketError(f"{place_id}: no such place")
-        return p
+        from docket.services.places import place_by_id
+
+        return place_by_id(gaz(), place_id)
 
     @r.get("/places/{place_id}", summary="One place: names, enclosing places, places inside it")
     def place(place_id: str) -> dict:

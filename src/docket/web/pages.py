@@ -20,6 +20,7 @@ from docket import services
 from docket.errors import DocketError
 from docket.model import KINDS, STATUSES, DocumentMeta, Quantity
 from docket.resolve.clusters import describe
+from docket.services.places import place_by_id
 from docket.store import SORTS, ClaimFilter
 
 PAGE = 50
@@ -220,41 +221,21 @@ def pages_router(app: FastAPI) -> APIRouter:
 
     @r.get("/places/{place_id}", response_class=HTMLResponse)
     def place(request: Request, place_id: str):
-        from docket.services.comparison import compare
+        from docket.services.comparison import overview
 
         g = gaz()
-        p = g.get(place_id)
-        if p is None:
-            raise DocketError(f"{place_id}: no such place")
-        # clusters from the claims' digests, which are also what the page shows (with the claims' texts)
-        clusters = compare(store(), g, p, whole=False)
-        digests = [m for k in clusters for m in k.members]
-        markers = [{"id": p.id, "label": p.name, "lat": p.lat, "lon": p.lon, "main": True}] if p.lat is not None else []
-        seen = {p.id}
-        for m in digests:
-            for pid in m.places:
-                if pid not in seen and len(markers) < MARKERS:
-                    seen.add(pid)
-                    q = g.get(pid)
-                    if q is not None and q.lat is not None:
-                        markers.append({"id": q.id, "label": q.name, "lat": q.lat, "lon": q.lon, "main": False})
-        dated = sorted((m for m in digests if m.when_start), key=lambda m: (m.when_start, m.kind))
-        ordered = sorted(clusters, key=lambda k: ({"contradiction": 0, "consistent": 1, "single": 2}[k.flag], k.kind))
-        # sources side by side first; of the single-source clusters, the first few (all on the compare page)
-        shown = ([k for k in ordered if k.flag != "single"] + [k for k in ordered if k.flag == "single"][:SINGLES])[:CLUSTERS]
-        texts = store().texts([m.id for k in shown for m in k.members] + [m.id for m in dated[:TIMELINE]])
+        p = place_by_id(g, place_id)
+        o = overview(store(), g, p, clusters=CLUSTERS, singles=SINGLES, timeline=TIMELINE, markers=MARKERS)
         return render(request, "web/place.html", p=p, path=list(reversed(g.ancestors(p))),
-                      names=[n for n, _ in g.names(p) if n != p.name], markers=markers, texts=texts,
-                      timeline=dated[:TIMELINE], timeline_total=len(dated), clusters=shown,
-                      clusters_total=len(clusters), children=g.children(p)[:100])
+                      names=[n for n, _ in g.names(p) if n != p.name], markers=o.markers, texts=o.texts,
+                      timeline=o.timeline, timeline_total=o.timeline_total, clusters=o.clusters,
+                      clusters_total=o.clusters_total, children=g.children(p)[:100])
 
     @r.get("/places/{place_id}/compare", response_class=HTMLResponse)
     def place_compare(request: Request, place_id: str, kind: str = "", flag: str = ""):
         from docket.services.comparison import compare
 
-        p = gaz().get(place_id)
-        if p is None:
-            raise DocketError(f"{place_id}: no such place")
+        p = place_by_id(gaz(), place_id)
         clusters = [k for k in compare(store(), gaz(), p, kind if kind in KINDS else None) if not flag or k.flag == flag]
         return render(request, "web/compare.html", p=p, clusters=clusters, kinds=KINDS, kind=kind, flag=flag)
 
@@ -262,10 +243,7 @@ def pages_router(app: FastAPI) -> APIRouter:
     def place_dossier(place_id: str):
         from docket.services.dossier import build_dossier, render_html
 
-        p = gaz().get(place_id)
-        if p is None:
-            raise DocketError(f"{place_id}: no such place")
-        return HTMLResponse(render_html(build_dossier(store(), gaz(), p)))
+        return HTMLResponse(render_html(build_dossier(store(), gaz(), place_by_id(gaz(), place_id))))
 
     @r.get("/entities", response_class=HTMLResponse)
     def entities(request: Request):
