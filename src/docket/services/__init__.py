@@ -26,6 +26,17 @@ class FileOutcome:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a file being ingested came from, for its custody record: how it arrived (`via`: "cli",
+    "web upload", ...), its original name and URL, and who brought it in."""
+
+    via: str = "cli"
+    name: str | None = None  # the original file name (an upload's, not its temporary copy's)
+    url: str | None = None
+    actor: str | None = None
+
+
 @dataclass
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
@@ -80,7 +91,8 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = None, limit: int | None = None) -> FileOutcome:
+def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = None, limit: int | None = None,
+                source: Source | None = None) -> FileOutcome:
     doc, raw = read_document(path, overrides, limit)
     if store.has_document(doc.sha256):
         return FileOutcome(str(path), "unchanged", doc.sha256, message="already in the store (same bytes)")
