@@ -40,7 +40,7 @@ def gaz():
 
 @needs_shared
 def test_every_gold_place_resolves_to_its_entry(gaz):
-    doc, _ = read_document(PRESS_RELEASE)
+    doc = read_document(PRESS_RELEASE).doc
     claims = extract_claims(doc.text, doc.meta, gaz)
     _, gold = load_gold(GOLD, doc.text)
     checked = set()

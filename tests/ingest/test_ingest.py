@@ -20,7 +20,7 @@ LINES = [
 def _read(tmp_path, name, data):
     path = tmp_path / name
     path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    return read_document(path)
+    return read_document(path)[:2]
 
 
 def test_plain_text_keeps_bytes_and_finds_the_dateline(tmp_path):
@@ -93,7 +93,7 @@ def test_flags_win_over_the_sidecar(tmp_path):
     (tmp_path / "statement.txt.meta.json").write_text(json.dumps({"publisher": "Ministry X"}))
     path = tmp_path / "statement.txt"
     path.write_text("\n\n".join(LINES))
-    doc, _ = read_document(path, DocumentMeta(publisher="Ministry Y"))
+    doc = read_document(path, DocumentMeta(publisher="Ministry Y")).doc
     assert doc.meta.publisher == "Ministry Y"
 
 
@@ -116,7 +116,7 @@ def test_html_without_main_text(tmp_path):
 
 @needs_shared
 def test_founding_press_release_metadata():
-    doc, _ = read_document(PRESS_RELEASE)
+    doc = read_document(PRESS_RELEASE).doc
     m = doc.meta
     assert m.published == "2018-04-02"
     assert m.speaker == "Hikmat Hajiyev"

@@ -1,39 +1,56 @@
 """Reading a file into a Document: bytes kept unaltered, text extracted and normalised, metadata found.
 
-Plain text, Markdown, HTML (main text via trafilatura), PDF (pypdfium2) and DOCX (python-docx).
-Every problem is a DocketError whose message names the file.
+Plain text, Markdown, HTML (main text via trafilatura), PDF (pypdfium2) and DOCX (python-docx, see
+`ingest/docx.py`). Every problem is a DocketError whose message names the file.
 """
 
 from __future__ import annotations
 
-import io
-import json
+import codecs
 import os
 import re
-import zipfile
+import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
-import yaml
 from charset_normalizer import from_bytes
 
 from docket.errors import DocketError
+from docket.ingest.docx import OLE_MAGIC, docx_text
 from docket.ingest.metadata import detect_metadata
+from docket.ingest.sidecar import found_meta, read_sidecar, sidecar_path
 from docket.model import Document, DocumentMeta, sha256_bytes
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class Reading(NamedTuple):
+    """A file read: its Document, its bytes unaltered, what the reader noticed on the way (a legacy
+    encoding, say), and the sidecar it took metadata from (path and bytes), for the custody record."""
+
+    doc: Document
+    raw: bytes
+    notes: tuple[str, ...] = ()
+    sidecar: tuple[str, bytes] | None = None
 
 
 def max_bytes() -> int:
-    return int(os.environ.get("DOCKET_MAX_BYTES", DEFAULT_MAX_BYTES))
+    value = os.environ.get("DOCKET_MAX_BYTES")
+    if value is None:
+        return DEFAULT_MAX_BYTES
+    if not value.strip().isdigit() or int(value) < 1:
+        raise DocketError(f"DOCKET_MAX_BYTES={value!r}: expected a whole number of bytes")
+    return int(value)
 
 
 def media_type(path: Path, raw: bytes) -> str:
     suffix = path.suffix.lower()
     if raw.startswith(b"%PDF") or suffix == ".pdf":
         return "application/pdf"
-    if suffix == ".docx" or raw.startswith(b"PK\x03\x04") and b"word/" in raw[:2000]:
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if suffix == ".docx" or raw.startswith(b"PK\x03\x04") and b"word/" in raw[:2000] or raw.startswith(OLE_MAGIC):
+        return DOCX
     head = raw[:512].lstrip().lower()
     if suffix in (".html", ".htm") or head.startswith((b"<!doctype html", b"<html")):
         return "text/html"
@@ -42,68 +59,117 @@ def media_type(path: Path, raw: bytes) -> str:
     return "text/plain"
 
 
-def decode_text(raw: bytes, name: str) -> str:
-    """Bytes to text: UTF-8 when it is UTF-8, a detected legacy encoding when it plainly is one."""
+# characters that legacy-encoded prose holds besides letters, digits and ASCII: typographic punctuation
+_PROSE_SYMBOLS = set("’‘“”„‚«»‹›–—―…•·°§¶©®™€£¥¢%‰№ ") | {"\u00a0", "\u00ad"}
+
+
+def _plainly_prose(text: str) -> bool:
+    """Whether a legacy decoding reads as prose: every character outside ASCII a letter, a mark or
+    typographic punctuation, and no control characters. Random bytes read as windows-1252 give
+    C1 controls, box drawing and stray symbols instead."""
+    for ch in set(text):
+        if ch.isascii():
+            if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f":
+                return False
+        elif not (ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in _PROSE_SYMBOLS):
+            return False
+    return True
+
+
+def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """Bytes to text, and a note when it was not UTF-8: UTF-8 (or UTF-16 with its byte-order mark),
+    else a detected legacy encoding when the result plainly reads as prose, else a refusal. `encoding`
+    names the encoding instead of guessing."""
+    if encoding:
+        try:
+            return raw.decode(encoding), (f"read as {encoding}, as asked",)
+        except LookupError as e:
+            raise DocketError(f"{name}: {encoding}: no such encoding") from e
+        except UnicodeDecodeError as e:
+            raise DocketError(f"{name}: not valid {encoding} at byte {e.start}") from e
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), ("read as UTF-16 (byte-order mark)",)
+        except UnicodeDecodeError as e:
+            raise DocketError(f"{name}: invalid UTF-16 at byte {e.start}") from e
     if b"\x00" in raw[:4096]:
         raise DocketError(f"{name}: binary data, not a text document")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), ()
     except UnicodeDecodeError as e:
-        utf8_sequences = len(re.findall(rb"[\xc2-\xf4][\x80-\xbf]+", raw))
-        if utf8_sequences:
+        bad = e.start
+        if re.search(rb"[\xc2-\xf4][\x80-\xbf]+", raw):
             # mostly UTF-8 with broken bytes: guessing another encoding would garble the good part
-            raise DocketError(f"{name}: invalid UTF-8 at byte {e.start}") from e
+            raise DocketError(f"{name}: invalid UTF-8 at byte {bad}") from e
     best = from_bytes(raw).best()
-    if best is None or best.chaos > 0.3:
-        raise DocketError(f"{name}: binary data or an unknown encoding, not a text document")
-    return str(best)
+    text = str(best) if best is not None else ""
+    if best is None or best.chaos > 0.2 or not _plainly_prose(text):
+        raise DocketError(f"{name}: invalid UTF-8 at byte {bad}, and not plainly text in another encoding "
+                          "(give --encoding if you know it)")
+    return text, (f"not UTF-8: read as {best.encoding}",)
 
 
 def normalise(text: str) -> str:
     """Line ends unified and look-alike spaces made plain; the text claims point into is this one."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate({0x00A0: " ", 0x202F: " ", 0x2007: " ", 0x0009: " ", 0xFEFF: None})
+    return text.translate(_SPACES)
 
 
-def _pdf_text(raw: bytes, name: str) -> str:
+# look-alike spaces and control characters (C0 but the line feed, C1) become plain spaces, one for one, so
+# that offsets stay those of the text; the byte-order mark goes
+_SPACES = {c: " " for c in (*range(0x00, 0x0A), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0), 0x00A0, 0x202F, 0x2007)}
+_SPACES[0xFEFF] = None
+
+
+def _pdf_text(raw: bytes, name: str) -> tuple[str, DocumentMeta]:
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as e:
+        reason = "password-protected" if "password" in str(e).lower() else str(e)
+        raise DocketError(f"{name}: not a readable PDF ({reason})") from e
+    except (ValueError, TypeError, OSError) as e:
         raise DocketError(f"{name}: not a readable PDF ({e})") from e
     try:
         pages = []
         for i in range(len(pdf)):
-            page = pdf[i]
-            pages.append(page.get_textpage().get_text_range())
-        return "\n\n".join(p.strip() for p in pages)
+            try:
+                page = pdf[i]
+                pages.append(page.get_textpage().get_text_range())
+            except (pdfium.PdfiumError, ValueError, OSError) as e:
+                raise DocketError(f"{name}: not a readable PDF (page {i + 1} of {len(pdf)} fails to load: {e})") from e
+        return "\n\n".join(p.strip() for p in pages), _pdf_properties(pdf)
     finally:
         pdf.close()
 
 
-def _docx_text(raw: bytes, name: str) -> str:
-    import docx
-
+def _pdf_properties(pdf) -> DocumentMeta:
+    """Title, author and creation date of a PDF's information dictionary ("D:20180402…")."""
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise DocketError(f"{name}: not a readable DOCX file ({e})") from e
-    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+        info = pdf.get_metadata_dict(skip_empty=True)
+    except Exception:  # noqa: BLE001 - a broken information dictionary is only a missing guess
+        return DocumentMeta()
+    date = re.match(r"D:(\d{4})(\d{2})(\d{2})", info.get("CreationDate", ""))
+    return found_meta({"title": info.get("Title"), "publisher": info.get("Author"),
+                       "published": "-".join(date.groups()) if date else None})
 
 
-def _html_text(raw: bytes, name: str) -> tuple[str, DocumentMeta]:
+def _html_text(raw: bytes, name: str, encoding: str | None) -> tuple[str, DocumentMeta, tuple[str, ...]]:
     import trafilatura
 
-    html = decode_text(raw, name)
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    html, notes = decode_text(raw, name, encoding)
+    try:
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+        md = trafilatura.extract_metadata(html)
+    except (ValueError, TypeError, RecursionError, LookupError) as e:
+        raise DocketError(f"{name}: not readable HTML ({type(e).__name__}: {e})") from e
     if not text:
         raise DocketError(f"{name}: no main text found in the HTML")
     meta = DocumentMeta()
-    md = trafilatura.extract_metadata(html)
     if md is not None:
-        meta = DocumentMeta(title=md.title, publisher=md.sitename, published=md.date, source_url=md.url)
-    return text.replace("\n", "\n\n"), meta
+        meta = found_meta({"title": md.title, "publisher": md.sitename, "published": md.date, "source_url": md.url})
+    return text.replace("\n", "\n\n"), meta, notes
 
 
 def _markdown_text(text: str) -> str:
@@ -112,30 +178,17 @@ def _markdown_text(text: str) -> str:
     return re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
 
 
-def sidecar_meta(path: Path) -> DocumentMeta:
-    for suffix in (".meta.json", ".meta.yaml", ".meta.yml"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            try:
-                data = json.loads(side.read_text("utf-8")) if suffix == ".meta.json" else yaml.safe_load(side.read_text("utf-8"))
-            except (ValueError, yaml.YAMLError) as e:
-                raise DocketError(f"{side}: not valid {suffix.rsplit('.', 1)[1].upper()} ({e})") from e
-            if not isinstance(data, dict):
-                raise DocketError(f"{side}: expected a mapping of metadata fields")
-            unknown = set(data) - set(DocumentMeta.model_fields)
-            if unknown:
-                raise DocketError(f"{side}: unknown metadata field(s): {', '.join(sorted(unknown))}")
-            return DocumentMeta(**{k: (str(v) if v is not None else None) for k, v in data.items()})
-    return DocumentMeta()
+def read_document(path: Path, overrides: DocumentMeta | None = None, limit: int | None = None,
+                  encoding: str | None = None) -> Reading:
+    """Read one file: its Document (text, metadata), its raw bytes, notes, and the sidecar used.
 
-
-def read_document(path: Path, overrides: DocumentMeta | None = None, limit: int | None = None) -> tuple[Document, bytes]:
-    """Read one file: its Document (text, metadata) and its raw bytes."""
+    Metadata, weakest first: the file's own properties (PDF, DOCX, HTML tags), what its opening
+    lines say (dateline, heading), a sidecar FILE.meta.json/.yaml, then `overrides` (flags, form)."""
     name = str(path)
     try:
         size = path.stat().st_size
-    except OSError as e:
-        raise DocketError(f"{name}: cannot read ({e.strerror})") from e
+    except (OSError, ValueError) as e:
+        raise DocketError(f"{name}: cannot read ({getattr(e, 'strerror', None) or e})") from e
     limit = limit or max_bytes()
     if size > limit:
         raise DocketError(f"{name}: {size} bytes is over the size limit of {limit} (set DOCKET_MAX_BYTES or --max-bytes)")
@@ -145,21 +198,28 @@ def read_document(path: Path, overrides: DocumentMeta | None = None, limit: int 
         raw = path.read_bytes()
     except OSError as e:
         raise DocketError(f"{name}: cannot read ({e.strerror})") from e
+    side = sidecar_path(path)
+    side_meta, side_raw = read_sidecar(side) if side else (DocumentMeta(), b"")
     mtype = media_type(path, raw)
-    found = DocumentMeta()
+    found, notes = DocumentMeta(), ()
     if mtype == "application/pdf":
-        text = _pdf_text(raw, name)
-    elif mtype.endswith("wordprocessingml.document"):
-        text = _docx_text(raw, name)
+        text, found = _pdf_text(raw, name)
+    elif mtype == DOCX:
+        text, found = docx_text(raw, name)
+        found = found_meta(found.model_dump())
     elif mtype == "text/html":
-        text, found = _html_text(raw, name)
+        text, found, notes = _html_text(raw, name, encoding)
     else:
-        text = decode_text(raw, name)
+        text, notes = decode_text(raw, name, encoding)
         if mtype == "text/markdown":
             text = _markdown_text(text)
     text = normalise(text)
     if not text.strip():
         raise DocketError(f"{name}: no text in the document")
-    meta = detect_metadata(text).merged(found).merged(sidecar_meta(path)).merged(overrides or DocumentMeta())
+    if mtype == "text/html":  # a page's own tags name its site and date better than its first lines
+        meta = detect_metadata(text).merged(found)
+    else:
+        meta = found.merged(detect_metadata(text))
+    meta = meta.merged(side_meta).merged(overrides or DocumentMeta())
     doc = Document(sha256=sha256_bytes(raw), filename=path.name, media_type=mtype, text=text, meta=meta)
-    return doc, raw
+    return Reading(doc, raw, notes, (str(side), side_raw) if side else None)
