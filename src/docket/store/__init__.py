@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, insert, literal_column, or_, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from docket.errors import DocketError
 from docket.model import (
@@ -32,7 +33,8 @@ from docket.model import (
     Quantity,
     When,
 )
-from docket.store.migrations import migrate, update_anchor_years
+from docket.store import chain
+from docket.store.migrations import begin_write, migrate, update_anchor_years
 from docket.store.schema import (
     area_claims,
     claim_places,
@@ -40,11 +42,22 @@ from docket.store.schema import (
     claims,
     documents,
     entity_decisions,
+    log,
+    log_head,
     metadata,
     relations,
 )
 
 DEFAULT_DB = "docket.db"
+# how long a writer waits for another's transaction to end: ingest transactions are short (extraction
+# happens before), but an upgrade of a large store or a long ingest of a big document can take seconds
+BUSY_TIMEOUT_MS = 60_000
+
+
+def like_escaped(value: str) -> str:
+    """A user's text inside a LIKE pattern, its wildcards (% and _) and the escape character taken
+    literally (used with escape="\\")."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def store_location(db: str | None) -> str:
@@ -103,43 +116,115 @@ class ClaimStore:
 
     # ------------------------------------------------------------------ writing
 
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """One write transaction, holding the write lock from its start (SQLite: BEGIN IMMEDIATE), so a
+        writer that reads before it writes never works from a state another writer has just changed.
+        A store that cannot be written becomes a DocketError naming it."""
+        try:
+            with self.engine.begin() as conn:
+                begin_write(conn)
+                yield conn
+        except OperationalError as e:
+            raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+
     def has_document(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(select(documents.c.sha256).where(documents.c.sha256 == sha256)).first() is not None
 
     def add_document(self, doc: Document, raw: bytes, found: Iterable[Claim], areas: dict[str, set[str]] | None = None,
-                     stated: Iterable = ()) -> None:
+                     stated: Iterable = (), custody: dict | None = None, actor: str | None = None) -> bool:
         """Store a document (its bytes unaltered), its claims, the areas they are about (claim id ->
-        place ids, enclosing places included) and the relations it states, in one transaction."""
+        place ids, enclosing places included) and the relations it states, in one transaction, with its
+        log entry (`custody`: where the file came from, recorded in it). Returns False, storing
+        nothing, when the same bytes are already stored (another process may just have put them in)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = list(found)
-        areas = areas or {}
-        claim_rows, place_rows, area_rows = [], [], []
-        for c in rows:
-            claim_rows.append(_claim_row(c, doc.sha256, now))
-            place_rows += _place_rows(c)
-            area_rows += _area_rows(c, areas.get(c.id, ()))
         relation_rows = [dict(document_sha256=doc.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
                               span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
                          for r in stated]
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
+                if conn.execute(select(documents.c.sha256).where(documents.c.sha256 == doc.sha256)).first():
+                    return False
                 conn.execute(
                     insert(documents).values(
                         sha256=doc.sha256, filename=doc.filename, media_type=doc.media_type, raw=raw, text=doc.text,
                         ingested_at=now, **doc.meta.model_dump(),
                     )
                 )
-                # one statement per table, executed for all rows (executemany)
-                for table, batch in ((claims, claim_rows), (claim_places, place_rows), (area_claims, area_rows),
-                                     (relations, relation_rows)):
-                    if batch:
-                        conn.execute(insert(table), batch)
+                self._insert_claims(conn, doc.sha256, rows, areas or {}, now)
+                if relation_rows:
+                    conn.execute(insert(relations), relation_rows)
                 update_anchor_years(conn, doc.sha256)  # the one definition of a document's anchor year
-        except OperationalError as e:
-            raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+                data = {"document": _document_record(doc, len(raw)), "source": custody or {},
+                        "claims": self._claim_hashes(conn, doc.sha256), "relations": chain.relations_hash(relation_rows)}
+                chain.append(conn, "ingest", doc.sha256, actor, data)
+        except IntegrityError as e:
+            if self.has_document(doc.sha256):  # stored by another process between our check and our write
+                return False
+            raise DocketError(f"{self.location}: {doc.filename or doc.sha256}: not stored ({e.orig})") from e
         except SQLAlchemyError as e:
             raise DocketError(f"{self.location}: {doc.filename or doc.sha256}: not stored ({getattr(e, 'orig', e)})") from e
+        return True
+
+    @staticmethod
+    def _insert_claims(conn: Connection, sha256: str, rows: list[Claim], areas: dict[str, set[str]], now: str) -> None:
+        claim_rows, place_rows, area_rows = [], [], []
+        for c in rows:
+            claim_rows.append(_claim_row(c, sha256, now))
+            place_rows += _place_rows(c)
+            area_rows += _area_rows(c, areas.get(c.id, ()))
+        # one statement per table, executed for all rows (executemany)
+        for table, batch in ((claims, claim_rows), (claim_places, place_rows), (area_claims, area_rows)):
+            if batch:
+                conn.execute(insert(table), batch)
+
+    def _claim_hashes(self, conn: Connection, sha256: str, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Claim id -> hash of the claim as stored (read back, so that what is vouched for is exactly
+        what `verify` will read)."""
+        if ids is not None:
+            ids = list(ids)
+            found = [c for i in range(0, len(ids), 500)
+                     for c in self._claims_in(conn, ClaimFilter(ids=ids[i : i + 500], include_rejected=True))]
+        else:
+            found = self._claims_in(conn, ClaimFilter(document=sha256, include_rejected=True))
+        return {c.id: chain.claim_hash(c) for c in found}
+
+    def update_document(self, sha256: str, meta: DocumentMeta, found: list[Claim], areas: dict[str, set[str]],
+                        stated: Iterable, keep: set[str], actor: str, reason: str) -> dict:
+        """Correct a document's metadata: the claims extracted again with it (`found`) replace the
+        extracted ones, except the claims in `keep` (reviewed: an analyst's decision stands); its
+        relations and anchor year follow. One transaction and one log entry. Returns what changed."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        relation_rows = [dict(document_sha256=sha256, subject=r.subject, predicate=r.predicate, object=r.object,
+                              span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
+                         for r in stated]
+        with self._writing() as conn:
+            row = conn.execute(select(*[documents.c[f] for f in DocumentMeta.model_fields])
+                               .where(documents.c.sha256 == sha256)).first()
+            if row is None:
+                raise DocketError(f"{sha256}: no such document in {self.location}")
+            before = dict(row._mapping)
+            old = {cid for (cid,) in conn.execute(select(claims.c.id).where(claims.c.document_sha256 == sha256))}
+            replaced = sorted(old - keep)
+            for i in range(0, len(replaced), 500):
+                chunk = replaced[i : i + 500]
+                for table in (area_claims, claim_places):
+                    conn.execute(table.delete().where(table.c.claim_id.in_(chunk)))
+                conn.execute(claims.delete().where(claims.c.id.in_(chunk)))
+            new = [c for c in found if c.id not in keep]
+            self._insert_claims(conn, sha256, new, areas, now)
+            conn.execute(relations.delete().where(relations.c.document_sha256 == sha256))
+            if relation_rows:
+                conn.execute(insert(relations), relation_rows)
+            conn.execute(documents.update().where(documents.c.sha256 == sha256).values(**meta.model_dump()))
+            update_anchor_years(conn, sha256)
+            hashes = self._claim_hashes(conn, sha256, [c.id for c in new])
+            data = {"before": before, "after": meta.model_dump(), "reason": reason, "claims": hashes,
+                    "removed": sorted(set(replaced) - set(hashes)), "relations": chain.relations_hash(relation_rows)}
+            seq, _ = chain.append(conn, "edit_document", sha256, actor, data)
+        return {"entry": seq, "claims": len(hashes), "removed": len(data["removed"]), "kept": len(keep & old)}
 
     # ------------------------------------------------------------------ reading
 
@@ -160,9 +245,10 @@ class ClaimStore:
         if re.fullmatch(r"[0-9a-f]{64}", key):
             stmt = select(*cols).where(documents.c.sha256 == key)
         else:
-            stmt = select(*cols).where(
-                or_(documents.c.sha256.like(f"{key}%"), documents.c.filename == key, documents.c.filename.like(f"%/{key}"))
-            )
+            conditions = [documents.c.filename == key]
+            if re.fullmatch(r"[0-9a-f]{4,63}", key):  # a prefix of a SHA-256, at least 4 hex digits
+                conditions.append(documents.c.sha256.like(f"{key}%"))
+            stmt = select(*cols).where(or_(*conditions))
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).fetchall()
         if not rows:
@@ -195,7 +281,9 @@ class ClaimStore:
 
     def raw(self, sha256: str) -> bytes:
         with self.engine.connect() as conn:
-            return conn.execute(select(documents.c.raw).where(documents.c.sha256 == sha256)).scalar_one()
+            value = conn.execute(select(documents.c.raw).where(documents.c.sha256 == sha256)).scalar_one()
+        # bytes, even where an edit behind Docket's back stored them as text (verify then reports it)
+        return value if isinstance(value, bytes) else str(value).encode("utf-8", errors="surrogatepass")
 
     def _filtered(self, stmt, f: ClaimFilter):
         if f.area:
@@ -205,15 +293,19 @@ class ClaimStore:
         else:
             stmt = self._conditions(stmt, claims, f)
         if f.document:
-            stmt = stmt.where(or_(claims.c.document_sha256.like(f"{f.document}%"), documents.c.filename.like(f"%{f.document}")))
+            doc = like_escaped(f.document)
+            stmt = stmt.where(or_(claims.c.document_sha256.like(f"{doc}%", escape="\\"),
+                                  documents.c.filename.like(f"%{doc}", escape="\\")))
         if f.actor:
-            like = f"%{f.actor.lower()}%"
-            stmt = stmt.where(or_(func.lower(claims.c.agent).like(like), func.lower(claims.c.attributed_to).like(like)))
+            like = f"%{like_escaped(f.actor.lower())}%"
+            stmt = stmt.where(or_(func.lower(claims.c.agent).like(like, escape="\\"),
+                                  func.lower(claims.c.attributed_to).like(like, escape="\\")))
         if f.place:
-            like = f"%{f.place.lower()}%"
+            like = f"%{like_escaped(f.place.lower())}%"
             sub = select(claim_places.c.claim_id).where(
-                or_(func.lower(claim_places.c.name).like(like), func.lower(claim_places.c.mention).like(like),
-                    func.lower(claim_places.c.admin_path).like(like), claim_places.c.place_id == f.place)
+                or_(func.lower(claim_places.c.name).like(like, escape="\\"),
+                    func.lower(claim_places.c.mention).like(like, escape="\\"),
+                    func.lower(claim_places.c.admin_path).like(like, escape="\\"), claim_places.c.place_id == f.place)
             )
             stmt = stmt.where(claims.c.id.in_(sub))
         if f.ids is not None:
@@ -221,8 +313,7 @@ class ClaimStore:
         if f.named is not None:
             stmt = stmt.where(or_(*(claims.c[field].in_(f.named) for field in ENTITY_FIELDS)))
         if f.text:
-            escaped = f.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(func.lower(claims.c.text).like(f"%{escaped}%", escape="\\"))
+            stmt = stmt.where(func.lower(claims.c.text).like(f"%{like_escaped(f.text.lower())}%", escape="\\"))
         return stmt
 
     @staticmethod
@@ -376,14 +467,25 @@ class ClaimStore:
 
     def add_decision(self, action: str, a: str, b: str | None, author: str | None, reason: str | None) -> int:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        try:
-            with self.engine.begin() as conn:
-                return conn.execute(insert(entity_decisions).values(
-                    action=action, a=a, b=b, author=author, reason=reason, made_at=now)).inserted_primary_key[0]
-        except OperationalError as e:
-            raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+        with self._writing() as conn:
+            ident = conn.execute(insert(entity_decisions).values(
+                action=action, a=a, b=b, author=author, reason=reason, made_at=now)).inserted_primary_key[0]
+            row = dict(id=ident, action=action, a=a, b=b, author=author, reason=reason, made_at=now)
+            chain.append(conn, "entity_decision", str(ident), author, {"decision": chain.decision_hash(row),
+                                                                       "action": action, "a": a, "b": b})
+            return ident
 
     # ------------------------------------------------------------------ review: versions
+
+    def reviewed(self, sha256: str) -> set[str]:
+        """The ids of a document's claims an analyst has touched (any recorded version, or a state other
+        than extracted)."""
+        in_doc = select(claims.c.id).where(claims.c.document_sha256 == sha256)
+        with self.engine.connect() as conn:
+            versioned = {cid for (cid,) in conn.execute(select(claim_versions.c.claim_id).distinct()
+                                                        .where(claim_versions.c.claim_id.in_(in_doc)))}
+            touched = {cid for (cid,) in conn.execute(in_doc.where(claims.c.status != "extracted"))}
+        return versioned | touched
 
     def versions(self, claim_id: str) -> list[dict]:
         """Every recorded version of a claim, oldest first (an unreviewed claim has none yet)."""
@@ -392,48 +494,54 @@ class ClaimStore:
                                 .order_by(claim_versions.c.version)).fetchall()
         return [dict(r._mapping) | {"data": json.loads(r.data)} for r in rows]
 
-    def save_version(self, new: Claim, areas: set[str], author: str, reason: str | None, create: bool = False) -> int:
+    def save_version(self, new: Claim, areas: set[str], author: str, reason: str | None, create: bool = False,
+                     action: str | None = None) -> int:
         """Make `new` the claim's current state, as a new version with its author, time and reason; the
         state it replaces is kept as the version before. `create` adds a claim that did not exist.
-        Returns the new version number."""
+        The change is logged (`action`: confirm, reject, edit, restore, create). Returns the new version
+        number."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         sha = new.document.sha256 if new.document else None
-        try:
-            with self.engine.begin() as conn:
-                row = conn.execute(select(claims.c.version, claims.c.created_at, claims.c.status, claims.c.document_sha256)
-                                   .where(claims.c.id == new.id)).first()
-                if create:
-                    if row is not None:
-                        raise DocketError(f"{new.id}: a claim with this id exists already")
-                    version = 1
-                    conn.execute(insert(claims), [_claim_row(new, sha, now, version)])
-                else:
-                    if row is None:
-                        raise DocketError(f"{new.id}: no such claim")
-                    sha = row.document_sha256
-                    recorded = conn.execute(select(func.count()).select_from(claim_versions)
-                                            .where(claim_versions.c.claim_id == new.id)).scalar_one()
-                    if not recorded:  # the extracted state becomes version 1 before it is replaced
-                        old = self._claims_in(conn, ClaimFilter(ids=[new.id], include_rejected=True))[0]
-                        conn.execute(insert(claim_versions), [dict(
-                            claim_id=new.id, version=row.version, status=row.status, data=json.dumps(old.contract()),
-                            author="docket (extracted)", reason=None, made_at=row.created_at)])
-                    version = row.version + 1
-                    values = _claim_row(new, sha, row.created_at, version)
-                    conn.execute(claims.update().where(claims.c.id == new.id).values(**values))
-                    conn.execute(claim_places.delete().where(claim_places.c.claim_id == new.id))
-                    conn.execute(area_claims.delete().where(area_claims.c.claim_id == new.id))
-                if new.places:
-                    conn.execute(insert(claim_places), _place_rows(new))
-                if areas:
-                    conn.execute(insert(area_claims), _area_rows(new, areas))
-                conn.execute(insert(claim_versions), [dict(
-                    claim_id=new.id, version=version, status=new.status, data=json.dumps(new.contract()),
-                    author=author, reason=reason, made_at=now)])
-                update_anchor_years(conn, sha)
-                return version
-        except OperationalError as e:
-            raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+        with self._writing() as conn:
+            row = conn.execute(select(claims.c.version, claims.c.created_at, claims.c.status, claims.c.document_sha256)
+                               .where(claims.c.id == new.id)).first()
+            written = []
+            if create:
+                if row is not None:
+                    raise DocketError(f"{new.id}: a claim with this id exists already")
+                version = 1
+                conn.execute(insert(claims), [_claim_row(new, sha, now, version)])
+            else:
+                if row is None:
+                    raise DocketError(f"{new.id}: no such claim")
+                sha = row.document_sha256
+                recorded = conn.execute(select(func.count()).select_from(claim_versions)
+                                        .where(claim_versions.c.claim_id == new.id)).scalar_one()
+                if not recorded:  # the extracted state becomes version 1 before it is replaced
+                    old = self._claims_in(conn, ClaimFilter(ids=[new.id], include_rejected=True))[0]
+                    first = dict(claim_id=new.id, version=row.version, status=row.status, data=json.dumps(old.contract()),
+                                 author="docket (extracted)", reason=None, made_at=row.created_at)
+                    conn.execute(insert(claim_versions), [first])
+                    written.append(first)
+                version = row.version + 1
+                values = _claim_row(new, sha, row.created_at, version)
+                conn.execute(claims.update().where(claims.c.id == new.id).values(**values))
+                conn.execute(claim_places.delete().where(claim_places.c.claim_id == new.id))
+                conn.execute(area_claims.delete().where(area_claims.c.claim_id == new.id))
+            if new.places:
+                conn.execute(insert(claim_places), _place_rows(new))
+            if areas:
+                conn.execute(insert(area_claims), _area_rows(new, areas))
+            latest = dict(claim_id=new.id, version=version, status=new.status, data=json.dumps(new.contract()),
+                          author=author, reason=reason, made_at=now)
+            conn.execute(insert(claim_versions), [latest])
+            written.append(latest)
+            update_anchor_years(conn, sha)
+            chain.append(conn, "create_claim" if create else "review", new.id, author, {
+                "document": sha, "action": action or ("create" if create else "edit"), "version": version,
+                "versions": {str(v["version"]): chain.version_hash(v) for v in written},
+                "claim": self._claim_hashes(conn, sha, [new.id])[new.id]})
+            return version
 
     def top_places(self, limit: int = 10) -> list[tuple[str, int]]:
         """The places most claims name (place id, claims), most first."""
@@ -471,6 +579,53 @@ class ClaimStore:
             with self.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
 
+    # ------------------------------------------------------------------ the log and what it vouches for
+
+    def chain_head(self) -> tuple[int, str]:
+        """The newest log entry's number and hash (0 and the genesis hash for an empty log): what a
+        dossier or an export names as the state it was made from."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(log_head.c.seq, log_head.c.hash)).first()
+        return (row.seq, row.hash) if row else (0, chain.GENESIS)
+
+    def log_entries(self, subject: str | None = None, subjects: Iterable[str] | None = None) -> Iterator[dict]:
+        """The log, oldest first (all of it, or the entries about one subject or several)."""
+        stmt = select(log).order_by(log.c.seq)
+        if subject is not None:
+            stmt = stmt.where(log.c.subject == subject)
+        if subjects is not None:
+            stmt = stmt.where(log.c.subject.in_(list(subjects)))
+        with self.engine.connect() as conn:
+            for r in conn.execution_options(yield_per=1000).execute(stmt):
+                yield dict(r._mapping)
+
+    def stored_documents(self) -> Iterator[dict]:
+        """Every document row whole, bytes included, one at a time (for re-hashing)."""
+        with self.engine.connect() as conn:
+            shas = [s for (s,) in conn.execute(select(documents.c.sha256).order_by(documents.c.sha256))]
+            for sha in shas:
+                yield dict(conn.execute(select(documents).where(documents.c.sha256 == sha)).one()._mapping)
+
+    def stored_claims(self, sha256: str) -> list[Claim]:
+        """A document's claims as stored, rejected ones included."""
+        return self.claims(ClaimFilter(document=sha256, include_rejected=True))
+
+    def stored_rows(self, table_name: str, document: str | None = None) -> list[dict]:
+        """The rows of a table the log vouches for (claim_versions, entity_decisions, relations of a
+        document, area_claims of a document's claims), in a stable order."""
+        table = {"claim_versions": claim_versions, "entity_decisions": entity_decisions, "relations": relations,
+                 "area_claims": area_claims}[table_name]
+        stmt = select(table)
+        if table is relations:
+            stmt = stmt.where(relations.c.document_sha256 == document).order_by(relations.c.id)
+        elif table is area_claims:
+            stmt = stmt.where(area_claims.c.claim_id.in_(select(claims.c.id).where(claims.c.document_sha256 == document)))
+            stmt = stmt.order_by(area_claims.c.claim_id, area_claims.c.place_id)
+        else:
+            stmt = stmt.order_by(*table.primary_key.columns)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -491,6 +646,20 @@ def _claim_row(c: Claim, sha256: str, now: str, version: int = 1) -> dict:
         corroborated_by=c.corroborated_by, status=c.status, confidence=c.confidence,
         version=version, created_at=now,
     )
+
+
+def _document_record(doc: Document, size: int) -> dict:
+    """What an ingest entry vouches for about a document: its bytes (by their SHA-256, its key), its
+    text and its metadata."""
+    return {"sha256": doc.sha256, "filename": doc.filename, "media_type": doc.media_type, "bytes": size,
+            "text_sha256": chain.sha256(doc.text.encode("utf-8")), "meta": doc.meta.model_dump()}
+
+
+def area_digest(c: Claim) -> dict:
+    """The digest columns an area row of the claim must hold (verify compares them)."""
+    row = _area_rows(c, ["-"])[0]
+    row.pop("place_id")
+    return row
 
 
 def _place_rows(c: Claim) -> list[dict]:
@@ -573,9 +742,10 @@ def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):
             cur = dbapi_connection.cursor()
+            # the wait first: setting the journal mode of a new file takes a lock another opener may hold
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=5000")
             cur.close()
 
     try:

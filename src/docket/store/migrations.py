@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Column, ForeignKey, Index, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import Column, ForeignKey, Index, MetaData, String, Table, Text, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
 from docket.store.schema import (
@@ -19,6 +19,8 @@ from docket.store.schema import (
     claims,
     documents,
     entity_decisions,
+    log,
+    log_head,
     relations,
     schema_version,
 )
@@ -100,6 +102,41 @@ def _v5_area_digests(conn: Connection) -> None:
     claim_areas.drop(conn)
 
 
+def _v6_write_log(conn: Connection) -> None:
+    """The write log (a hash chain, store/log.py). A store that held data before it had a log adopts
+    what it holds: one entry per document (its bytes, text, metadata, claims and relations as they are
+    now) and one per entity decision, so that `verify` can vouch for everything from here on; what
+    happened before the upgrade is not in the log, and the entries say so."""
+    from docket.store import ClaimFilter, ClaimStore, _document_from_row, chain
+
+    log.create(conn, checkfirst=True)
+    log_head.create(conn, checkfirst=True)
+    chain.start(conn)
+    if conn.execute(select(log.c.seq).limit(1)).first() is not None:
+        return
+    reader = ClaimStore(conn.engine, "migration")
+    cols = [c for c in documents.c if c.name != "raw"]
+    for r in conn.execute(select(*cols, func.length(documents.c.raw).label("size")).order_by(documents.c.ingested_at,
+                                                                                           documents.c.sha256)).fetchall():
+        from docket.store import _document_record
+
+        doc = _document_from_row(r._mapping)
+        found = reader._claims_in(conn, ClaimFilter(document=doc.sha256, include_rejected=True))
+        rels = conn.execute(select(relations).where(relations.c.document_sha256 == doc.sha256)
+                            .order_by(relations.c.id)).fetchall()
+        versions = conn.execute(select(claim_versions).where(claim_versions.c.claim_id.in_([c.id for c in found]))
+                                .order_by(claim_versions.c.claim_id, claim_versions.c.version)).fetchall()
+        chain.append(conn, "adopt", doc.sha256, "docket (upgrade)", {
+            "note": "held before the store had a write log; its earlier history is not logged",
+            "document": _document_record(doc, r.size), "claims": {c.id: chain.claim_hash(c) for c in found},
+            "relations": chain.relations_hash([dict(x._mapping) for x in rels]),
+            "versions": {f"{v.claim_id} {v.version}": chain.version_hash(v._mapping) for v in versions}})
+    for d in conn.execute(select(entity_decisions).order_by(entity_decisions.c.id)).fetchall():
+        chain.append(conn, "entity_decision", str(d.id), "docket (upgrade)", {
+            "note": "held before the store had a write log", "decision": chain.decision_hash(d._mapping),
+            "action": d.action, "a": d.a, "b": d.b})
+
+
 def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
     """Recompute the anchor year of one document (or of all): the earliest year of its dated events."""
     from sqlalchemy import Integer, and_, cast, func, or_, update
@@ -121,7 +158,7 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
 
 
 MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index,
-              _v5_area_digests]
+              _v5_area_digests, _v6_write_log]
 CURRENT = len(MIGRATIONS)
 
 
@@ -131,12 +168,22 @@ def current_version(conn: Connection) -> int:
     return conn.execute(select(schema_version.c.version)).scalar() or 0
 
 
+def begin_write(conn: Connection) -> None:
+    """Take the store's write lock at the start of a transaction. SQLite's default (deferred) transaction
+    takes it only at the first write, so two processes that both read first (is the schema there? which
+    entry is the newest?) would each act on what they read; BEGIN IMMEDIATE makes the second wait
+    (busy_timeout) until the first commits."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def migrate(engine: Engine, metadata) -> int:
-    """Bring the store up to the current schema; returns the version it is at."""
-    with engine.begin() as conn:
-        if not inspect(conn).has_table("schema_version"):
-            schema_version.create(conn)
-            conn.execute(schema_version.insert().values(version=0))
+    """Bring the store up to the current schema; returns the version it is at.
+
+    Each step runs in its own write transaction and first reads the version under the lock, so that two
+    processes opening a new (or old) store at once never run a step twice: the second waits, then finds
+    the work done."""
+    with engine.connect() as conn:
         version = current_version(conn)
     if 0 < version < CURRENT:
         # an older store is upgraded in place; with a million claims that takes minutes (version 5
@@ -144,8 +191,16 @@ def migrate(engine: Engine, metadata) -> int:
         logging.getLogger("docket.store").warning(
             "%s: upgrading the store from schema version %d to %d (about 2.5 minutes per million claims)",
             engine.url.database or engine.url, version, CURRENT)
-    for number in range(version, CURRENT):
+    while version < CURRENT:
         with engine.begin() as conn:
-            MIGRATIONS[number](conn)
-            conn.execute(schema_version.update().values(version=number + 1))
+            begin_write(conn)
+            if not inspect(conn).has_table("schema_version"):
+                schema_version.create(conn)
+                conn.execute(schema_version.insert().values(version=0))
+            version = current_version(conn)
+            if version >= CURRENT:
+                break
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.execute(schema_version.update().values(version=version))
     return CURRENT

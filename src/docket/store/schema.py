@@ -166,3 +166,27 @@ claim_versions = Table(
     Column("reason", Text),
     Column("made_at", String(32), nullable=False),
 )
+
+# the write log (schema version 6): one entry per write, each carrying the SHA-256 of the one before it
+# (a hash chain; store/chain.py). Entries are only ever appended.
+log = Table(
+    "log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),
+    Column("actor", Text),
+    Column("action", String(40), nullable=False),
+    Column("subject", Text),  # the document's SHA-256, the claim's id, the entity decision's number
+    Column("data", Text, nullable=False),  # canonical JSON: what the entry vouches for
+    Column("prev", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_log_subject", "subject"),
+)
+
+# the newest entry's number and hash: one row, updated with every entry (it is also the writers' lock)
+log_head = Table(
+    "log_head",
+    metadata,
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

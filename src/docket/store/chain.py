@@ -1,0 +1,85 @@
+"""The store's write log: every write (an ingest, a review, an entity decision, a metadata edit) is one
+entry, appended in the transaction that makes the write, and each entry carries the SHA-256 of the one
+before it. Altering, inserting or deleting an entry breaks the chain from there on; altering the data an
+entry vouches for (a document's bytes, a claim, a version) no longer matches the hashes it recorded.
+`docket verify` (services/custody.py) checks both.
+
+The hashes are over a canonical JSON form (sorted keys, no spaces, UTF-8), so that they do not depend
+on the order a dict was built in or on the database a row came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from docket.model import Claim
+from docket.store.schema import log, log_head
+
+GENESIS = "0" * 64  # the `prev` of the first entry
+
+
+def canonical(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sha256(value) -> str:
+    return hashlib.sha256(value if isinstance(value, bytes) else canonical(value)).hexdigest()
+
+
+def entry_hash(seq: int, at: str, actor: str | None, action: str, subject: str | None, data: str, prev: str) -> str:
+    return sha256([seq, at, actor, action, subject, data, prev])
+
+
+def claim_state(c: Claim) -> dict:
+    """What a claim's hash covers: its contract without the document's title, date and publisher
+    (those belong to the document and are vouched for with it), with the document's SHA-256."""
+    state = c.contract()
+    doc = state.pop("document", None)
+    state["document_sha256"] = doc["sha256"] if doc else None
+    return state
+
+
+def claim_hash(c: Claim) -> str:
+    return sha256(claim_state(c))
+
+
+def version_hash(row) -> str:
+    return sha256([row["claim_id"], row["version"], row["status"], row["data"], row["author"], row["reason"],
+                   row["made_at"]])
+
+
+def decision_hash(row) -> str:
+    return sha256([row["id"], row["action"], row["a"], row["b"], row["author"], row["reason"], row["made_at"]])
+
+
+def relations_hash(rows) -> str:
+    """The relations a document states (rows in id order)."""
+    return sha256([[r["subject"], r["predicate"], r["object"], r["span_start"], r["span_end"], r["text"],
+                    r["attributed_to"]] for r in rows])
+
+
+def append(conn: Connection, action: str, subject: str | None, actor: str | None, data: dict) -> tuple[int, str]:
+    """Add an entry to the log inside the caller's transaction; returns its number and hash.
+
+    The head row is updated first: that takes the write lock (a row lock on PostgreSQL), so two writers
+    never chain from the same entry."""
+    conn.execute(update(log_head).values(seq=log_head.c.seq + 1))
+    seq, prev = conn.execute(select(log_head.c.seq, log_head.c.hash)).one()
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    text = canonical(data).decode("utf-8")
+    digest = entry_hash(seq, at, actor, action, subject, text, prev)
+    conn.execute(insert(log).values(seq=seq, at=at, actor=actor, action=action, subject=subject, data=text, prev=prev,
+                                    hash=digest))
+    conn.execute(update(log_head).values(hash=digest))
+    return seq, digest
+
+
+def start(conn: Connection) -> None:
+    """The head row of an empty log (created with the log's tables)."""
+    if conn.execute(select(log_head.c.seq)).first() is None:
+        conn.execute(insert(log_head).values(seq=0, hash=GENESIS))
