@@ -68,7 +68,7 @@ def test_folder_with_one_bad_file_ingests_the_others(tmp_path):
     (folder / "c.txt").write_bytes(b"")
     db = tmp_path / "d.db"
     result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db)])
-    assert result.exit_code == 0
+    assert result.exit_code == 3  # some files refused, the others in
     assert "c.txt" in result.output and "2 added, 0 unchanged, 1 skipped" in result.output
     listed = CliRunner().invoke(main, ["documents", "--db", str(db), "--format", "json"])
     assert listed.output.count('"sha256"') == 2

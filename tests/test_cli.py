@@ -124,7 +124,7 @@ def test_export_is_the_claim_contract(demo_db, tmp_path):
     for line in lines:
         data = json.loads(line)
         assert Claim.model_validate(data).contract() == data
-    csv_out = run("export", "--db", demo_db, "--format", "csv").output
+    csv_out = run("export", "--db", demo_db, "--format", "csv").stdout
     assert len(list(csv.DictReader(io.StringIO(csv_out)))) == len(lines)
 
 
@@ -186,7 +186,7 @@ def test_rejected_claims_are_hidden_but_exported(tmp_path):
     assert victim not in shown and len(shown) == len(every) - 1
     rejected = json.loads(run("claims", "--db", db, "--status", "rejected", "--format", "json").output)
     assert [c["id"] for c in rejected] == [victim] and rejected[0]["status"] == "rejected"
-    exported = [json.loads(x) for x in run("export", "--db", db).output.splitlines()]
+    exported = [json.loads(x) for x in run("export", "--db", db).stdout.splitlines()]
     assert len(exported) == len(every) and any(c["id"] == victim and c["status"] == "rejected" for c in exported)
 
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from docket import services
 from docket.errors import DocketError
 from docket.export import write_csv, write_jsonl
-from docket.model import KINDS, STATUSES, DocumentMeta
+from docket.model import KINDS, STATUSES
 from docket.services import check_date
 from docket.services.evaluation import evaluate, load_gold
 from docket.services.review import QUALIFIERS
@@ -53,16 +53,34 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+# exit statuses (the README lists them): click itself exits 2 on a usage error
+EXIT_ERROR = 1  # bad input or environment: one line on stderr, nothing changed
+EXIT_PARTIAL = 3  # ingest: some files were refused (each reported), the others went in
+EXIT_TAMPERED = 4  # verify: the store does not match its log
+
+
+def _error(message: str) -> None:
+    err.print(Text("error: ", style="bold red") + Text(message))
+
+
 def reports_errors(f):
-    """A DocketError becomes one line on stderr and exit status 1."""
+    """A DocketError becomes one line on stderr and exit status 1; so does any other failure (an
+    internal error, with its traceback only when $DOCKET_DEBUG is set), never a traceback."""
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         try:
             return f(*args, **kwargs)
         except DocketError as e:
-            err.print(f"[bold red]error:[/] {e}", markup=True)
-            sys.exit(1)
+            _error(str(e))
+            sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001 - the user sees one line; DOCKET_DEBUG shows the rest
+            if os.environ.get("DOCKET_DEBUG"):
+                raise
+            _error(f"internal error ({type(e).__name__}: {e}); DOCKET_DEBUG=1 shows the traceback")
+            sys.exit(EXIT_ERROR)
 
     return wrapper
 
@@ -74,6 +92,10 @@ def main():
 
     Docket never states that something happened; it records that a source says so.
     """
+    if os.environ.get("DOCKET_DEBUG"):
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
 
 
 # ---------------------------------------------------------------- ingest
@@ -87,23 +109,34 @@ def main():
 @click.option("--speaker", help="Who speaks in it, e.g. a spokesperson.")
 @click.option("--date", "published", help="Publication date, YYYY-MM-DD.")
 @click.option("--genre", help="press_release, statement, resolution, report, news …")
-@click.option("--url", "source_url", help="Where the document was published.")
-@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this [default: $DOCKET_MAX_BYTES or 50 MB].")
+@click.option("--url", "source_url", help="Where the document was published (http or https).")
+@click.option("--encoding", help="The text's encoding when it is not UTF-8 (e.g. cp1251) [default: UTF-8, else "
+              "a legacy encoding only where the text plainly reads as one].")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse files larger than this [default: $DOCKET_MAX_BYTES or 50 MB].")
 @format_option("table", "json")
 @reports_errors
-def ingest(paths, db, title, publisher, speaker, published, genre, source_url, max_bytes, fmt):
+def ingest(paths, db, title, publisher, speaker, published, genre, source_url, encoding, max_bytes, fmt):
     """Read documents (txt, md, html, pdf, docx; files or folders), extract their claims, store both.
 
     Metadata comes from these flags, else from a sidecar FILE.meta.json / .meta.yaml, else from the
-    text's own dateline and heading. Re-ingesting the same bytes changes nothing.
+    text's own dateline and heading, else from the file's own properties. Re-ingesting the same bytes
+    changes nothing. A file that cannot be read is reported and skipped; the others go in. Every
+    document stored is logged with where it came from (`docket custody`).
+
+    Exit status: 0 when every file went in (or was already there), 3 when some were refused, 1 when
+    none went in.
 
     \b
     Example:
       docket ingest statement.pdf --publisher "Ministry of Foreign Affairs of Azerbaijan" --date 2018-04-02
     """
+    from docket.ingest.sidecar import checked_meta
+
     if published and (len(published) != 10 or check_date("--date", published) is None):
         raise DocketError(f"--date {published}: expected a date as YYYY-MM-DD")
-    overrides = DocumentMeta(title=title, publisher=publisher, speaker=speaker, published=published, genre=genre, source_url=source_url)
+    overrides = checked_meta(dict(title=title, publisher=publisher, speaker=speaker, published=published, genre=genre,
+                                  source_url=source_url), "options")
     files = services.expand_paths(paths)
     if not files:
         raise DocketError("no documents found in " + ", ".join(map(str, paths)))
@@ -115,37 +148,43 @@ def ingest(paths, db, title, publisher, speaker, published, genre, source_url, m
 
         def step(o):
             progress.advance(task)
-            if o.status == "error" and fmt == "table":
-                err.print(f"[red]skipped[/] {o.message}", markup=True)
+            if o.status == "error" and fmt == "table":  # each refusal once, as it happens
+                err.print(Text("error: " if len(files) == 1 else "skipped ", style="bold red") + Text(o.message))
 
-        report = services.ingest_paths(store, files, overrides, max_bytes, on_file=step)
+        report = services.ingest_paths(store, files, overrides, max_bytes, on_file=step,
+                                       source=services.Source(via="cli"), encoding=encoding)
     if fmt == "json":
         emit_json({"files": [o.__dict__ for o in report.outcomes], "added": report.count("added"),
                    "unchanged": report.count("unchanged"), "errors": report.count("error")})
     else:
         for o in report.outcomes:
             if o.status == "added":
-                out.print(f"added {o.path}: {o.claims} claims (sha256 {o.sha256[:12]})")
+                out.print(Text(f"added {o.path}: {o.claims} claims (sha256 {o.sha256[:12]})"
+                               + (f"; {o.message}" if o.message else "")))
             elif o.status == "unchanged":
-                out.print(f"unchanged {o.path}: {o.message}")
+                out.print(Text(f"unchanged {o.path}: {o.message}"))
         if len(files) > 1:
             out.print(f"{report.count('added')} added, {report.count('unchanged')} unchanged, {report.count('error')} skipped")
-    if report.count("error") == len(files):
+    errors = report.count("error")
+    if errors == len(files):
         store.discard_if_new_and_empty()
-        if len(files) == 1 and fmt == "table":
-            err.print(f"[bold red]error:[/] {report.outcomes[0].message}", markup=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERROR)
+    if errors:
+        sys.exit(EXIT_PARTIAL)
 
 
 # ---------------------------------------------------------------- reading
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @db_option
 @format_option("table", "json")
+@click.pass_context
 @reports_errors
-def documents(db, fmt):
-    """List the documents in the store."""
+def documents(ctx, db, fmt):
+    """List the documents in the store (`documents edit` corrects one's metadata)."""
+    if ctx.invoked_subcommand is not None:
+        return
     rows = open_store(db, create=False).documents()
     if fmt == "json":
         emit_json(rows)
@@ -155,6 +194,47 @@ def documents(db, fmt):
         table.add_row(r["sha256"][:12], r["filename"] or "", r["published"] or "", r["publisher"] or "", str(r["claims"]),
                       (r["title"] or "")[:60])
     out.print(table)
+
+
+@documents.command("edit")
+@click.argument("document")
+@db_option
+@click.option("--title")
+@click.option("--publisher")
+@click.option("--speaker")
+@click.option("--date", "published", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--genre")
+@click.option("--url", "source_url")
+@click.option("--reason", help="Why (kept in the log; required).")
+@click.option("--by", "author", default=lambda: services.local_user(),
+              show_default="$DOCKET_USER or $USER", help="Who corrects it.")
+@format_option("table", "json")
+@reports_errors
+def documents_edit(document, db, title, publisher, speaker, published, genre, source_url, reason, author, fmt):
+    """Correct a document's metadata (an empty value clears a field), as a logged change.
+
+    Its claims are extracted again with the new metadata (who they are attributed to by default, dates
+    counted from the publication date); claims an analyst has reviewed stay as they are.
+
+    \b
+    Example:
+      docket documents edit 4ef202ff --publisher "Ministry of Foreign Affairs of Azerbaijan" --date 2018-04-02 --reason "from the letterhead"
+    """
+    from docket.services.documents import edit_document
+
+    changes = dict(title=title, publisher=publisher, speaker=speaker, published=published, genre=genre,
+                   source_url=source_url)
+    if all(v is None for v in changes.values()):
+        raise DocketError("documents edit: say what to change (--title, --publisher, --speaker, --date, --genre, --url)")
+    done = edit_document(open_store(db, create=False), document, changes, author, reason)
+    if fmt == "json":
+        emit_json(done)
+        return
+    for k in done["after"]:
+        if done["after"][k] != done["before"][k]:
+            out.print(Text(f"{k}: {done['before'][k] or '(none)'} -> {done['after'][k] or '(none)'}"))
+    out.print(f"{done['sha256'][:12]}: {done['claims']} claims extracted again, {done['removed']} removed, "
+              f"{done['kept']} reviewed claims kept (log entry {done['entry']})")
 
 
 @main.command()
@@ -243,19 +323,44 @@ def claims(db, kind, place, actor, document, since, until, status, limit, fmt):
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write here instead of standard output.")
+@click.option("--manifest", type=click.Path(path_type=Path),
+              help="Write the export's manifest here [default: beside --output, as FILE.manifest.json].")
 @reports_errors
-def export(db, fmt, output):
+def export(db, fmt, output, manifest):
     """Export every claim, rejected ones included (each carries its status): the JSONL claim contract
-    (DESIGN.md) or a flat CSV."""
+    (DESIGN.md, one claim per line) or a flat CSV.
+
+    The export's manifest (JSON) says when and from which store it was made, the log's chain head, and
+    the full SHA-256 of every document its claims cite; `docket verify --head HASH` checks a store
+    against that head later. It is written beside --output (FILE.manifest.json) or to --manifest; the
+    chain head is also printed on standard error.
+
+    \b
+    Example:
+      docket export -o claims.jsonl     # and claims.jsonl.manifest.json
+    """
+    from docket.export import manifest as make_manifest
+
     store = open_store(db, create=False)
     found = store.claims(ClaimFilter(include_rejected=True))  # everything, each claim with its status
+    head = make_manifest(store, found)
+    manifest = manifest or (output.with_name(output.name + ".manifest.json") if output else None)
     writer = write_jsonl if fmt == "jsonl" else write_csv
-    if output:
-        with output.open("w", encoding="utf-8", newline="") as f:
-            n = writer(found, f)
-        err.print(f"wrote {n} claims to {output}")
-    else:
-        writer(found, sys.stdout)
+    target = output
+    try:
+        if output:
+            with output.open("w", encoding="utf-8", newline="") as f:
+                n = writer(found, f)
+        else:
+            n = writer(found, sys.stdout)
+        target = manifest
+        if manifest:
+            manifest.write_text(json.dumps(head, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as e:
+        raise DocketError(f"{target}: cannot write the export ({e.strerror})") from e
+    chain_head = head["export"]["chain_head"]
+    err.print(Text(f"{n} claims from {len(head['export']['documents'])} documents" + (f" to {output}" if output else "")
+                   + f"; chain head {chain_head['seq']} {chain_head['hash']}" + (f"; manifest {manifest}" if manifest else "")))
 
 
 @main.command(name="eval")
@@ -271,7 +376,7 @@ def eval_(text_file, gold_file, fmt):
     """
     from docket.ingest import read_document
 
-    doc, _ = read_document(text_file)
+    doc = read_document(text_file).doc
     gold_meta, gold = load_gold(gold_file, doc.text)
     if gold_meta:
         doc = doc.model_copy(update={"meta": doc.meta.merged(gold_meta)})
@@ -566,6 +671,98 @@ def dossier(place, db, out_dir, fmt):
     out.print(f"{target.name}: {n} claims from {len(d.documents)} documents, {len(d.clusters)} clusters, "
               f"{len(d.contradictions)} contradictions")
     out.print(f"wrote {md}\nwrote {html}")
+
+
+# ---------------------------------------------------------------- custody
+
+
+@main.command()
+@db_option
+@click.option("--head", "pin", metavar="HASH", help="A chain head published earlier (in a dossier or an export): "
+              "fail unless this log still holds it.")
+@click.option("--all", "everything", is_flag=True, help="List every problem, not only the first.")
+@format_option("table", "json")
+@reports_errors
+def verify(db, pin, everything, fmt):
+    """Check the store against its write log: re-hash every document's bytes and text, replay the hash
+    chain, check every claim, review version and entity decision against what the log recorded.
+
+    Names the first thing that does not match and exits 4; exits 0 when everything matches.
+
+    \b
+    Example:
+      docket verify --db docket-demo.db
+    """
+    from docket.services.custody import verify as check
+
+    if pin is not None and not (4 <= len(pin) <= 64 and all(ch in "0123456789abcdef" for ch in pin)):
+        raise DocketError(f"--head {pin}: expected a chain head's hash (hexadecimal, as dossiers and exports print it)")
+    result = check(open_store(db, create=False), pin, everything)
+    if fmt == "json":
+        emit_json(result.as_dict())
+    else:
+        seq, head = result.head
+        counted = (f"{result.entries} log entries, {result.documents} documents, {result.claims} claims, "
+                   f"{result.versions} review versions, {result.decisions} entity decisions")
+        if result.ok:
+            out.print(Text(f"ok: {counted}; chain head {seq} {head}"))
+        for p in result.problems:
+            err.print(Text("does not match: ", style="bold red") + Text(str(p)))
+        if result.problems and not everything:
+            err.print(Text(f"(checked so far: {counted}; --all lists every problem)", style="dim"))
+    if not result.ok:
+        sys.exit(EXIT_TAMPERED)
+
+
+@main.command()
+@click.argument("document")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def custody(document, db, fmt):
+    """A document's custody record: its SHA-256 and size, where it came from (path or URL, original
+    name, sidecar, Docket version, who), and every logged change to it and its claims.
+
+    \b
+    Example:
+      docket custody 4ef202ff
+    """
+    from docket.services.custody import custody as record
+
+    r = record(open_store(db, create=False), document)
+    if fmt == "json":
+        emit_json(r)
+        return
+    d, src = r["document"], r["source"]
+    out.print(Text(d["meta"].get("title") or d["filename"] or d["sha256"], style="bold"))
+    out.print(Text(f"sha256 {d['sha256']}  ({d['bytes']:,} bytes, {d['media_type']}; stored bytes "
+                   + ("match)" if r["bytes_match"] else "DO NOT MATCH)")))
+    for label, value in (("file", src.get("name")), ("path", src.get("path")), ("url", src.get("url")),
+                         ("via", src.get("via")), ("by", src.get("actor")), ("docket", src.get("docket")),
+                         ("note", src.get("note"))):
+        if value:
+            out.print(Text(f"{label}: {value}"))
+    if src.get("sidecar"):
+        out.print(Text(f"sidecar: {src['sidecar']['path']} (sha256 {src['sidecar']['sha256']})"))
+    for n in src.get("notes") or []:
+        out.print(Text(f"noticed: {n}"))
+    table = Table("entry", "when", "who", "what", "subject", "hash")
+    for e in r["entries"]:
+        table.add_row(str(e["seq"]), e["at"], e["actor"] or "", e["action"] + _entry_detail(e), e["subject"][:18],
+                      e["hash"][:16] + "…")
+    out.print(table)
+
+
+def _entry_detail(e: dict) -> str:
+    data = e["data"]
+    if e["action"] in ("ingest", "adopt"):
+        return f" ({len(data.get('claims', {}))} claims)"
+    if e["action"] == "edit_document":
+        changed = [k for k in data["after"] if data["after"][k] != data["before"].get(k)]
+        return f" ({', '.join(changed)}: {data.get('reason')})"
+    if e["action"] in ("review", "create_claim"):
+        return f" {data.get('action')} → version {data.get('version')}"
+    return ""
 
 
 # ---------------------------------------------------------------- web

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from docket import __version__
 from docket.errors import DocketError
 from docket.extract.claims import extract
 from docket.extract.relations import Relation
@@ -15,6 +19,8 @@ from docket.gazetteer import Gazetteer, default_gazetteer
 from docket.ingest import SUFFIXES, read_document
 from docket.model import Claim, Document, DocumentMeta
 from docket.store import ClaimStore
+
+log = logging.getLogger("docket.ingest")
 
 
 @dataclass
@@ -70,10 +76,23 @@ def claims_for(doc: Document) -> list[Claim]:
 
 
 def extracted(doc: Document) -> tuple[list[Claim], list[Relation]]:
-    """A document's claims (with their ids and document reference) and the relations it states."""
+    """A document's claims (with their ids and document reference) and the relations it states. Two
+    readings that come to the same id (same kind, span, object, place and instrument) are one claim:
+    the first, with the places the others add."""
     found, stated = extract(doc.text, doc.meta)
     ref = doc.ref()
-    return [c.model_copy(update={"document": ref}).with_id(doc.sha256) for c in found], stated
+    merged: dict[str, Claim] = {}
+    for c in found:
+        c = c.model_copy(update={"document": ref}).with_id(doc.sha256)
+        first = merged.get(c.id)
+        if first is None:
+            merged[c.id] = c
+            continue
+        known = {(p.name, p.id) for p in first.places}
+        extra = [p for p in c.places if (p.name, p.id) not in known]
+        if extra:
+            merged[c.id] = first.model_copy(update={"places": first.places + extra})
+    return list(merged.values()), stated
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -91,14 +110,65 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def local_user() -> str:
+    """Who is at this machine's keyboard: $DOCKET_USER, else the login name."""
+    import getpass
+
+    try:
+        return os.environ.get("DOCKET_USER") or getpass.getuser()
+    except (OSError, KeyError):
+        return "analyst"
+
+
+def _custody(path: Path, reading, source: Source | None) -> dict:
+    """Where a file came from, for its log entry: how it arrived, its path, original name and URL, who
+    brought it in, the sidecar it took metadata from (bytes kept), what the reader noticed, and the
+    Docket version that read it."""
+    src = source or Source()
+    out = {"via": src.via, "path": str(path.resolve()) if src.via == "cli" else None, "name": src.name or path.name,
+           "url": src.url or reading.doc.meta.source_url, "actor": src.actor, "docket": __version__,
+           "notes": list(reading.notes), "sidecar": None}
+    if reading.sidecar:
+        side, raw = reading.sidecar
+        out["sidecar"] = {"path": side, "sha256": hashlib.sha256(raw).hexdigest(),
+                          "text": raw.decode("utf-8", errors="replace")}
+    return out
+
+
+def _unchanged(store: ClaimStore, path: Path, sha256: str) -> FileOutcome:
+    """The same bytes are stored already; unless the stored copy was altered since (then re-ingesting
+    must not look like all is well)."""
+    if hashlib.sha256(store.raw(sha256)).hexdigest() != sha256:
+        raise DocketError(f"{path}: the store holds this document, but its stored bytes were altered since it "
+                          "was ingested (run `docket verify`)")
+    return FileOutcome(str(path), "unchanged", sha256, message="already in the store (same bytes)")
+
+
 def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = None, limit: int | None = None,
-                source: Source | None = None) -> FileOutcome:
-    doc, raw = read_document(path, overrides, limit)
-    if store.has_document(doc.sha256):
-        return FileOutcome(str(path), "unchanged", doc.sha256, message="already in the store (same bytes)")
-    found, stated = extracted(doc)
-    store.add_document(doc, raw, found, areas_of(found), stated)
-    return FileOutcome(str(path), "added", doc.sha256, len(found))
+                source: Source | None = None, encoding: str | None = None) -> FileOutcome:
+    """Read, extract and store one file. Any failure is a DocketError naming the file; nothing of it is
+    stored then."""
+    try:
+        reading = read_document(path, overrides, limit, encoding)
+        doc = reading.doc
+        if store.has_document(doc.sha256):
+            return _unchanged(store, path, doc.sha256)
+        found, stated = extracted(doc)
+        actor = (source.actor if source else None) or local_user()
+        if not store.add_document(doc, reading.raw, found, areas_of(found), stated, _custody(path, reading, source),
+                                  actor):
+            return _unchanged(store, path, doc.sha256)
+    except DocketError as e:
+        message = str(e)
+        raise DocketError(message if str(path) in message else f"{path}: {message}") from e
+    except (MemoryError, RecursionError) as e:
+        raise DocketError(f"{path}: too large or too deeply nested to read ({type(e).__name__})") from e
+    except Exception as e:  # noqa: BLE001 - one file's failure must never stop a folder or show a traceback
+        log.debug("internal error on %s", path, exc_info=True)
+        raise DocketError(f"{path}: internal error while reading it ({type(e).__name__}: {e}); "
+                          "nothing of it was stored (DOCKET_DEBUG=1 shows the traceback)") from e
+    notes = "; ".join(reading.notes)
+    return FileOutcome(str(path), "added", doc.sha256, len(found), message=notes)
 
 
 def areas_of(found: list[Claim], gaz: Gazetteer | None = None) -> dict[str, set[str]]:
@@ -118,12 +188,14 @@ def ingest_paths(
     overrides: DocumentMeta | None = None,
     limit: int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    source: Source | None = None,
+    encoding: str | None = None,
 ) -> IngestReport:
     """Ingest every file; a bad file is reported and skipped, the others go in."""
     report = IngestReport()
     for path in files:
         try:
-            outcome = ingest_file(store, path, overrides, limit)
+            outcome = ingest_file(store, path, overrides, limit, source, encoding)
         except DocketError as e:
             outcome = FileOutcome(str(path), "error", message=str(e))
         report.outcomes.append(outcome)

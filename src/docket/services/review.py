@@ -39,19 +39,22 @@ def _need_reason(reason: str | None, action: str) -> str:
     return reason[:2000]
 
 
-def _save(store: ClaimStore, gaz: Gazetteer, new: Claim, author: str, reason: str | None, create: bool = False) -> Claim:
-    store.save_version(new, areas_of([new], gaz).get(new.id, set()), author, reason, create=create)
+def _save(store: ClaimStore, gaz: Gazetteer, new: Claim, author: str, reason: str | None, action: str,
+          create: bool = False) -> Claim:
+    store.save_version(new, areas_of([new], gaz).get(new.id, set()), author, reason, create=create, action=action)
     return claim(store, new.id)
 
 
 def confirm(store: ClaimStore, gaz: Gazetteer, claim_id: str, author: str, reason: str | None = None) -> Claim:
     c = claim(store, claim_id)
-    return _save(store, gaz, c.model_copy(update={"status": "confirmed"}), author, (reason or "").strip() or None)
+    return _save(store, gaz, c.model_copy(update={"status": "confirmed"}), author, (reason or "").strip() or None,
+                 "confirm")
 
 
 def reject(store: ClaimStore, gaz: Gazetteer, claim_id: str, author: str, reason: str | None) -> Claim:
     c = claim(store, claim_id)
-    return _save(store, gaz, c.model_copy(update={"status": "rejected"}), author, _need_reason(reason, "reject"))
+    return _save(store, gaz, c.model_copy(update={"status": "rejected"}), author, _need_reason(reason, "reject"),
+                 "reject")
 
 
 def _changed(c: Claim, changes: dict, gaz: Gazetteer) -> dict:
@@ -100,7 +103,7 @@ def edit(store: ClaimStore, gaz: Gazetteer, claim_id: str, changes: dict, author
     update = _changed(c, changes, gaz)
     if not update:
         raise DocketError(f"{claim_id}: nothing to change")
-    return _save(store, gaz, c.model_copy(update=update | {"status": "edited"}), author, reason)
+    return _save(store, gaz, c.model_copy(update=update | {"status": "edited"}), author, reason, "edit")
 
 
 def restore(store: ClaimStore, gaz: Gazetteer, claim_id: str, version: int, author: str, reason: str | None) -> Claim:
@@ -110,7 +113,7 @@ def restore(store: ClaimStore, gaz: Gazetteer, claim_id: str, version: int, auth
     old = Claim.model_validate(versions[version]["data"])
     current = claim(store, claim_id)
     return _save(store, gaz, old.model_copy(update={"id": current.id, "document": current.document}), author,
-                 _need_reason(reason, "restore") + f" (restores version {version})")
+                 _need_reason(reason, "restore") + f" (restores version {version})", "restore")
 
 
 def create(store: ClaimStore, gaz: Gazetteer, document: str, start: int, end: int, kind: str, author: str,
@@ -131,7 +134,7 @@ def create(store: ClaimStore, gaz: Gazetteer, document: str, start: int, end: in
                 document=DocumentRef(sha256=doc.sha256, title=doc.meta.title, published=doc.meta.published,
                                      publisher=doc.meta.publisher))
     update = _changed(new, {k: v for k, v in (changes or {}).items() if k != "kind"}, gaz)
-    return _save(store, gaz, new.model_copy(update=update), author, reason, create=True)
+    return _save(store, gaz, new.model_copy(update=update), author, reason, "create", create=True)
 
 
 ACTIONS = ("confirm", "reject", "edit", "restore")

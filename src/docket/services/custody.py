@@ -1,0 +1,312 @@
+"""Custody and verification: what the write log (store/chain.py) vouches for, checked against what the
+store holds, and a document's record of where it came from and what was done to it.
+
+`verify` re-hashes every stored document's bytes and text, replays the hash chain entry by entry,
+checks each claim against the hash of its latest logged state, each review version and entity decision
+against theirs, and each area digest (what comparisons read) against its claim. It names the first
+thing that does not match. What it proves: nothing the log vouches for was changed, inserted or deleted
+behind Docket's back since it was logged, unless the log itself was rewritten from that point on; a
+chain head published earlier (in a dossier or an export) pins the log up to there (`--head`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from docket.errors import DocketError
+from docket.model import Claim, DocumentMeta
+from docket.store import ClaimStore, area_digest, chain
+
+
+@dataclass
+class Problem:
+    what: str  # chain, document, claim, version, decision, relations, area
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.subject}: {self.message}"
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    documents: int = 0
+    claims: int = 0
+    versions: int = 0
+    decisions: int = 0
+    head: tuple[int, str] = (0, chain.GENESIS)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "entries": self.entries, "documents": self.documents, "claims": self.claims,
+                "versions": self.versions, "decisions": self.decisions,
+                "head": {"seq": self.head[0], "hash": self.head[1]},
+                "problems": [{"what": p.what, "subject": p.subject, "message": p.message} for p in self.problems]}
+
+
+@dataclass
+class _Expected:
+    """What the log says the store holds, replayed entry by entry."""
+
+    documents: dict[str, dict] = field(default_factory=dict)  # sha -> {"record", "meta", "entry"}
+    claims: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (hash, entry)
+    versions: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
+    decisions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    relations: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)  # claim id -> its document's SHA-256
+
+    def claims_of(self) -> dict[str, set[str]]:
+        """Document -> the ids of the claims the log says it has now."""
+        out: dict[str, set[str]] = {}
+        for cid in self.claims:
+            out.setdefault(self.owners.get(cid, ""), set()).add(cid)
+        return out
+
+
+def _replay(store: ClaimStore, result: Verification, pin: str | None) -> _Expected:
+    exp = _Expected()
+    prev, expected_seq, pinned = chain.GENESIS, 1, pin is None
+    for e in store.log_entries():
+        result.entries += 1
+        seq = e["seq"]
+        if seq != expected_seq:
+            result.problems.append(Problem("chain", f"entry {expected_seq}", f"missing (the log jumps to entry {seq})"))
+            return exp
+        if e["prev"] != prev:
+            result.problems.append(Problem("chain", f"entry {seq}", "does not chain from the entry before it "
+                                           "(an entry was altered, inserted or removed there)"))
+            return exp
+        if chain.entry_hash(seq, e["at"], e["actor"], e["action"], e["subject"], e["data"], e["prev"]) != e["hash"]:
+            result.problems.append(Problem("chain", f"entry {seq}", f"its {e['action']} record was altered "
+                                           f"(it no longer hashes to {e['hash'][:16]}…)"))
+            return exp
+        if pin and e["hash"].startswith(pin):
+            pinned = True
+        prev, expected_seq = e["hash"], seq + 1
+        _apply(exp, e, json.loads(e["data"]))
+    seq, head = store.chain_head()
+    result.head = (seq, head)
+    if (seq, head) != (expected_seq - 1, prev):
+        result.problems.append(Problem("chain", "head", f"the log's head says entry {seq} but the log ends at entry "
+                                       f"{expected_seq - 1} (entries removed from its end, or added without it)"))
+    if not pinned:
+        result.problems.append(Problem("chain", "head", f"{pin}: no entry of this log has that hash (the log was "
+                                       "rewritten since that head was published, or it comes from another store)"))
+    return exp
+
+
+def _apply(exp: _Expected, e: dict, data: dict) -> None:
+    seq, action, subject = e["seq"], e["action"], e["subject"]
+    if action in ("ingest", "adopt"):
+        record = data["document"]
+        exp.documents[subject] = {"record": record, "meta": record["meta"], "entry": seq}
+        exp.claims.update({cid: (h, seq) for cid, h in data["claims"].items()})
+        exp.owners.update(dict.fromkeys(data["claims"], subject))
+        exp.relations[subject] = data["relations"]
+        for key, h in data.get("versions", {}).items():
+            cid, v = key.rsplit(" ", 1)
+            exp.versions[(cid, int(v))] = (h, seq)
+    elif action == "edit_document":
+        exp.documents[subject]["meta"] = data["after"]
+        for cid in data["removed"]:
+            exp.claims.pop(cid, None)
+        exp.claims.update({cid: (h, seq) for cid, h in data["claims"].items()})
+        exp.owners.update(dict.fromkeys(data["claims"], subject))
+        exp.relations[subject] = data["relations"]
+    elif action in ("review", "create_claim"):
+        exp.claims[subject] = (data["claim"], seq)
+        exp.owners[subject] = data["document"]
+        exp.versions.update({(subject, int(v)): (h, seq) for v, h in data["versions"].items()})
+    elif action == "entity_decision":
+        exp.decisions[subject] = (data["decision"], seq)
+
+
+def _as_bytes(value) -> bytes:
+    """A stored value as bytes to hash, whatever type an edit behind Docket's back left it as."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8", errors="surrogatepass")
+
+
+def _fields(state: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in state.items():
+        if isinstance(v, dict):
+            out |= _fields(v, f"{prefix}{k}.")
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def _what_changed(current: dict, logged: dict) -> str:
+    a, b = _fields(current), _fields(logged)
+    diffs = [f"{k} is {a.get(k)!r}, was {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    return "; ".join(diffs[:4]) + (" …" if len(diffs) > 4 else "")
+
+
+def _logged_state(store: ClaimStore, claim: Claim, logged_hash: str, doc: dict | None) -> dict | None:
+    """The claim as the log vouched for it, where it can be recovered: a review version with that
+    hash, else the claim extracted again from the document's text (same Docket version)."""
+    for v in reversed(store.versions(claim.id)):
+        state = dict(v["data"])
+        state.pop("document", None)
+        state["document_sha256"] = claim.document.sha256 if claim.document else None
+        if chain.sha256(state) == logged_hash:
+            return state
+    if doc is None:
+        return None
+    from docket.services import extracted
+
+    stored = store.document(claim.document.sha256)
+    for c in extracted(stored)[0]:
+        if c.id == claim.id and chain.claim_hash(c) == logged_hash:
+            return chain.claim_state(c)
+    return None
+
+
+def verify(store: ClaimStore, pin: str | None = None, everything: bool = False) -> Verification:
+    """Check the store against its log. Stops at the first problem unless `everything`."""
+    result = Verification()
+    exp = _replay(store, result, pin)
+    if result.problems:
+        return result
+
+    def found(p: Problem) -> bool:
+        result.problems.append(p)
+        return not everything
+
+    seen: set[str] = set()
+    by_document = exp.claims_of()
+    for row in store.stored_documents():
+        sha = row["sha256"]
+        seen.add(sha)
+        result.documents += 1
+        logged = exp.documents.get(sha)
+        if logged is None:
+            if found(Problem("document", sha, f"{row['filename']}: stored but never logged (added behind Docket's back)")):
+                return result
+            continue
+        if hashlib.sha256(_as_bytes(row["raw"])).hexdigest() != sha:
+            if found(Problem("document", sha, f"{row['filename']}: its stored bytes were altered (they no longer hash "
+                             f"to their SHA-256; logged in entry {logged['entry']})")):
+                return result
+        if chain.sha256(_as_bytes(row["text"])) != logged["record"]["text_sha256"]:
+            if found(Problem("document", sha, f"{row['filename']}: its extracted text was altered")):
+                return result
+        meta = {k: row[k] for k in DocumentMeta.model_fields}
+        if meta != logged["meta"]:
+            if found(Problem("document", sha, f"{row['filename']}: its metadata was altered ("
+                             f"{_what_changed(meta, logged['meta'])})")):
+                return result
+        if _check_claims(store, sha, row, exp, by_document.get(sha, set()), result, found):
+            return result
+        rel = chain.relations_hash(store.stored_rows("relations", sha))
+        if rel != exp.relations.get(sha):
+            if found(Problem("relations", sha, "the relations it states were altered")):
+                return result
+    for sha in sorted(set(exp.documents) - seen):
+        if found(Problem("document", sha, f"logged in entry {exp.documents[sha]['entry']} but no longer stored (deleted)")):
+            return result
+    if _check_rows(store, exp, result, found):
+        return result
+    return result
+
+
+def _check_claims(store, sha, row, exp, expected_ids, result, found) -> bool:
+    """A document's claims and their area digests; True when verification should stop."""
+    claims = store.stored_claims(sha)
+    ids = set()
+    for c in claims:
+        result.claims += 1
+        ids.add(c.id)
+        logged = exp.claims.get(c.id)
+        if logged is None:
+            if found(Problem("claim", c.id, f"in document {sha[:12]}: stored but never logged (inserted behind "
+                             "Docket's back)")):
+                return True
+            continue
+        h = chain.claim_hash(c)
+        if h != logged[0]:
+            before = _logged_state(store, c, logged[0], row)
+            detail = _what_changed(chain.claim_state(c), before) if before else "it no longer matches its logged hash"
+            if found(Problem("claim", c.id, f"in document {sha[:12]} ({row['filename']}): altered since log entry "
+                             f"{logged[1]}: {detail}")):
+                return True
+    for cid in sorted(expected_ids - ids):
+        if found(Problem("claim", cid, f"in document {sha[:12]}: logged in entry {exp.claims[cid][1]} but no longer "
+                         "stored (deleted)")):
+            return True
+    by_id = {c.id: c for c in claims}
+    for r in store.stored_rows("area_claims", sha):
+        c = by_id.get(r["claim_id"])
+        want = area_digest(c) if c else None
+        got = {k: r[k] for k in want} if want else None
+        if want is not None and got != want:
+            if found(Problem("area", f"{r['claim_id']} in {r['place_id']}", "the digest comparisons read was altered ("
+                             f"{_what_changed(got, want)})")):
+                return True
+    return False
+
+
+def _check_rows(store, exp, result, found) -> bool:
+    """Review versions and entity decisions; True when verification should stop."""
+    seen = set()
+    for r in store.stored_rows("claim_versions"):
+        key = (r["claim_id"], r["version"])
+        seen.add(key)
+        result.versions += 1
+        logged = exp.versions.get(key)
+        if logged is None:
+            if found(Problem("version", f"{key[0]} v{key[1]}", "stored but never logged (inserted behind Docket's back)")):
+                return True
+        elif chain.version_hash(r) != logged[0]:
+            if found(Problem("version", f"{key[0]} v{key[1]}", f"altered since log entry {logged[1]} (by "
+                             f"{r['author']!r} at {r['made_at']}: author, time, reason, status or state changed)")):
+                return True
+    for key in sorted(set(exp.versions) - seen):
+        if found(Problem("version", f"{key[0]} v{key[1]}", f"logged in entry {exp.versions[key][1]} but no longer "
+                         "stored (deleted)")):
+            return True
+    seen_d = set()
+    for r in store.stored_rows("entity_decisions"):
+        key = str(r["id"])
+        seen_d.add(key)
+        result.decisions += 1
+        logged = exp.decisions.get(key)
+        if logged is None or chain.decision_hash(r) != logged[0]:
+            if found(Problem("decision", key, "stored but never logged" if logged is None else
+                             f"altered since log entry {logged[1]}")):
+                return True
+    for key in sorted(set(exp.decisions) - seen_d):
+        if found(Problem("decision", key, f"logged in entry {exp.decisions[key][1]} but no longer stored (deleted)")):
+            return True
+    return False
+
+
+def custody(store: ClaimStore, key: str) -> dict:
+    """A document's record: what it is, where it came from, and every logged change to it and to its
+    claims, oldest first."""
+    doc = store.document(key)
+    ids = [c.id for c in store.stored_claims(doc.sha256)]
+    entries = []
+    for e in store.log_entries(subjects=[doc.sha256, *ids]):
+        data = json.loads(e["data"])
+        entries.append({"seq": e["seq"], "at": e["at"], "actor": e["actor"], "action": e["action"],
+                        "subject": e["subject"], "hash": e["hash"], "data": data})
+    first = next((e for e in entries if e["action"] in ("ingest", "adopt")), None)
+    if first is None:
+        raise DocketError(f"{key}: no custody record (the document was never logged)")
+    raw = store.raw(doc.sha256)
+    return {"document": {"sha256": doc.sha256, "filename": doc.filename, "media_type": doc.media_type,
+                         "bytes": len(raw), "ingested_at": doc.ingested_at, "meta": doc.meta.model_dump(),
+                         "claims": len(ids)},
+            "bytes_match": hashlib.sha256(raw).hexdigest() == doc.sha256,
+            "source": first["data"].get("source") or {"note": first["data"].get("note")},
+            "entries": entries}
