@@ -8,7 +8,8 @@ with the reason each is skipped:
 - query-style comparisons ("> 30", "larger than 10 and smaller than 20", "higher or equal than"):
   a count in a report carries one hedge, not a two-sided inequality;
 - "4.800" read as 4.8 and IP/phone numbers: Docket reads a dot before three digits as a thousands
-  separator ("60.000" in the founding document) and a phone number is not a count.
+  separator ("60.000" in the founding document) and a phone number is not a count;
+- figures above `MAX_COUNT` (10**12, "twenty-one trillion"): no count a claim holds, so they are dropped.
 """
 
 import json
@@ -17,7 +18,7 @@ import re
 import pytest
 from conftest import QUANTITIES
 
-from docket.extract.quantities import find_counts
+from docket.extract.quantities import MAX_COUNT, find_counts
 
 needs_data = pytest.mark.skipif(not QUANTITIES.exists(), reason="../shared/data/quantities is not present")
 
@@ -45,6 +46,8 @@ def _in_scope(case) -> bool:
     for r in case.get("Results", []):
         value = r.get("Resolution", {}).get("value", "")
         if not re.fullmatch(r"[\[(]?\d*,?\d*[\])]?|\d+", value):
+            return False
+        if any(int(x) > MAX_COUNT for x in re.findall(r"\d+", value)):
             return False
     return True
 

@@ -10,6 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
+
+# The largest count a claim can hold. Counts of people, buildings or goods stay far below it (the
+# world's population is under 10**10); a figure above it is a serial number, a digit run or garbage,
+# and storing it would overflow SQLite's 64-bit integers once summed over claims (10**12 summed over
+# a million claims is still below 2**63). Numbers above it are dropped, not stored.
+MAX_COUNT = 10**12
+# digits a number token may have before it cannot be a count at all: it is skipped unread, so that
+# a run of hundreds of digits is never turned into a huge integer (nor into a float that overflows)
+_MAX_DIGITS = len(str(MAX_COUNT))
 
 UNITS = {
     "zero": 0, "nought": 0, "naught": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -69,18 +79,27 @@ class Count:
 class _Num:
     start: int
     end: int
-    value: float
+    # exact arithmetic: an int, or a Fraction for decimals ("2.5 million" is 2500000, not a float
+    # that rounds large figures and overflows on long digit runs)
+    value: int | Fraction
 
 
-def _digits_value(tok: str) -> float | None:
+def _digits_value(tok: str) -> int | Fraction | None:
     m = re.fullmatch(r"(\d{1,3})((?P<sep>[.,\u202f\u00a0 ])\d{3})((?P=sep)\d{3})*", tok)
     if m and len(tok) > 4:
-        return float(re.sub(r"\D", "", tok))
+        digits = re.sub(r"\D", "", tok)
+        return int(digits) if len(digits) <= _MAX_DIGITS else None
     if re.fullmatch(r"\d+", tok):
-        return float(tok)
-    if re.fullmatch(r"\d+\.\d+", tok):
-        return float(tok)
+        return int(tok) if len(tok) <= _MAX_DIGITS else None
+    whole, dot, part = tok.partition(".")
+    if dot and whole.isdigit() and part.isdigit() and len(whole) <= _MAX_DIGITS and len(part) <= _MAX_DIGITS:
+        return Fraction(tok)
     return None
+
+
+def _fits(*values: int | None) -> bool:
+    """Whether every given figure is one a claim can hold (None: the figure is not given)."""
+    return all(v is None or 0 <= v <= MAX_COUNT for v in values)
 
 
 def _numbers(text: str) -> list[_Num]:
@@ -113,15 +132,15 @@ def _numbers(text: str) -> list[_Num]:
     return out
 
 
-def _parse_run(text: str, first: re.Match) -> tuple[float, int] | None:
+def _parse_run(text: str, first: re.Match) -> tuple[int | Fraction, int] | None:
     """Read one number starting at `first`; return its value and end offset."""
-    total = 0.0
-    current = 0.0
+    total: int | Fraction = 0
+    current: int | Fraction = 0
     end = first.end()
     last_kind = None  # unit | ten | teen | hundred | scale | digits
     m = first
     consumed_any = False
-    snapshots: list[tuple[int, float, float, str | None]] = []
+    snapshots: list[tuple[int, int | Fraction, int | Fraction, str | None]] = []
     while True:
         tok = m.group(0).lower()
         before_tok = (end, total, current, last_kind)
@@ -216,9 +235,9 @@ def find_counts(text: str) -> list[Count]:
         # let a following "and five hundred" continue the number
         existing = next((n for n in nums if n.start == m.start(2)), None)
         end = existing.end if existing else m.end()
-        value = float(existing.value if existing else scale)
+        value = existing.value if existing else scale
         if m.group(1):
-            value = value / 2
+            value = Fraction(value, 2)
         nums = [n for n in nums if not (m.start() <= n.start < end)]
         nums.append(_Num(m.start(), end, value))
     nums.sort(key=lambda n: n.start)
@@ -253,7 +272,8 @@ def find_counts(text: str) -> list[Count]:
                 if opener and (word != "and" or opener.group(1).lower() == "between"):
                     start = opener.start() + max(0, start - 40)
                 low, high = value, int(nxt.value)
-                counts.append(Count(start, nxt.end, text[start:nxt.end], None, "range", low, high))
+                if _fits(low, high):
+                    counts.append(Count(start, nxt.end, text[start:nxt.end], None, "range", low, high))
                 used_until = nxt.end
                 i += 2
                 continue
@@ -286,7 +306,8 @@ def find_counts(text: str) -> list[Count]:
             elif sm.group("eq") and qualifier == "less_than":
                 qualifier = "at_most"
             end = sm.end()
-        counts.append(Count(start, end, text[start:end], value, qualifier, None, None))
+        if _fits(value):
+            counts.append(Count(start, end, text[start:end], value, qualifier, None, None))
         used_until = end
         i += 1
 
