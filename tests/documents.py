@@ -60,3 +60,50 @@ def make_html(title: str, paragraphs: list[str]) -> str:
 <footer>Copyright Caucasus Ledger. All rights reserved. Subscribe to our newsletter.</footer>
 </body></html>
 """
+
+
+def make_rich_docx(body: list[str], table: list[list[str]], header: str, footer: str, footnotes: list[str],
+                   author: str = "Caucasus Rights Monitor", title: str = "") -> bytes:
+    """A DOCX with a table after the paragraphs, a page header and footer, footnotes (python-docx cannot
+    write those: the part and its relationship are added to the archive by hand) and core properties."""
+    import datetime as dt
+    import zipfile
+
+    import docx
+
+    document = docx.Document()
+    for p in body:
+        document.add_paragraph(p)
+    t = document.add_table(rows=len(table), cols=len(table[0]))
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            t.cell(r, c).text = value
+    document.sections[0].header.paragraphs[0].text = header
+    document.sections[0].footer.paragraphs[0].text = footer
+    document.core_properties.author = author
+    document.core_properties.title = title
+    document.core_properties.created = dt.datetime(2019, 5, 12, 9, 0)
+    buf = io.BytesIO()
+    document.save(buf)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    notes = "".join(f'<w:footnote w:id="{i + 1}"><w:p><w:r><w:t>{n}</w:t></w:r></w:p></w:footnote>'
+                    for i, n in enumerate(footnotes))
+    part = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+            f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:t>----</w:t></w:r></w:p></w:footnote>'
+            f"{notes}</w:footnotes>")
+    rel = ('<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           'footnotes" Target="footnotes.xml"/>')
+    override = ('<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                'wordprocessingml.footnotes+xml"/>')
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            z.writestr(info.filename, data)
+        z.writestr("word/footnotes.xml", part)
+    return out.getvalue()

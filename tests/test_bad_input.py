@@ -97,3 +97,160 @@ def test_reingest_is_a_noop(tmp_path, store):
     result = CliRunner().invoke(main, ["ingest", str(good), "--db", str(store)])
     assert result.exit_code == 0 and "unchanged" in result.output
     assert _store_digest(store) == before
+
+
+# ---------------------------------------------------------------- every other kind of bad or odd input
+
+def _docx_bytes(paragraphs=("Around 40 houses were destroyed in Lachin in May 1992.",)) -> bytes:
+    from tests.documents import make_docx
+
+    return make_docx(list(paragraphs))
+
+
+def _rezip(raw: bytes, method=None, drop=(), replace=None, add=None) -> bytes:
+    """The DOCX's archive written again: parts dropped, replaced or added, another compression method."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method or zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename in drop:
+                continue
+            data = (replace or {}).get(info.filename, src.read(info.filename))
+            out.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            out.writestr(name, data)
+    return buf.getvalue()
+
+
+def _pdf_with_missing_page() -> bytes:
+    from tests.documents import make_pdf
+
+    # the page tree says two pages but holds one: the second fails to load
+    return make_pdf(["Around 40 houses were destroyed in Lachin."]).replace(b"/Count 1", b"/Count 2").replace(
+        b"/Kids [3 0 R]", b"/Kids [3 0 R 9 0 R]")
+
+
+def _bad_inputs():
+    import zipfile
+
+    yield "docx with bzip2", "a.docx", lambda: _rezip(_docx_bytes(), zipfile.ZIP_BZIP2), "bzip2 compression"
+    yield "docx zip bomb", "b.docx", lambda: _rezip(_docx_bytes(), add={"word/media/fill.bin": b"\0" * (8 << 20)}), \
+        "as a zip bomb does"
+    yield "encrypted docx", "c.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096, "password-protected"
+    yield "docx without its body", "d.docx", lambda: _rezip(_docx_bytes(), drop=("word/document.xml",)), \
+        "no word/document.xml"
+    yield "docx with broken XML", "e.docx", lambda: _rezip(_docx_bytes(), replace={"word/document.xml": b"<w:document"}), \
+        "not a readable DOCX"
+    yield "docx that is not a zip", "f.docx", lambda: b"PK\x03\x04 not really a zip archive word/" * 10, \
+        "not a readable DOCX"
+    yield "pdf page fails to load", "g.pdf", _pdf_with_missing_page, "page 2 of 2 fails to load"
+    yield "ascii with stray bytes", "h.txt", lambda: b"Around 40 houses were destroyed \xff\xfe\x81 in Lachin.", \
+        "invalid UTF-8 at byte 32"
+
+
+@pytest.mark.parametrize("label,name,build,expected", list(_bad_inputs()), ids=[c[0] for c in _bad_inputs()])
+def test_each_bad_format_is_one_line_and_store_unchanged(tmp_path, store, label, name, build, expected):
+    before = _store_digest(store)
+    path = tmp_path / name
+    path.write_bytes(build())
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1, result.output
+    assert result.output.count(name) == 1 and expected in result.output, result.output  # said once
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert _store_digest(store) == before
+
+
+def _sidecars():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    yield "yaml alias bomb", ".meta.yaml", bomb, "aliases (*name) are not allowed"
+    yield "list value", ".meta.json", '{"publisher": ["a", "b"]}', "publisher: expected a single value, not a list"
+    yield "bad date", ".meta.json", '{"published": "2 April 2018"}', "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
+    yield "impossible date", ".meta.yml", "published: 2018-02-30\n", "not valid YAML"
+    yield "bad genre", ".meta.json", '{"genre": "<script>"}', "expected a short word"
+    yield "bad url", ".meta.json", '{"source_url": "javascript:alert(1)"}', "expected an http:// or https:// address"
+    yield "control characters", ".meta.json", '{"title": "a\\u0007b"}', "control characters are not allowed"
+    yield "unknown field", ".meta.json", '{"autor": "x"}', "unknown metadata field(s): autor"
+    yield "too big", ".meta.json", '{"title": "' + "x" * 70_000 + '"}', "a sidecar of more than 65,536 bytes"
+    yield "deeply nested", ".meta.json", "[" * 30_000 + "]" * 30_000, "not valid JSON"
+    yield "not utf-8", ".meta.json", b'{"title": "\xff"}', "not UTF-8"
+
+
+@pytest.mark.parametrize("label,suffix,body,expected", list(_sidecars()), ids=[c[0] for c in _sidecars()])
+def test_each_bad_sidecar_is_one_line_and_store_unchanged(tmp_path, store, label, suffix, body, expected):
+    before = _store_digest(store)
+    path = tmp_path / "note.txt"
+    path.write_text("The Security Council adopted resolution 853 (1993).", encoding="utf-8")
+    side = tmp_path / ("note.txt" + suffix)
+    side.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and expected in result.output and side.name in result.output, result.output
+    assert _store_digest(store) == before
+
+
+def test_sidecar_dates_and_numbers_as_yaml_scalars(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("The Security Council adopted resolution 853 (1993).", encoding="utf-8")
+    (tmp_path / "note.txt.meta.yaml").write_text("published: 1993-07-29\ntitle: 853\ngenre: Resolution\n")
+    from docket.ingest import read_document
+
+    meta = read_document(path).doc.meta
+    assert (meta.published, meta.title, meta.genre) == ("1993-07-29", "853", "resolution")
+
+
+def test_a_file_name_too_long_for_a_sidecar_is_read(tmp_path):
+    name = "a" * 246 + ".txt"  # FILE.meta.json would be 260 bytes, over the file system's limit
+    path = tmp_path / name
+    path.write_text(GOOD)
+    db = tmp_path / "d.db"
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(db)])
+    assert result.exit_code == 0 and "added" in result.output
+
+
+def test_an_internal_error_in_one_file_does_not_stop_the_folder(tmp_path, monkeypatch):
+    import docket.services as services
+
+    real = services.extract
+
+    def flaky(text, meta):
+        if "explode" in text:
+            raise ZeroDivisionError("a bug")
+        return real(text, meta)
+
+    monkeypatch.setattr(services, "extract", flaky)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD)
+    (folder / "b.txt").write_text("This one will explode.")
+    (folder / "c.txt").write_text("The Security Council adopted resolution 822 (1993).")
+    db = tmp_path / "d.db"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 3
+    assert "b.txt: internal error while reading it (ZeroDivisionError: a bug)" in result.output
+    assert "Traceback" not in result.output and "2 added, 0 unchanged, 1 skipped" in result.output
+
+
+def test_a_legacy_encoding_is_said(tmp_path):
+    path = tmp_path / "fr.txt"
+    path.write_bytes(("Le village de Lachin a été détruit en mai 1992, selon le ministère. " * 5).encode("cp1252"))
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "d.db")])
+    assert result.exit_code == 0 and "not UTF-8: read as" in result.output
+    forced = tmp_path / "ru.txt"
+    forced.write_bytes("Кельбаджар".encode("cp1251") + b" \x98")
+    result = CliRunner().invoke(main, ["ingest", str(forced), "--db", str(tmp_path / "d.db"), "--encoding", "cp1251"])
+    assert result.exit_code == 1 and "not valid cp1251 at byte 11" in result.output
+
+
+def test_duplicate_claims_of_one_document_are_merged(monkeypatch):
+    import docket.services as services
+    from docket.model import Claim, Document, PlaceRef
+
+    one = Claim(kind="killing", span=(0, 5), text="Three", places=[PlaceRef(name="Lachin", mention="Lachin")])
+    again = one.model_copy(update={"places": [PlaceRef(name="Lachin", mention="Lachin"),
+                                              PlaceRef(name="Shusha", mention="Shusha")]})
+    monkeypatch.setattr(services, "extract", lambda text, meta: ([one, again], []))
+    found, _ = services.extracted(Document(sha256="0" * 64, media_type="text/plain", text="Three were killed."))
+    assert len(found) == 1 and [p.name for p in found[0].places] == ["Lachin", "Shusha"]

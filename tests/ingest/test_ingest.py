@@ -122,3 +122,39 @@ def test_founding_press_release_metadata():
     assert m.speaker == "Hikmat Hajiyev"
     assert m.publisher == "Ministry of Foreign Affairs of Azerbaijan"
     assert m.genre == "press_release"
+
+
+def test_docx_tables_headers_footers_and_footnotes_are_read(tmp_path):
+    from tests.documents import make_rich_docx
+
+    raw = make_rich_docx(["About 500 houses were destroyed in Lachin in May 1992."],
+                         [["District", "Houses destroyed"], ["Lachin", "500"], ["Shusha", "120"]],
+                         header="Caucasus Rights Monitor · Report 7", footer="Page 1",
+                         footnotes=["Figures from the district administration, 1993."])
+    doc, _ = _read(tmp_path, "report.docx", raw)
+    blocks = doc.text.split("\n\n")
+    assert blocks[0] == "Caucasus Rights Monitor · Report 7"  # the header first, as a reader sees it
+    assert "District | Houses destroyed\nLachin | 500\nShusha | 120" in blocks
+    assert "Figures from the district administration, 1993." in blocks and "----" not in doc.text
+    assert blocks[-1] == "Page 1"
+    # the file's own properties, weakest of all metadata
+    assert doc.meta.publisher == "Caucasus Rights Monitor" and doc.meta.published == "2019-05-12"
+
+
+def test_a_dateline_wins_over_file_properties(tmp_path):
+    from tests.documents import make_rich_docx
+
+    raw = make_rich_docx(LINES, [["a", "b"]], header="", footer="", footnotes=[], author="python-docx")
+    doc, _ = _read(tmp_path, "statement.docx", raw)
+    assert doc.meta.published == "2019-05-12" and doc.meta.publisher is None  # a template's author is no one
+
+
+def test_pdf_properties_as_metadata(tmp_path):
+    raw = make_pdf(["About 500 houses were destroyed in Lachin in May 1992."])
+    raw = raw.replace(b"trailer\n<< /Size 6 /Root 1 0 R >>", b"trailer\n<< /Size 6 /Root 1 0 R /Info 6 0 R >>")
+    info = b"6 0 obj\n<< /Title (Lachin report) /Author (Caucasus Rights Monitor) /CreationDate (D:20190512090000Z) >>\nendobj\n"
+    at = raw.index(b"xref")
+    raw = raw[:at] + info + raw[at:]  # the xref table no longer points right; pdfium repairs it
+    doc, _ = _read(tmp_path, "report.pdf", raw)
+    assert (doc.meta.publisher, doc.meta.published) == ("Caucasus Rights Monitor", "2019-05-12")
+    assert doc.meta.title == "About 500 houses were destroyed in Lachin in May 1992."  # the text's heading wins

@@ -20,7 +20,7 @@ from docket.model import DocumentMeta
 
 SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml")
 MAX_SIDECAR_BYTES = 64 * 1024  # a sidecar holds a handful of fields
-_LENGTHS = {"title": 1000, "publisher": 300, "speaker": 300, "source_url": 2000, "genre": 40, "published": 10}
+_LENGTHS = {"title": 1000, "publisher": 300, "speaker": 300, "source_url": 2000, "genre": 40, "published": 40}
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _GENRE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 

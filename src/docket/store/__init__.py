@@ -191,6 +191,20 @@ class ClaimStore:
             found = self._claims_in(conn, ClaimFilter(document=sha256, include_rejected=True))
         return {c.id: chain.claim_hash(c) for c in found}
 
+    def _refresh_digests(self, conn: Connection, ids: list[str]) -> None:
+        """Write the area rows of these claims again from the claims as they now read (same places)."""
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            places: dict[str, list[str]] = {}
+            for cid, pid in conn.execute(select(area_claims.c.claim_id, area_claims.c.place_id)
+                                         .where(area_claims.c.claim_id.in_(chunk))):
+                places.setdefault(cid, []).append(pid)
+            conn.execute(area_claims.delete().where(area_claims.c.claim_id.in_(chunk)))
+            rows = [r for c in self._claims_in(conn, ClaimFilter(ids=chunk, include_rejected=True))
+                    for r in _area_rows(c, places.get(c.id, ()))]
+            if rows:
+                conn.execute(insert(area_claims), rows)
+
     def update_document(self, sha256: str, meta: DocumentMeta, found: list[Claim], areas: dict[str, set[str]],
                         stated: Iterable, keep: set[str], actor: str, reason: str) -> dict:
         """Correct a document's metadata: the claims extracted again with it (`found`) replace the
@@ -219,6 +233,7 @@ class ClaimStore:
             if relation_rows:
                 conn.execute(insert(relations), relation_rows)
             conn.execute(documents.update().where(documents.c.sha256 == sha256).values(**meta.model_dump()))
+            self._refresh_digests(conn, sorted(keep & old))  # a kept claim's source may be the publisher
             update_anchor_years(conn, sha256)
             hashes = self._claim_hashes(conn, sha256, [c.id for c in new])
             data = {"before": before, "after": meta.model_dump(), "reason": reason, "claims": hashes,

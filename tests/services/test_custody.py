@@ -1,0 +1,221 @@
+"""The write log and `docket verify`: an honest store passes; a figure, a document's bytes, a review
+version, a log entry or an entity decision altered behind Docket's back with sqlite3 is named."""
+
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from docket import services
+from docket.cli import main
+from docket.gazetteer import default_gazetteer
+from docket.services import review
+from docket.services.custody import custody, verify
+from docket.services.documents import edit_document
+from docket.services.entities import record_decision
+from docket.store import open_store
+
+TEXT = ("Press release 02 April 2018\n\nAround 150 villages were destroyed by the armed forces of Armenia "
+        "in the Kalbajar district in 1993. At least 511 civilians were killed.\n")
+OTHER = "Statement 3 May 2019\n\nThe Security Council adopted resolution 822 (1993) on Kalbajar.\n"
+
+
+@pytest.fixture
+def honest(tmp_path):
+    """A store with two documents, a reviewed claim (edited, then confirmed) and an entity decision."""
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(OTHER, encoding="utf-8")
+    db = tmp_path / "h.db"
+    store = open_store(str(db))
+    report = services.ingest_paths(store, [tmp_path / "a.txt", tmp_path / "b.txt"])
+    assert report.count("added") == 2
+    killing = next(c for c in store.claims() if c.kind == "killing")
+    review.edit(store, default_gazetteer(), killing.id, {"value": "512"}, "ana", "the annex counts one more")
+    review.confirm(store, default_gazetteer(), killing.id, "ben")
+    record_decision(store, "split", "armed forces of Armenia", None, "ana", "its own entity")
+    return db, store, killing.id
+
+
+def _tamper(db, sql: str, *args) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute(sql, args)
+    conn.commit()
+    conn.close()
+
+
+def _first_problem(db) -> str:
+    result = verify(open_store(str(db), create=False))
+    assert not result.ok
+    return str(result.problems[0])
+
+
+def test_an_honest_store_verifies(honest):
+    db, store, _ = honest
+    result = verify(store)
+    assert result.ok, result.problems
+    assert result.documents == 2 and result.versions == 3 and result.decisions == 1
+    assert result.entries == 2 + 2 + 1  # two ingests, two reviews, one decision
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db)])
+    assert cli.exit_code == 0 and cli.stdout.startswith("ok: 5 log entries, 2 documents")
+
+
+def test_an_altered_figure_is_named(honest):
+    db, store, _ = honest
+    victim = next(c for c in store.claims() if c.kind == "destruction")
+    _tamper(db, "UPDATE claims SET quantity_value = 15 WHERE id = ?", victim.id)
+    problem = _first_problem(db)
+    assert victim.id in problem and "quantity.value is 15, was 150" in problem
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db)])
+    assert cli.exit_code == 4 and victim.id in cli.stderr
+
+
+def test_an_altered_reviewed_figure_is_named(honest):
+    db, _, killing = honest
+    _tamper(db, "UPDATE claims SET quantity_value = 51 WHERE id = ?", killing)
+    problem = _first_problem(db)
+    assert killing in problem and "quantity.value is 51, was 512" in problem
+
+
+def test_altered_document_bytes_are_named(honest):
+    db, store, _ = honest
+    sha = store.document("a.txt").sha256
+    _tamper(db, "UPDATE documents SET raw = CAST(REPLACE(CAST(raw AS TEXT), '511', '311') AS BLOB) WHERE sha256 = ?", sha)
+    problem = _first_problem(db)
+    assert sha in problem and "stored bytes were altered" in problem
+    # re-ingesting the original must not say all is well
+    again = CliRunner().invoke(main, ["ingest", str(db.parent / "a.txt"), "--db", str(db)])
+    assert again.exit_code == 1 and "stored bytes were altered" in again.output
+
+
+def test_altered_text_and_metadata_are_named(honest):
+    db, store, _ = honest
+    sha = store.document("b.txt").sha256
+    _tamper(db, "UPDATE documents SET publisher = 'Someone else' WHERE sha256 = ?", sha)
+    assert "metadata was altered (publisher is 'Someone else', was None)" in _first_problem(db)
+    _tamper(db, "UPDATE documents SET publisher = NULL, text = text || ' ' WHERE sha256 = ?", sha)
+    assert "extracted text was altered" in _first_problem(db)
+
+
+def test_an_altered_review_author_is_named(honest):
+    db, _, killing = honest
+    _tamper(db, "UPDATE claim_versions SET author = 'mallory' WHERE claim_id = ? AND version = 2", killing)
+    problem = _first_problem(db)
+    assert f"version {killing} v2" in problem and "'mallory'" in problem
+
+
+def test_a_deleted_version_is_named(honest):
+    db, _, killing = honest
+    _tamper(db, "DELETE FROM claim_versions WHERE claim_id = ? AND version = 3", killing)
+    problem = _first_problem(db)
+    assert f"{killing} v3" in problem and "deleted" in problem
+
+
+def test_an_altered_or_removed_log_entry_breaks_the_chain(honest):
+    db, _, _ = honest
+    _tamper(db, "UPDATE log SET actor = 'mallory' WHERE seq = 3")
+    assert "chain entry 3: its review record was altered" in _first_problem(db)
+    _tamper(db, "DELETE FROM log WHERE seq = 3")
+    assert "chain entry 3: missing" in _first_problem(db)
+
+
+def test_a_removed_last_entry_is_found(honest):
+    db, _, _ = honest
+    _tamper(db, "DELETE FROM log WHERE seq = 5")
+    assert "chain head" in _first_problem(db)
+
+
+def test_an_altered_decision_and_area_digest_are_named(honest):
+    db, store, _ = honest
+    _tamper(db, "UPDATE entity_decisions SET b = 'someone' WHERE id = 1")
+    assert "decision 1: altered" in _first_problem(db)
+    _tamper(db, "UPDATE entity_decisions SET b = NULL WHERE id = 1")
+    assert verify(store).ok
+    _tamper(db, "UPDATE area_claims SET quantity_value = 1 WHERE quantity_value = 150")
+    assert "the digest comparisons read was altered" in _first_problem(db)
+
+
+def test_a_claim_inserted_behind_dockets_back_is_named(honest):
+    db, store, _ = honest
+    _tamper(db, "INSERT INTO claims SELECT 'c-forged', document_sha256, kind, span_start, span_end, text, attributed_to, "
+                "agent, affected, quantity_value, quantity_low, quantity_high, quantity_qualifier, quantity_unit, "
+                "object_category, object_name, when_start, when_end, when_precision, when_ongoing, instrument, company, "
+                "parent_company, site, weapons, minerals, corroborated_by, status, confidence, version, created_at "
+                "FROM claims LIMIT 1")
+    assert "claim c-forged" in _first_problem(db) and "never logged" in _first_problem(db)
+
+
+def test_a_published_head_pins_the_log(honest):
+    db, store, _ = honest
+    seq, head = store.chain_head()
+    assert verify(store, pin=head).ok
+    assert verify(store, pin=head[:16]).ok
+    result = verify(store, pin="ab" * 32)
+    assert not result.ok and "no entry of this log has that hash" in str(result.problems[0])
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db), "--head", "not-a-hash"])
+    assert cli.exit_code == 1 and "--head" in cli.stderr
+
+
+def test_verify_all_lists_every_problem(honest):
+    db, store, killing = honest
+    _tamper(db, "UPDATE claims SET quantity_value = 51 WHERE id = ?", killing)
+    _tamper(db, "UPDATE entity_decisions SET b = 'someone' WHERE id = 1")
+    result = verify(open_store(str(db)), everything=True)
+    assert [p.what for p in result.problems] == ["claim", "decision"]
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db), "--all", "--format", "json"])
+    assert cli.exit_code == 4 and len(json.loads(cli.stdout)["problems"]) == 2
+
+
+def test_custody_record_says_where_a_file_came_from(honest, tmp_path):
+    db, store, killing = honest
+    side = tmp_path / "c.txt.meta.yaml"
+    side.write_text("publisher: Caucasus Rights Monitor\npublished: 2019-05-03\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(OTHER.replace("822", "853"), encoding="utf-8")
+    services.ingest_file(store, tmp_path / "c.txt")
+    r = custody(store, "c.txt")
+    src = r["source"]
+    assert r["bytes_match"] and src["via"] == "cli" and src["path"] == str((tmp_path / "c.txt").resolve())
+    assert src["sidecar"]["path"] == str(side) and "Caucasus Rights Monitor" in src["sidecar"]["text"]
+    assert src["docket"] and [e["action"] for e in r["entries"]] == ["ingest"]
+    reviewed = custody(store, "a.txt")
+    assert [e["action"] for e in reviewed["entries"]] == ["ingest", "review", "review"]
+    assert reviewed["entries"][1]["actor"] == "ana" and reviewed["entries"][1]["subject"] == killing
+    cli = CliRunner().invoke(main, ["custody", "a.txt", "--db", str(db)])
+    assert cli.exit_code == 0 and "via: cli" in cli.stdout and "edit" in cli.stdout
+
+
+def test_documents_edit_is_logged_and_claims_follow(honest):
+    db, store, killing = honest
+    sha = store.document("a.txt").sha256
+    before = {c.id: c for c in store.claims() if c.document.sha256 == sha}
+    assert all(c.attributed_to is None for c in before.values() if c.id != killing)
+    done = edit_document(store, "a.txt", {"publisher": "Ministry of Foreign Affairs of Azerbaijan",
+                                          "published": "2018-04-02"}, "ana", "from the letterhead")
+    assert done["kept"] == 1 and done["claims"] == len(before) - 1
+    after = {c.id: c for c in store.claims() if c.document.sha256 == sha}
+    assert set(after) == set(before)  # the same claims, by their stable ids
+    assert all(c.attributed_to == "Ministry of Foreign Affairs of Azerbaijan" for c in after.values() if c.id != killing)
+    assert after[killing].status == "confirmed" and after[killing].quantity.value == 512  # the analyst's work stands
+    assert after[killing].document.publisher == "Ministry of Foreign Affairs of Azerbaijan"
+    assert verify(store).ok
+    assert custody(store, sha)["entries"][-1]["action"] == "edit_document"
+    with pytest.raises(Exception, match="nothing to change"):
+        edit_document(store, sha, {"published": "2018-04-02"}, "ana", "again")
+    with pytest.raises(Exception, match="give a reason"):
+        edit_document(store, sha, {"published": "2018-04-03"}, "ana", "")
+    with pytest.raises(Exception, match="expected a date"):
+        edit_document(store, sha, {"published": "April 2018"}, "ana", "x")
+
+
+def test_documents_edit_from_the_command_line(honest):
+    db, store, _ = honest
+    cli = CliRunner().invoke(main, ["documents", "edit", "b.txt", "--db", str(db), "--publisher", "UN",
+                                    "--genre", "Press release", "--reason", "header", "--by", "ana"])
+    assert cli.exit_code == 0, cli.output
+    assert "publisher: (none) -> UN" in cli.stdout and "genre: statement -> press_release" in cli.stdout
+    listed = json.loads(CliRunner().invoke(main, ["documents", "--db", str(db), "--format", "json"]).stdout)
+    assert {d["filename"]: d["publisher"] for d in listed}["b.txt"] == "UN"
+    bad = CliRunner().invoke(main, ["documents", "edit", "b.txt", "--db", str(db), "--url", "javascript:alert(1)",
+                                    "--reason", "x"])
+    assert bad.exit_code == 1 and "expected an http:// or https:// address" in bad.stderr
+    assert verify(store).ok
