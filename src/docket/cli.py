@@ -746,11 +746,11 @@ def custody(document, db, fmt):
         out.print(Text(f"sidecar: {src['sidecar']['path']} (sha256 {src['sidecar']['sha256']})"))
     for n in src.get("notes") or []:
         out.print(Text(f"noticed: {n}"))
-    table = Table("entry", "when", "who", "what", "subject", "hash")
+    out.print(Text("log:", style="bold"))
     for e in r["entries"]:
-        table.add_row(str(e["seq"]), e["at"], e["actor"] or "", e["action"] + _entry_detail(e), e["subject"][:18],
-                      e["hash"][:16] + "…")
-    out.print(table)
+        about = "" if e["subject"] == d["sha256"] else f" claim {e['subject']}"
+        out.print(Text(f"  {e['seq']:>6}  {e['at'][:19]}  {e['action']}{about}{_entry_detail(e)}"
+                       f"  by {e['actor'] or '?'}  [{e['hash'][:16]}…]"))
 
 
 def _entry_detail(e: dict) -> str:
