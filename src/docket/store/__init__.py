@@ -572,17 +572,13 @@ class ClaimStore:
                                                   .group_by(claims.c.kind).order_by(claims.c.kind))}
 
     def revision(self) -> tuple:
-        """Changes whenever the store's content does (a document added, a claim reviewed, an entity
-        decision made): what caches of derived views are keyed on."""
+        """Changes whenever the store's content does (a document added or corrected, a claim reviewed, an
+        entity decision made): what caches of derived views are keyed on. Every write appends to the
+        log, so the log's head (one row) is the revision."""
         if self._revision is None:
-            # SQLite: the largest rowid of each table (a lookup, where count(*) would read the table);
-            # one statement, built once: every cached view asks for it
-            measure = (lambda t: func.max(literal_column(f"{t.name}.rowid"))) if self.engine.dialect.name == "sqlite" \
-                else (lambda t: func.count())
-            self._revision = select(*[select(measure(t)).select_from(t).scalar_subquery()
-                                      for t in (documents, claim_versions, entity_decisions)])
+            self._revision = select(log_head.c.seq)  # built once: every cached view asks for it
         with self.engine.connect() as conn:
-            return tuple(conn.execute(self._revision).one())
+            return tuple(conn.execute(self._revision).all())
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics after a batch of writes (SQLite: ANALYZE, which takes
