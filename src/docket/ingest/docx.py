@@ -21,7 +21,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File: an encrypted
 # larger than a few megabytes) is built to exhaust memory
 MAX_RATIO = 100
 RATIO_FROM = 4 * 1024 * 1024
-MAX_INFLATED = 256 * 1024 * 1024  # the whole archive inflated; Docket's file limit is 50 MB as stored
+MAX_INFLATED = 200 * 1024 * 1024  # the whole archive inflated (python-docx holds every part in memory)
+# the XML parts inflated: lxml's tree takes several times the text's size, so this bounds the memory
+# a document can cost (a peak of 263 MB measured for a 42 MB document.xml); a 1,000-page report has ~20 MB
+MAX_XML = 50 * 1024 * 1024
 _METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 _METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -38,7 +41,7 @@ def check_archive(raw: bytes, name: str) -> None:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
         raise DocketError(f"{name}: not a readable DOCX file (not a zip archive: {e})") from e
-    total = 0
+    total = xml = 0
     for info in infos:
         if info.flag_bits & 0x1:
             raise DocketError(f"{name}: not a readable DOCX file (part {info.filename} is encrypted)")
@@ -47,9 +50,13 @@ def check_archive(raw: bytes, name: str) -> None:
             raise DocketError(f"{name}: not a readable DOCX file (part {info.filename} uses {method} "
                               "compression, which Word does not write)")
         total += info.file_size
+        if info.filename.endswith((".xml", ".rels")):
+            xml += info.file_size
         if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise DocketError(f"{name}: refused: part {info.filename} inflates {info.file_size // max(info.compress_size, 1)}"
                               f" times over ({info.file_size:,} bytes), as a zip bomb does")
+    if xml > MAX_XML:
+        raise DocketError(f"{name}: refused: its XML inflates to {xml:,} bytes (limit {MAX_XML:,})")
     if total > MAX_INFLATED:
         raise DocketError(f"{name}: refused: the archive inflates to {total:,} bytes (limit {MAX_INFLATED:,})")
     if "word/document.xml" not in {i.filename for i in infos}:
