@@ -254,3 +254,14 @@ def test_duplicate_claims_of_one_document_are_merged(monkeypatch):
     monkeypatch.setattr(services, "extract", lambda text, meta: ([one, again], []))
     found, _ = services.extracted(Document(sha256="0" * 64, media_type="text/plain", text="Three were killed."))
     assert len(found) == 1 and [p.name for p in found[0].places] == ["Lachin", "Shusha"]
+
+
+def test_a_figure_too_large_for_a_count_is_refused_in_review(store):
+    claims = CliRunner().invoke(main, ["claims", "--db", str(store), "--format", "json"]).stdout
+    victim = __import__("json").loads(claims)[0]["id"]
+    before = _store_digest(store)
+    for value in ("99999999999999999999", "1" * 400):
+        result = CliRunner().invoke(main, ["review", "edit", victim, "--db", str(store), "--value", value,
+                                           "--reason", "x"])
+        assert result.exit_code == 1 and "figure" in result.output and "Traceback" not in result.output
+    assert _store_digest(store) == before

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from docket.errors import DocketError
+from docket.extract.quantities import MAX_COUNT
 from docket.gazetteer import Gazetteer
 from docket.model import KINDS, Claim, DocumentRef, Quantity, When
 from docket.services import areas_of, check_date
@@ -74,6 +75,8 @@ def _changed(c: Claim, changes: dict, gaz: Gazetteer) -> dict:
                 raise DocketError(f"figure {value}: expected a whole number") from e
             if number < 0:
                 raise DocketError(f"figure {value}: a count cannot be negative")
+            if number > MAX_COUNT:
+                raise DocketError(f"figure {value}: larger than any count a claim holds ({MAX_COUNT:,})")
             q = q.model_copy(update={"value": number})
         if qualifier:
             if qualifier not in QUALIFIERS:
