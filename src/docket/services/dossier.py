@@ -1,16 +1,23 @@
 """The dossier of a place: for the place and everything inside it, every source's figures side by side
 (per kind, flagged), a timeline of dated claims, the entities involved, and for every figure the
 quoted evidence with its document, date and publisher. Rendered to Markdown and to one
-self-contained HTML file (no scripts, no external assets) with Jinja2."""
+self-contained HTML file (no scripts, no external assets) with Jinja2.
+
+The HTML file carries its own Content-Security-Policy: nothing may load or run but its one inline
+style sheet, allowed by its SHA-256. Document text is untrusted; every HTML template autoescapes."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from importlib import resources
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from docket.gazetteer import Gazetteer, Place
 from docket.model import KINDS, Claim
@@ -100,27 +107,64 @@ def build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
 
 
 def _context(s: str, before: bool) -> str:
-    """The sentence around a quote: cut at the nearest sentence end, whitespace folded."""
-    s = " ".join(s.split())
+    """The sentence around a quote: cut at the nearest sentence end, whitespace folded, and one space
+    kept where the text had whitespace next to the quote ("libraries were", not "librarieswere")."""
+    folded = " ".join(s.split())
     if before:
-        m = list(re.finditer(r"[.!?]\s", s))
-        return s[m[-1].end() :] if m else s
-    m = re.search(r"[.!?](\s|$)", s)
-    return s[: m.end()].rstrip() if m else s
+        m = list(re.finditer(r"[.!?]\s", folded))
+        out = folded[m[-1].end() :] if m else folded
+        return out + " " if s[-1:].isspace() else out
+    m = re.search(r"[.!?](\s|$)", folded)
+    out = folded[: m.end()].rstrip() if m else folded
+    return " " + out if s[:1].isspace() else out
+
+
+# The one rule for every Jinja environment of Docket (the pages' too): a template's output is escaped
+# unless its name says it is not HTML (Markdown, CSS, plain text); a name the rule does not know is
+# escaped as well, so a new HTML template cannot slip through.
+AUTOESCAPE = select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"),
+                               disabled_extensions=("md.j2", "md", "txt", "txt.j2", "css"),
+                               default_for_string=True, default=True)
+
+
+def years(y) -> str:
+    return "undated" if not y else str(y[0]) if y[0] == y[1] else f"{y[0]}–{y[1]}"
 
 
 @cache
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("docket", "templates"), autoescape=select_autoescape(["html"]),
+    env = Environment(loader=PackageLoader("docket", "templates"), autoescape=AUTOESCAPE,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["figure"] = describe
-    env.filters["years"] = lambda y: ("undated" if not y else str(y[0]) if y[0] == y[1] else f"{y[0]}–{y[1]}")
+    env.filters["years"] = years
     return env
 
 
 def render_markdown(d: Dossier) -> str:
+    """The dossier as Markdown: text as the sources wrote it, unescaped; never embed it in HTML."""
     return _env().get_template("dossier.md.j2").render(d=d)
 
 
+def dossier_css() -> str:
+    css = resources.files("docket").joinpath("templates", "dossier.css").read_text(encoding="utf-8")
+    if "</" in css:
+        raise ValueError("dossier.css must not close its <style> element")
+    return css
+
+
+def html_policy(css: str | None = None) -> str:
+    """The HTML dossier's Content-Security-Policy: nothing at all but its inline style sheet, allowed
+    by the sheet's hash. The file carries it in a <meta> element; served, it is also the header (with
+    frame-ancestors, which a <meta> cannot carry)."""
+    digest = base64.b64encode(hashlib.sha256((css if css is not None else dossier_css()).encode()).digest())
+    return f"default-src 'none'; style-src 'sha256-{digest.decode()}'; base-uri 'none'; form-action 'none'"
+
+
+def served_html_policy() -> str:
+    return html_policy() + "; frame-ancestors 'none'"
+
+
 def render_html(d: Dossier) -> str:
-    return _env().get_template("dossier.html.j2").render(d=d)
+    css = dossier_css()
+    # both written as they are: the sheet is ours, and the policy's quotes are single ones
+    return _env().get_template("dossier.html.j2").render(d=d, css=Markup(css), policy=Markup(html_policy(css)))
