@@ -774,15 +774,25 @@ def _entry_detail(e: dict) -> str:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--user", default="analyst", show_default=True, help="The name recorded as the author of reviews.")
 @click.option("--tiles", envvar="DOCKET_TILES", default="", help="Map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png [default: none: markers on a plain map, no network].")
+@click.option("--allowed-host", "allowed", multiple=True, envvar="DOCKET_ALLOWED_HOSTS",
+              help="Another host name the server answers to, as browsers or a proxy write it in the Host header "
+                   "(repeatable; $DOCKET_ALLOWED_HOSTS, space- or comma-separated; * for any). Others get 400.")
 @reports_errors
-def serve(db, host, port, user, tiles):
+def serve(db, host, port, user, tiles, allowed):
     """Start the web application and JSON API (docs at /api/docs, schema at /openapi.json)."""
     import uvicorn
 
     from docket.web import create_app, settle
+    from docket.web.security import allowed_hosts, is_loopback
 
-    app = settle(create_app(db, user, tiles=tiles))
-    err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; reviews recorded as {user!r})")
+    hosts = allowed_hosts(host, allowed)
+    app = settle(create_app(db, user, tiles=tiles, allowed_hosts=hosts))
+    err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; reviews recorded as {user!r})",
+              markup=False)
+    if not is_loopback(host):
+        err.print(f"warning: listening on {host}, not on this machine only. Docket has no accounts yet: anyone who "
+                  f"can reach port {port} can read every document and change every claim. It answers to the host "
+                  f"names {', '.join(hosts)}.", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

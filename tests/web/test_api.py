@@ -19,7 +19,7 @@ def client(tmp_path_factory):
     store = open_store(str(db))
     with resources.as_file(resources.files("docket").joinpath("examples")) as folder:
         services.ingest_paths(store, services.expand_paths([folder]))
-    return TestClient(create_app(str(db), user="tester"))
+    return TestClient(create_app(str(db), user="tester"), base_url="http://localhost")
 
 
 def test_summary_and_documents(client):
@@ -198,12 +198,13 @@ def test_pages_work_without_the_front_end_packages(tmp_path, monkeypatch):
     store = open_store(str(db))
     with resources.as_file(resources.files("docket").joinpath("examples")) as folder:
         services.ingest_paths(store, services.expand_paths([folder]))
-    client = TestClient(create_app(str(db)))
+    client = TestClient(create_app(str(db)), base_url="http://localhost")
     page = client.get("/places/geonames:586047").text
     assert 'id="map-list"' in page and "leaflet" not in page.lower()
     assert "htmx" not in client.get("/").text
-    for path in ("/", "/claims", "/documents", "/entities", "/upload", "/search?q=Kalbajar"):
+    for path in ("/", "/claims", "/documents", "/entities", "/upload", "/search?q=Kalbajar", "/api/docs"):
         assert client.get(path).status_code == 200, path
+    assert 'id="no-swagger"' in client.get("/api/docs").text and "swagger-ui-bundle" not in client.get("/api/docs").text
 
 
 def test_a_served_app_settles_before_its_first_request(tmp_path):

@@ -21,7 +21,7 @@ def _app():
     store = open_store(str(db))
     with resources.as_file(resources.files("docket").joinpath("examples")) as folder:
         services.ingest_paths(store, services.expand_paths([folder]))
-    return create_app(str(db), user="fuzzer")
+    return create_app(str(db), user="fuzzer", allowed_hosts=["testserver"])  # the host schemathesis sends
 
 
 APP = _app()

@@ -1,8 +1,8 @@
-"""Docket's web face: the JSON API and (next) the pages, over the same store and service layer as the CLI."""
+"""Docket's web face: the JSON API and the pages, over the same store and service layer as the CLI."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from fastapi import FastAPI
 
@@ -10,11 +10,16 @@ from docket.store import open_store
 
 
 def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable | None = None,
-               tiles: str | None = None, tiles_attribution: str | None = None) -> FastAPI:
+               tiles: str | None = None, tiles_attribution: str | None = None,
+               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The application over the store at `db` (as the CLI finds it: --db, $DOCKET_DB, ./docket.db).
 
     `tiles` is a map tile URL template ("https://tile.example.org/{z}/{x}/{y}.png", else $DOCKET_TILES);
-    without one, maps show their markers on a plain background, which needs no network."""
+    without one, maps show their markers on a plain background, which needs no network.
+
+    `allowed_hosts` are the host names the server answers to (any other Host header gets 400, which
+    stops DNS rebinding); by default the loopback names. `security.allowed_hosts(bind, extra)` derives
+    them from the address served on. CSRF tokens are signed with $DOCKET_SECRET, else a random key."""
     import os
     from pathlib import Path
 
@@ -24,9 +29,10 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     from docket.gazetteer import default_gazetteer
     from docket.web.api import api_router, install_errors
     from docket.web.pages import node_modules, pages_router
+    from docket.web.security import LOOPBACK, Guard, new_secret, page_policy
 
     app = FastAPI(
-        title="Docket", version=__version__, docs_url="/api/docs", redoc_url=None, openapi_url="/openapi.json",
+        title="Docket", version=__version__, docs_url=None, redoc_url=None, openapi_url="/openapi.json",
         description="Source-attributed, geolocated, time-stamped claims. Docket records what sources say; "
                     "it never states that something happened.",
     )
@@ -35,6 +41,9 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     app.state.gazetteer = gazetteer or default_gazetteer
     app.state.tiles = tiles if tiles is not None else os.environ.get("DOCKET_TILES", "")
     app.state.tiles_attribution = tiles_attribution or os.environ.get("DOCKET_TILES_ATTRIBUTION", "")
+    app.state.secret = new_secret()
+    app.state.allowed_hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOOPBACK)
+    app.add_middleware(Guard, hosts=app.state.allowed_hosts, policy=page_policy(app.state.tiles))
     install_errors(app)
     app.include_router(api_router(app))
     app.include_router(pages_router(app))

@@ -3,7 +3,9 @@ the docs page at /api/docs).
 
 Every list is paginated (`limit`, `offset`; the answer says `total`) and is also served as CSV with
 `format=csv`. Errors are JSON, `{"error": "...", "status": N}`: 404 for what does not exist, 400 for a
-request that cannot be answered as asked, 422 for a parameter of the wrong form.
+request that cannot be answered as asked (an unknown query parameter too: a misspelt filter must not
+quietly return everything), 422 for a parameter of the wrong form. Writes take JSON bodies only and
+get their author from `security.writer`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import io
 from enum import Enum, StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -24,6 +27,7 @@ from docket.export import write_csv
 from docket.model import KINDS
 from docket.services.review import QUALIFIERS
 from docket.store import SORTS, ClaimFilter, ClaimStore
+from docket.web.security import writer
 
 Kind = Enum("Kind", {k: k for k in KINDS}, type=str)
 Sort = Enum("Sort", {**{k: k for k in SORTS}, **{f"desc_{k}": f"-{k}" for k in SORTS}}, type=str)
@@ -123,8 +127,33 @@ class NewClaim(BaseModel):
     changes: Changes | None = None
 
 
+def query_names(dependant: Dependant) -> list[str]:
+    """The query parameters a route declares, its dependencies' included."""
+    names = [p.alias for p in dependant.query_params]
+    for sub in dependant.dependencies:
+        names += [n for n in query_names(sub) if n not in names]
+    return names
+
+
+def known_parameters(request: Request) -> None:
+    """Refuse (400) a query parameter the route does not declare: `?knd=killing` would otherwise be
+    ignored and answer with every claim. Applied to the whole API router, so no route is left out."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = query_names(dependant)
+    for name in request.query_params:
+        if name not in known:
+            listed = ", ".join(known) if known else "none"
+            raise HTTPException(400, f"{name}: unknown parameter (known: {listed})")
+
+
+Author = Annotated[str, Depends(writer)]
+
+
 def api_router(app: FastAPI) -> APIRouter:
-    r = APIRouter(prefix="/api")
+    r = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
 
     def store() -> ClaimStore:
         return app.state.store
@@ -194,18 +223,18 @@ def api_router(app: FastAPI) -> APIRouter:
         return {"claim": claim_id, "items": versions, "total": len(versions)}
 
     @r.post("/claims/{claim_id}/review", summary="Confirm, reject, edit or restore a claim (a new version)")
-    def claim_review(claim_id: str, body: Review) -> dict:
+    def claim_review(claim_id: str, body: Review, author: Author) -> dict:
         from docket.services import review
 
-        c = review.apply(store(), gaz(), claim_id, body.action.value, app.state.user, body.reason,
+        c = review.apply(store(), gaz(), claim_id, body.action.value, author, body.reason,
                          body.changes.as_dict() if body.changes else None, body.version)
         return {"claim": c.contract(), "versions": len(review.history(store(), claim_id))}
 
     @r.post("/documents/{key}/claims", status_code=201, summary="Create a claim from a span of a document")
-    def claim_create(key: str, body: NewClaim) -> dict:
+    def claim_create(key: str, body: NewClaim, author: Author) -> dict:
         from docket.services import review
 
-        c = review.create(store(), gaz(), key, body.start, body.end, body.kind.value, app.state.user, body.reason,
+        c = review.create(store(), gaz(), key, body.start, body.end, body.kind.value, author, body.reason,
                           body.changes.as_dict() if body.changes else None)
         return {"claim": c.contract()}
 

@@ -1,20 +1,23 @@
 """The web pages: server-rendered with Jinja2 (autoescaped: document text is untrusted and always
 escaped), enhanced where present by htmx (the claim panel) and Leaflet (maps) from the npm registry.
-Every page works without JavaScript. The pages call the same services as the CLI and the API."""
+Every page works without JavaScript, and none has inline script or style (the Content-Security-Policy
+forbids both). The pages call the same services as the CLI and the API; every form that writes
+carries its CSRF token and takes its author from `security.writer`."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from docket import services
 from docket.errors import DocketError
@@ -22,6 +25,8 @@ from docket.model import KINDS, STATUSES, DocumentMeta, Quantity
 from docket.resolve.clusters import describe
 from docket.services.places import place_by_id
 from docket.store import SORTS, ClaimFilter
+from docket.web.security import csrf_token, docs_policy, writer
+from docket.web.uploads import UploadTooLarge, ingest_upload, one_line, safe_name
 
 PAGE = 50
 # a place page is an overview: the compare page has every cluster, the claims table every dated claim
@@ -45,21 +50,40 @@ def node_modules() -> Path | None:
 
 @cache
 def templates() -> Jinja2Templates:
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from jinja2 import Environment, PackageLoader
 
-    env = Environment(loader=PackageLoader("docket", "templates"), autoescape=select_autoescape(["html"]))
+    from docket.services.dossier import AUTOESCAPE, years
+
+    env = Environment(loader=PackageLoader("docket", "templates"), autoescape=AUTOESCAPE)
     env.filters["figure"] = describe
-    env.filters["years"] = lambda y: ("undated" if not y else str(y[0]) if y[0] == y[1] else f"{y[0]}–{y[1]}")
+    env.filters["years"] = years
     return Jinja2Templates(env=env)
+
+
+def vendored(vendor_dir: Path | None) -> dict[str, bool]:
+    """Which npm packages are installed: the pages use each only when it is there."""
+    files = {"htmx": "htmx.org/dist/htmx.min.js", "leaflet": "leaflet/dist/leaflet.js",
+             "swagger": "swagger-ui-dist/swagger-ui-bundle.js"}
+    return {name: bool(vendor_dir and (vendor_dir / path).exists()) for name, path in files.items()}
+
+
+Author = Annotated[str, Depends(writer)]
+
+
+def meta_from_form(**fields: str) -> DocumentMeta:
+    """The metadata typed into the upload form (blank fields left unset); a value the model refuses
+    is a DocketError saying which."""
+    from pydantic import ValidationError
+
+    try:
+        return DocumentMeta(**{k: v or None for k, v in fields.items()})
+    except ValidationError as e:
+        raise DocketError("; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from e
 
 
 def pages_router(app: FastAPI) -> APIRouter:
     r = APIRouter(include_in_schema=False)
-    vendor_dir = node_modules()
-    vendor = {
-        "htmx": bool(vendor_dir and (vendor_dir / "htmx.org" / "dist" / "htmx.min.js").exists()),
-        "leaflet": bool(vendor_dir and (vendor_dir / "leaflet" / "dist" / "leaflet.js").exists()),
-    }
+    vendor = vendored(node_modules())
 
     def store():
         return app.state.store
@@ -69,6 +93,7 @@ def pages_router(app: FastAPI) -> APIRouter:
 
     def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
         ctx.setdefault("q", None)
+        ctx["csrftoken"] = csrf_token(request)
         return templates().TemplateResponse(request, name, {"vendor": vendor, "tiles": app.state.tiles,
                                                             "attribution": app.state.tiles_attribution, **ctx},
                                             status_code=status)
@@ -132,14 +157,14 @@ def pages_router(app: FastAPI) -> APIRouter:
         return render(request, "web/claim.html", **claim_context(claim_id), **review_context(claim_id))
 
     @r.post("/claims/{claim_id}/review")
-    async def claim_review(request: Request, claim_id: str):
+    async def claim_review(request: Request, claim_id: str, author: Author):
         from docket.services import review
 
         form = await request.form()
         version = str(form.get("version", ""))
         changes = {k: str(form.get(k, "")).strip() for k in ("kind", "value", "qualifier", "when", "place", "agent")}
         try:
-            review.apply(store(), gaz(), claim_id, str(form.get("action", "")), app.state.user,
+            review.apply(store(), gaz(), claim_id, str(form.get("action", "")), author,
                          str(form.get("reason", "")) or None, changes, int(version) if version.isdigit() else None)
         except DocketError as e:
             if "no such claim" in str(e):
@@ -149,7 +174,7 @@ def pages_router(app: FastAPI) -> APIRouter:
         return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
     @r.post("/documents/{key}/claims")
-    async def claim_create(request: Request, key: str):
+    async def claim_create(request: Request, key: str, author: Author):
         from docket.services import review
 
         doc = store().document(key)
@@ -164,7 +189,7 @@ def pages_router(app: FastAPI) -> APIRouter:
             else:
                 raise DocketError("select the claim's words in the text, or type them as a quote")
             place = str(form.get("place", "")).strip()
-            c = review.create(store(), gaz(), doc.sha256, span[0], span[1], str(form.get("kind", "")), app.state.user,
+            c = review.create(store(), gaz(), doc.sha256, span[0], span[1], str(form.get("kind", "")), author,
                               str(form.get("reason", "")) or None, {"place": place} if place else None)
         except DocketError as e:
             found = store().claims(ClaimFilter(document=doc.sha256, limit=100_000))
@@ -241,9 +266,10 @@ def pages_router(app: FastAPI) -> APIRouter:
 
     @r.get("/places/{place_id}/dossier", response_class=HTMLResponse)
     def place_dossier(place_id: str):
-        from docket.services.dossier import build_dossier, render_html
+        from docket.services.dossier import build_dossier, render_html, served_html_policy
 
-        return HTMLResponse(render_html(build_dossier(store(), gaz(), place_by_id(gaz(), place_id))))
+        return HTMLResponse(render_html(build_dossier(store(), gaz(), place_by_id(gaz(), place_id))),
+                            headers={"Content-Security-Policy": served_html_policy()})
 
     @r.get("/entities", response_class=HTMLResponse)
     def entities(request: Request):
@@ -263,23 +289,36 @@ def pages_router(app: FastAPI) -> APIRouter:
         return render(request, "web/upload.html")
 
     @r.post("/upload")
-    async def upload(request: Request, file: Annotated[UploadFile, File()], publisher: Annotated[str, Form()] = "",
-                     published: Annotated[str, Form()] = "", title: Annotated[str, Form()] = ""):
-        name = Path(file.filename or "upload.txt").name
-        data = await file.read()
-        overrides = DocumentMeta(publisher=publisher or None, published=published or None, title=title or None)
+    async def upload(request: Request, author: Author):
+        form = await request.form()  # parsed already by `writer`, within the body limit of `Guard`
+        file = form.get("file")
+        publisher, published, title = (str(form.get(k) or "").strip() for k in ("publisher", "published", "title"))
         try:
+            if not isinstance(file, UploadFile):
+                raise DocketError("choose a file to upload")
             services.check_date("date", published or None)
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / name
-                path.write_bytes(data)
-                try:
-                    outcome = services.ingest_file(store(), path, overrides)
-                except DocketError as e:  # the message names the upload, not the temporary copy
-                    raise DocketError(str(e).replace(str(path), name)) from e
+            overrides = meta_from_form(publisher=publisher, published=published, title=title)
+            source = services.Source(via="web upload", name=file.filename, actor=author)
+            outcome = await run_in_threadpool(ingest_upload, store(), file.file, safe_name(file.filename), overrides,
+                                              source)
+        except UploadTooLarge as e:
+            return render(request, "web/upload.html", status=413, error=str(e))
         except DocketError as e:
-            return render(request, "web/upload.html", status=400, error=str(e))
+            return render(request, "web/upload.html", status=400, error=one_line(str(e)))
+        finally:
+            await form.close()
         return RedirectResponse(f"/documents/{outcome.sha256}", status_code=303)
+
+    @r.get("/api/docs", response_class=HTMLResponse)
+    def api_docs(request: Request):
+        """Swagger UI from npm's swagger-ui-dist, started by a static script: works offline, no CDN."""
+        response = render(request, "web/api_docs.html")
+        response.headers["Content-Security-Policy"] = docs_policy()
+        return response
+
+    @r.get("/favicon.ico")
+    def favicon():
+        return FileResponse(Path(__file__).parent / "static" / "favicon.svg", media_type="image/svg+xml")
 
     return r
 
