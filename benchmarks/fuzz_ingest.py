@@ -1,6 +1,6 @@
 """`docket ingest` against generated bad and odd inputs, at scale.
 
-    python benchmarks/fuzz_ingest.py [--cases 100000] [--seed N] [--workers 2] [--timeout 30] [--batch 8]
+    python benchmarks/fuzz_ingest.py [--cases 100000] [--seed N] [--workers 2] [--timeout 30] [--batch 8] [--small-only]
     python benchmarks/fuzz_ingest.py --seed N --replay INDEX [--write DIR]
 
 The cases and the runner are those of `tests/fuzz_inputs.py` (the test suite runs a few hundred of
@@ -44,7 +44,7 @@ from tests.fuzz_inputs import (  # noqa: E402
 
 
 def replay(args) -> int:
-    case = make_case(args.seed, args.replay, small=not args.big, big_rate=args.big_rate)
+    case = make_case(args.seed, args.replay, small=args.small_only, big_rate=args.big_rate)
     print(f"case {args.seed}:{args.replay}  labels: {', '.join(case.labels)}")
     for f in case.files:
         kind = "folder" if f.data is None else f"{len(f.data):,} bytes"
@@ -71,8 +71,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds a job may take before it counts as a hang")
     ap.add_argument("--batch", type=int, default=8, help="cases per folder and ingest")
-    ap.add_argument("--big", action="store_true", help="also big cases (over 1,000,000 characters, 300 MB bombs)")
-    ap.add_argument("--big-rate", type=float, default=0.002)
+    ap.add_argument("--small-only", action="store_true",
+                    help="no big cases (texts over 1,000,000 characters, 300 MB zip bombs, 1 MB sidecars)")
+    ap.add_argument("--big-rate", type=float, default=0.002, help="share of big cases")
     ap.add_argument("--table-rate", type=float, default=0.1, help="share of ingests run with --format table")
     ap.add_argument("--reingest", action="store_true", help="ingest each folder twice; the second must change nothing")
     ap.add_argument("--mem-limit-gb", type=float, default=6.0, help="address space a worker may add (0: no cap)")
@@ -84,7 +85,7 @@ def main() -> int:
     if args.replay is not None:
         return replay(args)
 
-    options = Options(seed=args.seed, small=not args.big, big_rate=args.big_rate, table_rate=args.table_rate,
+    options = Options(seed=args.seed, small=args.small_only, big_rate=args.big_rate, table_rate=args.table_rate,
                       reingest=args.reingest)
     pool = FuzzPool(workers=args.workers, timeout=args.timeout, mem_limit=int(args.mem_limit_gb * (1 << 30)))
     results = []

@@ -1127,7 +1127,7 @@ def make_case(seed: int, index: int, small: bool = True, big_rate: float = 0.002
     `small` keeps every case well under a megabyte (usually under 50 KB); otherwise a case is big
     (texts over a million characters, 300 MB zip bombs, 1 MB sidecars) at `big_rate`."""
     rng = random.Random(f"docket-fuzz:{seed}:{index}")
-    big = not small and rng.random() < big_rate
+    big = rng.random() < big_rate and not small  # drawn either way: small or not, other cases are the same
     files: list[FuzzFile] = []
     taken: set[bytes] = set()
 

@@ -3,7 +3,7 @@
 The cases and the runner are in tests/fuzz_inputs.py; benchmarks/fuzz_ingest.py runs the same at
 scale (100,000 cases). A failure prints each failure class with its labels, the first reproducers
 (seed and case index) and the last frames of its traceback or of the hung stack; one case is run again
-alone with `python benchmarks/fuzz_ingest.py --seed SEED --replay INDEX`.
+alone with `python benchmarks/fuzz_ingest.py --small-only --seed SEED --replay INDEX`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def test_generated_inputs_neither_break_nor_hang_ingest():
     failed = Counter(r.outcome for r in results if r.outcome in FAILURES)
     assert not failed, (
         f"{sum(failed.values())} of {CASES} generated cases failed (seed {SEED}): {dict(failed)}; run one again with "
-        f"`python benchmarks/fuzz_ingest.py --seed {SEED} --replay INDEX`\n" + format_failures(results))
+        f"`python benchmarks/fuzz_ingest.py --small-only --seed {SEED} --replay INDEX`\n" + format_failures(results))
 
 
 def test_cases_are_reproducible_and_cover_every_format():
