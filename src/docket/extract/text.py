@@ -3,17 +3,38 @@
 spaCy's blank English pipeline with its rule-based sentencizer does the splitting (nothing is
 downloaded); paragraphs (blank lines) are split first, because a heading or a paragraph that lacks its
 final full stop must not run into the next one.
+
+Any text up to Docket's file limit is read in time linear in its length: spaCy sees pieces of a
+bounded size with no overlong token, and no sentence is longer than `MAX_SENTENCE`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 import spacy
 
 _PARAGRAPH = re.compile(r"\n[ \t\u00a0]*\n+")
+
+# The longest sentence the extractor reads whole. Its per-sentence work (clauses, comma windows,
+# every trigger against every mention) grows with the square of a sentence's length, so a run-on
+# "sentence" of 50 KB (a table flattened into one line, a text without full stops) took a minute.
+# Real sentences stay far below it (the longest in the founding document and the development corpus
+# is under 800 characters); a longer one is split at its last clause boundary before the cap.
+MAX_SENTENCE = 3000
+# The most characters handed to spaCy as one Doc: its `nlp.max_length` is 1,000,000, and a Doc's
+# memory grows with its length, so a long paragraph is cut (at a line or sentence end) into pieces.
+_CHUNK = 100_000
+# spaCy's tokenizer strips prefixes and suffixes one at a time from a token, which is quadratic in
+# the token's length: 10,000 "(" without a space took 12 s, 40,000 took five minutes. No word is
+# this long (the corpus's longest is 30 characters), so a longer run of non-space characters is
+# shown to spaCy with a space every `_MAX_TOKEN` characters (the text itself is not changed).
+_MAX_TOKEN = 64
+_LONG_TOKEN = re.compile(rf"(?<!\S)\S{{{_MAX_TOKEN + 1},}}")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +62,74 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
+def _last_cut(text: str, lo: int, hi: int, separators: tuple[str, ...]) -> int:
+    """The offset just after the last of `separators` in text[lo:hi], or -1 when there is none."""
+    return max((i + len(sep) for sep in separators if (i := text.rfind(sep, lo, hi)) != -1), default=-1)
+
+
+def _last_space(text: str, lo: int, hi: int) -> int:
+    """The offset just after the last whitespace character in text[lo:hi], or -1."""
+    last = -1
+    for m in _SPACE.finditer(text, lo, hi):
+        last = m.end()
+    return last
+
+
+def _pieces(text: str, start: int, end: int, size: int, boundaries: tuple[tuple[str, ...], ...]) -> Iterator[tuple[int, int]]:
+    """text[start:end] in pieces of at most `size` characters, each cut after the last boundary of
+    the first group that has one in the piece's second half (then at whitespace, then anywhere).
+    Looking only in the second half keeps every piece at least half the size: linear in the text."""
+    pos = start
+    while end - pos > size:
+        lo, hi = pos + size // 2, pos + size
+        cut = -1
+        for group in boundaries:
+            cut = _last_cut(text, lo, hi, group)
+            if cut != -1:
+                break
+        if cut == -1:
+            cut = _last_space(text, lo, hi)
+        if cut == -1:
+            cut = hi
+        yield pos, cut
+        pos = cut
+    yield pos, end
+
+
+def _chunks(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
+    """(paragraph index, start, end) of the pieces spaCy is given: each paragraph, cut if long."""
+    for index, (start, end) in enumerate(spans):
+        for a, b in _pieces(text, start, end, _CHUNK, (("\n",), (". ", "! ", "? "))):
+            yield index, a, b
+
+
+def _shown_to_spacy(piece: str) -> str:
+    """`piece` with a space in every overlong token; the same length, so offsets carry over."""
+    if not _LONG_TOKEN.search(piece):
+        return piece
+
+    def spaced(m: re.Match) -> str:
+        run = list(m.group(0))
+        run[_MAX_TOKEN::_MAX_TOKEN + 1] = " " * len(run[_MAX_TOKEN::_MAX_TOKEN + 1])
+        return "".join(run)
+
+    return _LONG_TOKEN.sub(spaced, piece)
+
+
 def sentences(text: str) -> list[Sentence]:
-    """Every sentence of `text`, whitespace trimmed, offsets into `text`."""
-    spans = paragraphs(text)
+    """Every sentence of `text`, whitespace trimmed, offsets into `text`, none over `MAX_SENTENCE`."""
+    chunks = list(_chunks(text, paragraphs(text)))
     out: list[Sentence] = []
-    docs = _nlp().pipe(text[s:e] for s, e in spans)
-    for index, ((pstart, _), doc) in enumerate(zip(spans, docs, strict=True)):
+    # a small batch: the sentencizer gains nothing from large ones, and a batch of long pieces is a
+    # batch of large Docs held at once
+    docs = _nlp().pipe((_shown_to_spacy(text[a:b]) for _, a, b in chunks), batch_size=16)
+    for (index, cstart, _), doc in zip(chunks, docs, strict=True):
         for sent in doc.sents:
-            raw = sent.text
-            lead = len(raw) - len(raw.lstrip())
-            body = raw.strip()
-            if not body:
-                continue
-            start = pstart + sent.start_char + lead
-            out.append(Sentence(start, start + len(body), body, index))
+            for a, b in _pieces(text, cstart + sent.start_char, cstart + sent.end_char, MAX_SENTENCE, ((";", ":"), (",",))):
+                raw = text[a:b]
+                body = raw.strip()
+                if not body:
+                    continue
+                start = a + len(raw) - len(raw.lstrip())
+                out.append(Sentence(start, start + len(body), body, index))
     return out
