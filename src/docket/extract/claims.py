@@ -7,10 +7,15 @@ mentions only repeat an earlier claim). Everything it knows about words lives in
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
+import time
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from docket.errors import DocketError
 from docket.extract.dates import DateMention, find_dates
 from docket.extract.quantities import Count, find_counts
 from docket.extract.relations import Relation, relations_in
@@ -80,16 +85,57 @@ class Candidate:
     enumerated: bool = False
 
 
-def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | None = None) -> list[Claim]:
+# How long one document's extraction may take, in seconds, unless $DOCKET_EXTRACT_SECONDS says
+# otherwise: extraction is linear in a text's length, but a 50 MB file of dense prose still takes
+# minutes, and an ingest of a folder should report such a file and go on rather than hang on it.
+EXTRACT_SECONDS = 120.0
+
+
+def extract_budget() -> float:
+    """Seconds one document's extraction may take: $DOCKET_EXTRACT_SECONDS, else `EXTRACT_SECONDS`."""
+    raw = os.environ.get("DOCKET_EXTRACT_SECONDS", "").strip()
+    if not raw:
+        return EXTRACT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0:
+        raise DocketError(f"DOCKET_EXTRACT_SECONDS={raw!r}: expected a positive number of seconds")
+    return seconds
+
+
+def extract_claims(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | None = None,
+                   budget: float | None = None) -> list[Claim]:
     """Every claim the document makes, in text order, each anchored to its characters."""
-    return extract(text, meta, gazetteer)[0]
+    return extract(text, meta, gazetteer, budget)[0]
 
 
-def extract(text: str, meta: DocumentMeta | None = None,
-            gazetteer: Gazetteer | None = None) -> tuple[list[Claim], list[Relation]]:
-    """The document's claims and the relations between entities it states, in one pass."""
-    meta = meta or DocumentMeta()
-    gaz = gazetteer or default_gazetteer()
+def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | None = None,
+            budget: float | None = None) -> tuple[list[Claim], list[Relation]]:
+    """The document's claims and the relations between entities it states, in one pass.
+
+    Raises DocketError, and nothing else: when the extraction takes longer than `budget` seconds
+    (default `extract_budget()`), and, wrapping the original error, on any failure of its own, so
+    that one bad text is one line in an ingest report rather than a traceback that stops it.
+    """
+    if budget is None:
+        budget = extract_budget()
+    try:
+        return _extract(text, meta or DocumentMeta(), gazetteer or default_gazetteer(), time.monotonic() + budget, budget)
+    except DocketError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the contract above: callers see DocketError only
+        detail = (str(e).splitlines() or [""])[0][:200]
+        raise DocketError(f"extraction failed ({type(e).__name__}: {detail})") from e
+
+
+def _over_budget(deadline: float, budget: float) -> None:
+    if time.monotonic() > deadline:
+        raise DocketError(f"extraction took longer than {budget:g} s (set DOCKET_EXTRACT_SECONDS)")
+
+
+def _extract(text: str, meta: DocumentMeta, gaz: Gazetteer, deadline: float, budget: float) -> tuple[list[Claim], list[Relation]]:
     _commas.cache_clear()  # the cache serves one document's sentences; never carried across documents
     v = vocab()
     out: list[Candidate] = []
@@ -97,11 +143,20 @@ def extract(text: str, meta: DocumentMeta | None = None,
     last_site: str | None = None
     last_site_places: list = []
     located = [(r.start, r.end, r.place) for r in geocode(text, gaz) if r.place is not None]
-    for sent in sentences(text):
-        here = [(a - sent.start, b - sent.start, p) for a, b, p in located if sent.start <= a and b <= sent.end]
+    _over_budget(deadline, budget)
+    # the places of each sentence, found by bisection over the places sorted by start (a scan of
+    # every place for every sentence made long documents quadratic), kept in the geocoder's order
+    by_start = sorted(range(len(located)), key=lambda i: located[i][0])
+    starts = [located[i][0] for i in by_start]
+    prior = _Prior()
+    sents = sentences(text)
+    for sent in sents:
+        _over_budget(deadline, budget)
+        lo, hi = bisect.bisect_left(starts, sent.start), bisect.bisect_left(starts, sent.end)
+        here = [(a - sent.start, b - sent.start, p) for a, b, p in (located[i] for i in sorted(by_start[lo:hi])) if b <= sent.end]
         mentions = _mentions(sent.text, v, gaz, meta.published, here)
         relations += relations_in(sent.text, sent.start, mentions.ownership, mentions.actors, meta.source)
-        found = _sentence_claims(sent, mentions, v, gaz, meta, out)
+        found = _sentence_claims(sent, mentions, v, gaz, meta, prior)
         for cand in found:
             if cand.claim.site and cand.claim.site[0].isupper():
                 last_site, last_site_places = cand.claim.site, cand.claim.places
@@ -114,7 +169,9 @@ def extract(text: str, meta: DocumentMeta | None = None,
                     update["places"] = last_site_places
                 cand.claim = cand.claim.model_copy(update=update)
         out.extend(found)
-    _inherit_places(out, located, text, gaz)
+        prior.extend(found)
+    _over_budget(deadline, budget)
+    _inherit_places(out, located, text, gaz, sents)
     return [c.claim for c in out], relations
 
 
@@ -127,14 +184,17 @@ _PLACED_KINDS = frozenset({
 })
 
 
-def _inherit_places(out: list[Candidate], located: list, text: str, gaz: Gazetteer) -> None:
+def _inherit_places(out: list[Candidate], located: list, text: str, gaz: Gazetteer, sents: list[Sentence]) -> None:
     """Claims that name no place take one from their context: the place of the claim before them in
     the same paragraph, else the document's focus (the place its heading names, else the place it
     names most). "Our researchers documented that at least 500 civilians were killed in the district"
     in a report headed "Kalbajar: a district emptied" is about Kalbajar."""
     focus = None
-    first = sentences(text[: text.find("\n\n", text.find("\n\n") + 2) if "\n\n" in text else len(text)])
-    head_end = first[-1].end if first else 0
+    # the heading: the sentences of the first two blank-line-separated blocks, read from the
+    # document's sentences (not by sentencizing that part of the text a second time)
+    cut = text.find("\n\n", text.find("\n\n") + 2) if "\n\n" in text else len(text)
+    cut = len(text) - 1 if cut == -1 else cut  # one blank line: all but the last character, as before
+    head_end = max((min(s.end, cut) for s in sents if s.start < cut), default=0)
     heading = [(a, b, p) for a, b, p in located if a < head_end and p.feature not in ("country", "continent")]
     counts: dict[str, int] = {}
     for _, _, p in located:
@@ -145,11 +205,17 @@ def _inherit_places(out: list[Candidate], located: list, text: str, gaz: Gazette
     elif counts:
         top = max(counts, key=counts.__getitem__)
         focus = next(x for x in located if x[2].id == top)
-    for i, cand in enumerate(out):
+    # the last claim with places in the current paragraph (claims come in text order); a claim that
+    # inherits places becomes the donor of the next, as when each looked back over all before it
+    donor: Claim | None = None
+    paragraph = None
+    for cand in out:
         c = cand.claim
+        if cand.sentence.paragraph != paragraph:
+            donor, paragraph = None, cand.sentence.paragraph
         if c.places or c.kind not in _PLACED_KINDS:
+            donor = c if c.places else donor
             continue
-        donor = next((o.claim for o in reversed(out[:i]) if o.sentence.paragraph == cand.sentence.paragraph and o.claim.places), None)
         if donor is not None:
             places = donor.places
         elif focus is not None:
@@ -158,6 +224,7 @@ def _inherit_places(out: list[Candidate], located: list, text: str, gaz: Gazette
         else:
             continue
         cand.claim = c.model_copy(update={"places": places, "confidence": round(max(0.1, c.confidence - 0.1), 2)})
+        donor = cand.claim if places else donor
 
 
 # ---------------------------------------------------------------- mentions
@@ -515,7 +582,7 @@ def _live_triggers(s: str, m: Mentions, v: Vocab) -> list[tuple[re.Match, str, b
 _NO_MENTIONS = Mentions([], [], [], [], [], [], {}, [], [], [])
 
 
-def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta: DocumentMeta, prior: list[Candidate]) -> list[Candidate]:
+def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta: DocumentMeta, prior: _Prior) -> list[Candidate]:
     s = sent.text
     base = sent.start
     found: list[Candidate] = []
@@ -726,7 +793,8 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
 
 
 def _cand(kind, s, base, span, sent, fields, nominal, explicit_agent, explicit_when, clause, confidence) -> Candidate:
-    a, b = span
+    # a span may reach past the sentence ("40 houses" plus the character after the unit)
+    a, b = max(0, span[0]), min(len(s), span[1])
     while a < b and s[a] in " ,;“”\"":
         a += 1
     while b > a and s[b - 1] in " ,;.“”\"":
@@ -908,9 +976,35 @@ def _adds_nothing(new: Claim, old: Claim) -> bool:
     return all(p.name in old_names or any(o.name in p.admin_path for o in old.places) for p in new.places)
 
 
-def _discourse(found: list[Candidate], prior: list[Candidate], sent: Sentence) -> list[Candidate]:
-    previous = [c for c in prior if c.sentence.paragraph == sent.paragraph and c.sentence.end <= sent.start]
-    last_sentence = [c for c in previous if c.sentence == previous[-1].sentence] if previous else []
+# How many earlier claims of a kind a nominal mention is compared with, to tell whether it only
+# repeats one ("the occupation" after "Armenia occupied Kalbajar"). A repeat refers back to
+# something said recently; comparing with every earlier claim made long documents quadratic.
+_REPEAT_LOOKBACK = 256
+
+
+class _Prior:
+    """The claims of the sentences read so far, as the discourse stage asks for them: those of the
+    last sentence that had any, and the most recent ones of each kind."""
+
+    def __init__(self) -> None:
+        self.last: list[Candidate] = []
+        self.by_kind: dict[str, deque[Candidate]] = defaultdict(lambda: deque(maxlen=_REPEAT_LOOKBACK))
+
+    def extend(self, found: list[Candidate]) -> None:
+        if found:
+            self.last = found
+        for cand in found:
+            self.by_kind[cand.claim.kind].append(cand)
+
+    def last_sentence(self, sent: Sentence) -> list[Candidate]:
+        """The claims of the sentence before `sent` (the last that had claims) in its paragraph."""
+        if self.last and self.last[0].sentence.paragraph == sent.paragraph and self.last[0].sentence.end <= sent.start:
+            return self.last
+        return []
+
+
+def _discourse(found: list[Candidate], prior: _Prior, sent: Sentence) -> list[Candidate]:
+    last_sentence = prior.last_sentence(sent)
     out: list[Candidate] = []
     for cand in found:
         claim = cand.claim
@@ -939,7 +1033,7 @@ def _discourse(found: list[Candidate], prior: list[Candidate], sent: Sentence) -
             text = sent.text[a - sent.start : b - sent.start]
             twin.claim = twin.claim.model_copy(update={"span": (a, b), "text": text})
             continue
-        if cand.nominal and any(_compatible(p.claim, claim) and _adds_nothing(claim, p.claim) for p in prior):
+        if cand.nominal and any(_compatible(p.claim, claim) and _adds_nothing(claim, p.claim) for p in prior.by_kind.get(claim.kind, ())):
             continue
         out.append(cand)
     return out
