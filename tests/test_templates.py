@@ -91,7 +91,8 @@ class _FakeDossier:
 
     path = [PAYLOAD]
     names = [(PAYLOAD, "alias")]
-    documents = {}
+    documents = {"0" * 64: {"sha256": "0" * 64, "filename": PAYLOAD, "publisher": PAYLOAD, "published": None,
+                            "title": PAYLOAD}}
     clusters = []
     contradictions = []
     by_kind = {}
@@ -99,6 +100,15 @@ class _FakeDossier:
     entities = [{"name": PAYLOAD, "type": PAYLOAD, "claims": 1, "aliases": [PAYLOAD]}]
     evidence = []
     generated = PAYLOAD
+    chain_head = (1, PAYLOAD)
+
+
+def test_the_markdown_dossier_escapes_markdown_and_html():
+    from docket.services.dossier import _markdown_env
+
+    out = _markdown_env().get_template("dossier.md.j2").render(d=_FakeDossier())
+    assert PAYLOAD not in out and "\\<img src=x" in out
+    assert "| " + "0" * 64 + " |" in out  # the sources' full SHA-256
 
 
 def test_markdown_is_never_embedded_in_html():

@@ -182,3 +182,16 @@ def test_html_dossier_of_payloads_in_chromium(payload_dossier, tmp_path):
         assert page.evaluate("window.__pwned") is None and dialogs == []
         assert not [m for m in messages if "Content Security Policy" in m], messages
         browser.close()
+
+
+def test_dossier_names_its_chain_head_and_every_source_in_full(dossier):
+    md, html, data = dossier
+    head = data["chain_head"]
+    assert head["seq"] >= 1 and len(head["hash"]) == 64
+    shas = [d["sha256"] for d in data["documents"]]
+    assert shas and all(len(s) == 64 for s in shas)
+    for text in (md.read_text(encoding="utf-8"), html.read_text(encoding="utf-8")):
+        assert head["hash"] in text and all(s in text for s in shas)
+    db = md.parent / "d.db"
+    ok = CliRunner().invoke(main, ["verify", "--db", str(db), "--head", head["hash"]])
+    assert ok.exit_code == 0, ok.output

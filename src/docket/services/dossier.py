@@ -50,6 +50,7 @@ class Dossier:
     documents: dict[str, dict]
     generated: str
     by_kind: dict[str, list[Cluster]] = field(default_factory=dict)
+    chain_head: tuple[int, str] = (0, "")  # the store's log head it was made from (`docket verify --head`)
 
     @property
     def contradictions(self) -> list[Cluster]:
@@ -69,6 +70,7 @@ class Dossier:
             "evidence": [{"claim": e.claim.id, "figure": e.figure, "quote": e.quote, "context": e.before + e.quote + e.after,
                           "document": e.document} for e in self.evidence],
             "documents": list(self.documents.values()),
+            "chain_head": {"seq": self.chain_head[0], "hash": self.chain_head[1]},
         }
 
 
@@ -101,9 +103,10 @@ def build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
     entities = [index.entities[i].as_dict() | {"claims": n}
                 for i, n in sorted(counts.items(), key=lambda x: (-x[1], index.entities[x[0]].name))]
     by_kind = {k: [c for c in clusters if c.kind == k] for k in KINDS}
+    head = store.chain_head()  # read after the claims: the dossier holds nothing newer than this head
     return Dossier(place, gaz.names(place), [a.name for a in reversed(gaz.ancestors(place))], clusters, timeline,
                    entities, evidence, documents, datetime.now(UTC).date().isoformat(),
-                   {k: v for k, v in by_kind.items() if v})
+                   {k: v for k, v in by_kind.items() if v}, head)
 
 
 def _context(s: str, before: bool) -> str:
@@ -140,9 +143,30 @@ def _env() -> Environment:
     return env
 
 
+# characters that make Markdown out of text: raw HTML (<, >), links and images ([ ]), emphasis and code
+# (* _ `), table cells (|), and the escape itself; a source's words are shown as written, not rendered
+_MARKDOWN = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|"})
+
+
+def markdown_text(value) -> str:
+    """A value for the Markdown dossier, its Markdown characters escaped (CommonMark backslash escapes:
+    a viewer shows them as the characters they are). Applied to every expression of the template."""
+    return "" if value is None else str(value).translate(_MARKDOWN)
+
+
+@cache
+def _markdown_env() -> Environment:
+    env = Environment(loader=PackageLoader("docket", "templates"), autoescape=False, finalize=markdown_text,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["figure"] = describe
+    env.filters["years"] = years
+    return env
+
+
 def render_markdown(d: Dossier) -> str:
-    """The dossier as Markdown: text as the sources wrote it, unescaped; never embed it in HTML."""
-    return _env().get_template("dossier.md.j2").render(d=d)
+    """The dossier as Markdown: every value from a document escaped, so that a viewer that renders
+    Markdown (and raw HTML in it) shows a document's markup as text."""
+    return _markdown_env().get_template("dossier.md.j2").render(d=d)
 
 
 def dossier_css() -> str:
