@@ -206,3 +206,17 @@ def test_review_from_the_command_line(tmp_path):
     bad = run("review", "reject", cid, "--db", db, ok=False)
     assert bad.exit_code == 1 and "give a reason" in bad.output
     assert "no such claim" in run("review", "confirm", "c-nosuch", "--db", db, ok=False).output
+
+
+def test_csv_cells_never_start_a_formula(tmp_path):
+    from docket.export import csv_safe
+
+    assert [csv_safe(v) for v in ("=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tx", "plain", -44.5, 3)] == [
+        "'=HYPERLINK(1)", "'+1", "'-2", "'@SUM(A1)", "'\tx", "plain", -44.5, 3]
+    doc = tmp_path / "f.txt"
+    doc.write_text("=HYPERLINK(\"http://x\") Around 40 houses were destroyed in Lachin in May 1992.\n")
+    db = tmp_path / "f.db"
+    run("ingest", doc, "--db", db, "--publisher", "=cmd|' /C calc'!A0")
+    rows = list(csv.DictReader(io.StringIO(run("export", "--db", db, "--format", "csv").stdout)))
+    assert rows and all(not v.startswith(("=", "+", "@")) for r in rows for v in r.values() if v)
+    assert rows[0]["document.publisher"] == "'=cmd|' /C calc'!A0"

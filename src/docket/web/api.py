@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from docket.errors import DocketError
-from docket.export import write_csv
+from docket.export import csv_safe, write_csv
 from docket.model import KINDS
 from docket.services.review import QUALIFIERS
 from docket.store import SORTS, ClaimFilter, ClaimStore
@@ -69,7 +69,7 @@ def _csv(rows: list[dict], name: str) -> Response:
         writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
+            writer.writerow({k: csv_safe(", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in r.items()})
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
