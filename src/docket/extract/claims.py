@@ -52,6 +52,7 @@ _BY_AGENT_AFTER = re.compile(r"(?:^|(?<=\s))" + _BY_AGENT.pattern, re.I)
 _PHRASE_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}\b)")
 _OF_AGENT = re.compile(r"\s*(?:of|by)\s+(?:the\s+)?", re.I)
 _NP_END = re.compile(r"[,;:.()“”\"]|\s(?:without|with|on|in|at|during|since|from|to|which|who|that|and|is|are|was|were|has|have)\s")
+_ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?", re.I)
 _STOPWORDS = {"the", "of", "a", "an", "and", "in", "on", "by", "to", "for", "its", "their"}
 _ISSUER_INSTRUMENT = {("President of the United Nations Security Council", "statement"): "Presidential Statement"}
 
@@ -70,6 +71,9 @@ class Mentions:
     instruments: list[tuple[int, int, str]]
     parentheticals: list[tuple[int, int]]
     ownership: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # what the sentence's triggers ask for again and again (places in a region, whether a cue occurs
+    # at all): computed once per sentence, since each trigger asking anew made sentences quadratic
+    memo: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -137,6 +141,7 @@ def _over_budget(deadline: float, budget: float) -> None:
 
 def _extract(text: str, meta: DocumentMeta, gaz: Gazetteer, deadline: float, budget: float) -> tuple[list[Claim], list[Relation]]:
     _commas.cache_clear()  # the cache serves one document's sentences; never carried across documents
+    _PLACE_REFS.clear()
     v = vocab()
     out: list[Candidate] = []
     relations: list[Relation] = []
@@ -220,7 +225,7 @@ def _inherit_places(out: list[Candidate], located: list, text: str, gaz: Gazette
             places = donor.places
         elif focus is not None:
             a, b, p = focus
-            places = [gaz.ref(p, text[a:b])]
+            places = [_ref(gaz, p, text[a:b])]
         else:
             continue
         cand.claim = c.model_copy(update={"places": places, "confidence": round(max(0.1, c.confidence - 0.1), 2)})
@@ -421,11 +426,18 @@ def _agent(s: str, trig: re.Match, m: Mentions, v: Vocab, nominal: bool, passive
 
 def _reporter(s: str, pos: int, m: Mentions, v: Vocab) -> str | None:
     """Who a reported clause is attributed to: "…, Mr. Mario Raffaelli, emphasized that …"."""
+    # most sentences have neither cue: a match in s[:pos] is also one in s, so one search of the
+    # sentence answers every trigger's question
+    if "cues" not in m.memo:
+        m.memo["cues"] = (bool(v.cues["reporting"].search(s)), bool(_ACCORDING.search(s)))
+    any_reporting, any_according = m.memo["cues"]
+    if not (any_reporting or any_according):
+        return None
     rep = None
-    for r in v.cues["reporting"].finditer(s[:pos]):
+    for r in v.cues["reporting"].finditer(s[:pos]) if any_reporting else ():
         rep = r
     if rep is None:
-        acc = re.search(r"\baccording to\s+(?:the\s+)?", s[:pos], re.I)
+        acc = _ACCORDING.search(s[:pos])
         if acc:
             actor = next((a for a in m.actors if a[0] >= acc.end() - 4), None)
             return actor[2] if actor else None
@@ -485,7 +497,15 @@ def _quantity(c: Count, unit: str | None) -> Quantity:
 
 
 def _places_for(region: tuple[int, int], m: Mentions, s: str, gaz: Gazetteer, offset: int) -> list[tuple[int, int, Place]]:
-    """Places named in a region of the sentence, less parenthetical ones and country qualifiers."""
+    """Places named in a region of the sentence, less parenthetical ones and country qualifiers
+    (one list per region and sentence, shared: callers must not change it)."""
+    key = ("places", region)
+    if key not in m.memo:
+        m.memo[key] = _find_places_for(region, m, s, gaz)
+    return m.memo[key]
+
+
+def _find_places_for(region: tuple[int, int], m: Mentions, s: str, gaz: Gazetteer) -> list[tuple[int, int, Place]]:
     actor_spans = [(a[0], a[1]) for a in m.actors if a[3] != "country"]
     found = [
         p for p in m.places
@@ -504,6 +524,20 @@ def _places_for(region: tuple[int, int], m: Mentions, s: str, gaz: Gazetteer, of
     return keep
 
 
+# One PlaceRef per place and mention, shared by every claim of a document that names it: a long
+# document names the same few places tens of thousands of times, and each copy cost about a kilobyte.
+# Cleared with each document (claims are never changed in place, only copied with updates).
+_PLACE_REFS: dict[tuple[int, str, str], tuple[Gazetteer, PlaceRef]] = {}
+
+
+def _ref(gaz: Gazetteer, place: Place, mention: str) -> PlaceRef:
+    key = (id(gaz), place.id, mention)  # a Gazetteer is not hashable; the entry keeps it to compare
+    entry = _PLACE_REFS.get(key)
+    if entry is None or entry[0] is not gaz:
+        entry = _PLACE_REFS[key] = (gaz, gaz.ref(place, mention))
+    return entry[1]
+
+
 def _refs(places: list[tuple[int, int, Place]], s: str, gaz: Gazetteer) -> list[PlaceRef]:
     out: list[PlaceRef] = []
     seen = set()
@@ -516,7 +550,7 @@ def _refs(places: list[tuple[int, int, Place]], s: str, gaz: Gazetteer) -> list[
         for p, mention in [(place, s[a:b]), *extra]:
             if p.id not in seen:
                 seen.add(p.id)
-                out.append(gaz.ref(p, mention))
+                out.append(_ref(gaz, p, mention))
     return out
 
 
@@ -594,6 +628,9 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
         corroborated = s[np[0] : np[1]] if np else None
 
     triggers = _live_triggers(s, m, v)
+    # triggers come in text order and do not overlap: their starts and ends are both sorted
+    trigger_starts = [t.start() for t, _, _ in triggers]
+    trigger_ends = [t.end() for t, _, _ in triggers]
     for trig, kind, nominal in triggers:
         spec = v.kinds[kind]
         tstart, tend = trig.span()
@@ -610,16 +647,16 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
             region = (0 if spec.objects else _subject_start(s, tstart, v), tstart)
             # "… were burned down, and dozens of monuments were damaged": the second verb's subject
             # starts after the first verb
-            earlier = [t.end() for t, _, _ in triggers if t.end() <= tstart]
-            if earlier and spec.objects and re.search(r"[,;]", s[max(earlier) : tstart]):
-                region = (max(region[0], max(earlier)), tstart)
+            i = bisect.bisect_right(trigger_ends, tstart)
+            if i and spec.objects and re.search(r"[,;]", s[trigger_ends[i - 1] : tstart]):
+                region = (max(region[0], trigger_ends[i - 1]), tstart)
             # "… was plundered and destroyed": the subject ends where its verb chain begins
             chain = re.search(r"\s+(?:has been|have been|had been|was|were|is|are|be)\s[^,]*$", s[region[0] : region[1]])
             if chain:
                 region = (region[0], region[0] + chain.start())
         else:
-            nxt = [t.start() for t, _, _ in triggers if t.start() > tend] + [len(s)]
-            stop = min(nxt[0], len(s))
+            i = bisect.bisect_right(trigger_starts, tend)
+            stop = min(trigger_starts[i], len(s)) if i < len(trigger_starts) else len(s)
             if nominal:
                 stop = min(stop, ce)
             region = (tend, stop)
