@@ -1132,10 +1132,10 @@ def make_case(seed: int, index: int, small: bool = True, big_rate: float = 0.002
     taken: set[bytes] = set()
 
     def add(name: bytes, data: bytes | None, labels: list[str]) -> bytes:
-        base, k = name, 1
+        base, k = _fit(name), 1
+        name = base
         while name.lower() in taken or any(name.startswith(t + b"/") or t.startswith(name + b"/") for t in taken):
-            stem, dot, suffix = base.rpartition(b".")
-            name = (stem + b"-%d." % k + suffix) if dot and stem else base + b"-%d" % k
+            name = _fit(base, tag=b"-%d" % k)
             k += 1
         taken.add(name.lower())
         files.append(FuzzFile(name, data, labels))
@@ -1184,6 +1184,22 @@ def make_case(seed: int, index: int, small: bool = True, big_rate: float = 0.002
     return Case(seed, index, files, labels)
 
 
+def _fit(name: bytes, limit: int = 255, tag: bytes = b"") -> bytes:
+    """A name whose last part is at most `limit` bytes (the file system's limit), its suffix kept and its
+    stem cut where a character ends; `tag` (say b"-2") goes at the end of the stem."""
+    folder, slash, last = name.rpartition(b"/")
+    stem, dot, suffix = last.rpartition(b".")
+    if not stem:  # no suffix (or a leading dot only)
+        stem, dot, suffix = last, b"", b""
+    if len(last) + len(tag) <= limit:
+        return folder + slash + stem + tag + dot + suffix
+    keep = limit - len(tag + dot + suffix)
+    cut = stem[:keep].decode("utf-8", "ignore").encode("utf-8", "surrogatepass")
+    while len(cut) > keep:
+        cut = cut[:-1]
+    return folder + slash + cut + tag + dot + suffix
+
+
 def write_case(case: Case, folder: str | os.PathLike) -> None:
     root = os.fsencode(folder)
     os.makedirs(root, exist_ok=True)
@@ -1224,9 +1240,7 @@ class Result:
     @property
     def signature(self) -> str:
         """What groups failures: the outcome and where it happened (the innermost frame in Docket)."""
-        where = _innermost(self.frames)
-        if self.outcome == "hang":  # a hung stack is a sample: its function, not its line
-            where = re.sub(r":\d+ in ", " in ", where)
+        where = _stage(self.frames) if self.outcome == "hang" else _innermost(self.frames)
         detail = re.sub(r"/\S+", "PATH", self.detail.splitlines()[0] if self.detail else "")
         detail = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", detail)
         detail = re.sub(r"\d+", "N", detail)[:160]
@@ -1250,6 +1264,18 @@ def _innermost(frames: str) -> str:
     ours = [f for f in found if "/docket/" in f[0] and "fuzz_inputs" not in f[0]]
     file, line, func = (ours or found)[-1]
     return f"{file.split('/docket/')[-1] if '/docket/' in file else os.path.basename(file)}:{line} in {func}"
+
+
+def _stage(frames: str) -> str:
+    """Where a hung worker was, as the chain of Docket's calls below ingest_file ("read_document >
+    read_sidecar > _no_aliases"): a hung stack is one sample, so its innermost line says less."""
+    found = re.findall(r'File "([^"]+)", line \d+,? in (\S+)', frames)
+    if "most recent call first" in frames:
+        found = found[::-1]
+    ours = [func for file, func in found if "/docket/" in file and "fuzz_inputs" not in file]
+    if "ingest_file" in ours:
+        ours = ours[ours.index("ingest_file") + 1:]
+    return " > ".join(ours[:3]) or _innermost(frames)
 
 
 def _frame_lines(frames: str, n: int = 9) -> list[str]:
@@ -1302,6 +1328,14 @@ def _norm(path: str) -> str:
     return "".join(ch for ch in s if not unicodedata.category(ch).startswith(("C", "Z")))
 
 
+def _forms(path: str) -> set[str]:
+    """The ways a report may fairly print a path: as it is, or with the bytes or characters that are not
+    text escaped (bad\\xff, bad\\udcff)."""
+    raw = path.encode("utf-8", "surrogateescape")
+    return {_norm(path), _norm(raw.decode("utf-8", "backslashreplace")),
+            _norm(path.encode("utf-8", "backslashreplace").decode("ascii", "replace"))}
+
+
 def expected_documents(root: str) -> dict[str, str]:
     """What the README says an ingest of the folder takes: every regular file with a document suffix
     (sidecars have .json/.yaml/.yml suffixes, so they are never among them); path -> SHA-256 of its bytes."""
@@ -1339,7 +1373,9 @@ def check_ingest(root: str, db: str, fmt: str = "json", reingest: bool = False) 
                        _last_frames(result.exc_info))
     stdout, stderr = result.stdout, result.stderr
     if _internal(stderr) and not _internal(stdout):
-        return Verdict("traceback", "CLI: " + stderr.strip()[:400], frames() or _debug_frames(args, db))
+        if "internal error (" in stderr:  # the command's own failure, not a file's: its traceback
+            return Verdict("traceback", "CLI: " + stderr.strip()[:400], _debug_frames(args, db) or frames())
+        return Verdict("traceback", "CLI: " + stderr.strip()[:400], frames())
     if result.exit_code not in (0, 1, 3):
         return Verdict("bad-report", f"exit status {result.exit_code}: {(stderr or stdout).strip()[:300]}")
     if not expected:
@@ -1413,7 +1449,9 @@ def _judge_json(expected, result, stdout, stderr, frames, notes) -> tuple[Verdic
     except (ValueError, KeyError, TypeError):
         if result.exit_code == 1 and not stdout.strip():
             # a refusal of the whole run (one line on stderr) instead of a report of each file
-            return _fail("unreported", "no report, only: " + stderr.strip()[:300])
+            verdict, _ = _fail("unreported", "no report, only: " + stderr.strip()[:300])
+            verdict.path = next(iter(expected))
+            return verdict, {}
         return _fail("traceback", f"output is not the JSON report (exit {result.exit_code}): {stdout[:200]!r}")
     by_path: dict[str, dict] = {}
     for e in entries:
@@ -1428,13 +1466,14 @@ def _judge_json(expected, result, stdout, stderr, frames, notes) -> tuple[Verdic
             verdict, _ = _fail("traceback", e["message"][:500], tb or frames())
             verdict.path = e["path"]
             return verdict, {}
-    missing = [p for p in expected if _norm(p) not in by_path]
+    missing = [p for p in expected if not _forms(p) & by_path.keys()]
     if missing:
         verdict, _ = _fail("unreported", f"{len(missing)} of {len(expected)} documents not in the report, e.g. "
                                          f"{os.path.basename(missing[0])!r}")
         verdict.path = missing[0]
         return verdict, {}
-    extra = [e["path"] for k, e in by_path.items() if k not in {_norm(p) for p in expected}]
+    known = set().union(*map(_forms, expected))
+    extra = [e["path"] for k, e in by_path.items() if k not in known]
     if extra:
         notes.append(Verdict("extra", f"reported but not a document by its suffix: {extra[0]!r}"))
     statuses = [e["status"] for e in entries]
@@ -1444,7 +1483,7 @@ def _judge_json(expected, result, stdout, stderr, frames, notes) -> tuple[Verdic
     want = 0 if errors == 0 else 1 if errors == len(entries) else 3
     if result.exit_code != want:
         return _fail("bad-report", f"exit status {result.exit_code} with {errors} of {len(entries)} refused")
-    norm_expected = {_norm(p): sha for p, sha in expected.items()}
+    norm_expected = {form: sha for p, sha in expected.items() for form in _forms(p)}
     added: dict[str, int] = {}
     for e in entries:
         if e["status"] == "error":
@@ -1469,7 +1508,7 @@ def _judge_table(expected, stdout, stderr, frames) -> Verdict | None:
     output = _norm(stdout + stderr)
     if _internal(stdout):
         return Verdict("traceback", stdout.strip()[:400], frames())
-    missing = [p for p in expected if _norm(os.path.basename(p)) not in output]
+    missing = [p for p in expected if not any(form in output for form in _forms(os.path.basename(p)))]
     if missing:
         return Verdict("unreported", f"table output does not name {os.path.basename(missing[0])!r}", path=missing[0])
     return None
@@ -1497,23 +1536,52 @@ def _judge_store(db: str, added: dict[str, int] | None) -> Verdict | None:
         for sha, n in added.items():
             if shas[sha]["claims"] != n:
                 return Verdict("store-broken", f"{sha[:12]}: {shas[sha]['claims']} claims stored, {n} reported")
-    for sha in shas:
-        shown = _invoke(["show", sha, "--db", db, "--format", "json"])
-        if shown.exit_code != 0 or shown.exception is not None and not isinstance(shown.exception, SystemExit):
-            return Verdict("store-broken", f"show {sha[:12]} fails: {(shown.stderr or repr(shown.exception))[:300]}",
-                           _last_frames(shown.exc_info))
-        try:
-            data = json.loads(shown.stdout)
-        except ValueError:
-            return Verdict("store-broken", f"show {sha[:12]} prints no JSON")
-        text = data["document"]["text"]
+    # the first document through `docket show`, the others through the store (one open, not one a document)
+    for k, sha in enumerate(shas):
+        if k == 0:
+            shown = _invoke(["show", sha, "--db", db, "--format", "json"])
+            if shown.exit_code != 0 or shown.exception is not None and not isinstance(shown.exception, SystemExit):
+                return Verdict("store-broken", f"show {sha[:12]} fails: {(shown.stderr or repr(shown.exception))[:300]}",
+                               _last_frames(shown.exc_info))
+            try:
+                data = json.loads(shown.stdout)
+                name, text = data["document"].get("filename"), data["document"]["text"]
+                claims = [(c["id"], tuple(c["span"]), c["text"]) for c in data["claims"]]
+            except (ValueError, KeyError, TypeError):
+                return Verdict("store-broken", f"show {sha[:12]} prints no JSON document")
+        else:
+            try:
+                name, text, claims = _stored(db, sha)
+            except Exception as e:  # noqa: BLE001 - the store failing to give back a document is the finding
+                return Verdict("store-broken", f"reading {sha[:12]} back: {type(e).__name__}: {e}",
+                               _last_frames((type(e), e, e.__traceback__)))
         if not text.strip():
-            return Verdict("store-broken", f"{data['document'].get('filename')!r} is stored with no text")
-        for c in data["claims"]:
-            a, b = c["span"]
-            if not (0 <= a <= b <= len(text)) or text[a:b] != c["text"]:
-                return Verdict("store-broken", f"claim {c['id']} span {a}:{b} is not its text {c['text'][:60]!r}")
+            return Verdict("store-broken", f"{name!r} is stored with no text")
+        for cid, (a, b), ctext in claims:
+            if not (0 <= a <= b <= len(text)) or text[a:b] != ctext:
+                return Verdict("store-broken", f"claim {cid} span {a}:{b} is not its text {ctext[:60]!r}")
     return None
+
+
+_OPEN: dict[str, object] = {}
+
+
+def _close_stores() -> None:
+    for store in _OPEN.values():
+        store.close()
+    _OPEN.clear()
+
+
+def _stored(db: str, sha: str) -> tuple[str | None, str, list[tuple[str, tuple[int, int], str]]]:
+    """A stored document's name, text and claims (id, span, text), read through the store's own API."""
+    from docket.store import ClaimFilter, open_store
+
+    store = _OPEN.get(db)
+    if store is None:
+        _close_stores()
+        store = _OPEN[db] = open_store(db, create=False)
+    doc = store.document(sha)
+    return doc.filename, doc.text, [(c.id, tuple(c.span), c.text) for c in store.claims(ClaimFilter(document=sha))]
 
 
 def run_case_here(case: Case, workdir: str, fmt: str = "json", reingest: bool = False) -> Verdict:
@@ -1521,7 +1589,10 @@ def run_case_here(case: Case, workdir: str, fmt: str = "json", reingest: bool = 
     install_capture()
     root = os.path.join(workdir, "docs")
     write_case(case, root)
-    return check_ingest(root, os.path.join(workdir, "store.db"), fmt, reingest)
+    try:
+        return check_ingest(root, os.path.join(workdir, "store.db"), fmt, reingest)
+    finally:
+        _close_stores()
 
 
 def warm_up() -> None:
@@ -1613,6 +1684,7 @@ def _serve(conn, dump_path: str, workdir: str, mem_limit: int) -> None:
         if verdict.path:
             _name_labels(verdict, cases, root)
         info = [(c.index, c.labels, c.size) for c in cases] if cases else [(i, [], 0) for i in indices]
+        _close_stores()
         shutil.rmtree(job_dir, ignore_errors=True)
         conn.send((job_id, verdict, info, seconds))
 
@@ -1622,7 +1694,7 @@ def _name_labels(verdict: Verdict, cases: list[Case], root: str) -> None:
     usually its name."""
     for case in cases:
         for f in case.files:
-            if verdict.path.endswith(os.fsdecode(f.name)):
+            if verdict.path.endswith("/" + os.fsdecode(f.name)):
                 names = [lab for lab in f.labels if lab.startswith(("name:", "suffix:"))] or ["name:plain"]
                 verdict.detail += f" [{', '.join(names)}]"
                 return
@@ -1729,7 +1801,7 @@ class FuzzPool:
                 for k, w in enumerate(workers):
                     if w.job is None:
                         continue
-                    done = self._collect(w, ready)
+                    done = self._collect(w, ready, options)
                     if done is None:
                         continue
                     verdict, info, seconds = done
@@ -1747,7 +1819,7 @@ class FuzzPool:
                 w.stop(kill=True)
             shutil.rmtree(self.base, ignore_errors=True)
 
-    def _collect(self, w: _Worker, ready: list) -> tuple[Verdict, list | None, float] | None:
+    def _collect(self, w: _Worker, ready: list, options: Options) -> tuple[Verdict, list | None, float] | None:
         """The worker's verdict if it has one: its answer, a crash, or a hang once past the deadline."""
         chunk, _, deadline = w.job
         if w.conn in ready:
@@ -1763,8 +1835,10 @@ class FuzzPool:
             return None
         path, alone = w.current_file()
         shown = path.split("/docs/", 1)[-1]
-        verdict = Verdict("hang", f"over {self.timeout:.0f} s" + (f" (at {shown!r} for {alone:.0f} s)" if path else ""),
-                          w.stack())
+        labels = next((f.labels for i in chunk for f in make_case(options.seed, i, options.small, options.big_rate).files
+                       if path and path.endswith("/" + os.fsdecode(f.name))), [])
+        verdict = Verdict("hang", f"over {self.timeout:.0f} s" + (f" (at {shown!r} for {alone:.0f} s)" if path else "")
+                          + (f" [{', '.join(labels)}]" if labels else ""), w.stack())
         culprit = re.search(r"/docs/c(\d+)/", path)
         if len(chunk) > 1 and culprit and int(culprit[1]) in chunk and alone > 0.8 * self.timeout:
             verdict.culprit = int(culprit[1])  # one file took (nearly) the whole limit by itself
