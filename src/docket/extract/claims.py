@@ -52,6 +52,8 @@ _BY_AGENT_AFTER = re.compile(r"(?:^|(?<=\s))" + _BY_AGENT.pattern, re.I)
 _PHRASE_COMMA = re.compile(r"(?<!\d),|,(?!\d{3}\b)")
 _OF_AGENT = re.compile(r"\s*(?:of|by)\s+(?:the\s+)?", re.I)
 _NP_END = re.compile(r"[,;:.()“”\"]|\s(?:without|with|on|in|at|during|since|from|to|which|who|that|and|is|are|was|were|has|have)\s")
+_CLAUSE_OPENER = re.compile(r"\bthat\s+|;\s*")
+_SUBJECT_TO = re.compile(r"\bis subject to\b", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?", re.I)
 _STOPWORDS = {"the", "of", "a", "an", "and", "in", "on", "by", "to", "for", "its", "their"}
 _ISSUER_INSTRUMENT = {("President of the United Nations Security Council", "statement"): "Presidential Statement"}
@@ -140,7 +142,8 @@ def _over_budget(deadline: float, budget: float) -> None:
 
 
 def _extract(text: str, meta: DocumentMeta, gaz: Gazetteer, deadline: float, budget: float) -> tuple[list[Claim], list[Relation]]:
-    _commas.cache_clear()  # the cache serves one document's sentences; never carried across documents
+    for per_sentence in (_commas, _semicolons, _clause_openers, _intro_end):
+        per_sentence.cache_clear()  # these serve one document's sentences; never carried across documents
     _PLACE_REFS.clear()
     v = vocab()
     out: list[Candidate] = []
@@ -321,14 +324,32 @@ def _commas(s: str) -> tuple[int, ...]:
     return tuple(m.start() for m in _PHRASE_COMMA.finditer(s))
 
 
+@lru_cache(maxsize=256)
+def _semicolons(s: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in re.finditer(";", s))
+
+
+@lru_cache(maxsize=256)
+def _clause_openers(s: str) -> tuple[int, ...]:
+    """Where a clause may begin: after each "that " and each semicolon, in order."""
+    return tuple(m.end() for m in _CLAUSE_OPENER.finditer(s))
+
+
 def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
-    """The comma-delimited segment of `s` around `pos`."""
-    commas = _commas(s)
-    before = [c for c in commas if c < pos] + [m.start() for m in re.finditer(";", s[:pos])]
-    after = [c for c in commas if c >= pos] + [pos + m.start() for m in re.finditer(";", s[pos:])]
-    return (max(before) + 1 if before else 0, min(after) if after else len(s))
+    """The segment of `s` around `pos` between commas and semicolons (by bisection: every trigger
+    asks, and scanning the sentence for each made long sentences quadratic)."""
+    pos = max(pos, 0)
+    start, end = 0, len(s)
+    for marks in (_commas(s), _semicolons(s)):
+        i = bisect.bisect_left(marks, pos)
+        if i:
+            start = max(start, marks[i - 1] + 1)
+        if i < len(marks):
+            end = min(end, marks[i])
+    return start, end
 
 
+@lru_cache(maxsize=256)
 def _intro_end(s: str) -> int | None:
     """Where an introductory phrase ("On April 2, 1993", "Instead of …,", "In response,") ends, if any."""
     if not vocab().cues["intro"].match(s):
@@ -346,9 +367,23 @@ def _subject_start(s: str, pos: int, v: Vocab) -> int:
     """Where the clause holding `pos` begins: after an introductory phrase, a "that", or a semicolon."""
     intro = _intro_end(s)
     start = intro if intro is not None and intro < pos else 0
-    for m in re.finditer(r"\bthat\s+|;\s*", s[:pos]):
+    if pos < len(s) and not s[pos].isspace():
+        # the openers of s[:pos] are those of s that end by `pos`: a match can only reach past
+        # `pos` through whitespace at `pos`
+        openers = _clause_openers(s)
+        i = bisect.bisect_right(openers, pos)
+        return max(start, openers[i - 1]) if i else start
+    for m in _CLAUSE_OPENER.finditer(s[:pos]):
         start = max(start, m.end())
     return start
+
+
+def _sentence_has(m: Mentions, pattern: re.Pattern, s: str) -> bool:
+    """Whether the sentence `s` (whose mentions are `m`) matches `pattern`, searched once."""
+    key = ("has", pattern)
+    if key not in m.memo:
+        m.memo[key] = bool(pattern.search(s))
+    return m.memo[key]
 
 
 def _in_any(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -428,9 +463,7 @@ def _reporter(s: str, pos: int, m: Mentions, v: Vocab) -> str | None:
     """Who a reported clause is attributed to: "…, Mr. Mario Raffaelli, emphasized that …"."""
     # most sentences have neither cue: a match in s[:pos] is also one in s, so one search of the
     # sentence answers every trigger's question
-    if "cues" not in m.memo:
-        m.memo["cues"] = (bool(v.cues["reporting"].search(s)), bool(_ACCORDING.search(s)))
-    any_reporting, any_according = m.memo["cues"]
+    any_reporting, any_according = _sentence_has(m, v.cues["reporting"], s), _sentence_has(m, _ACCORDING, s)
     if not (any_reporting or any_according):
         return None
     rep = None
@@ -639,7 +672,7 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
         passive = bool(_PASSIVE_AUX.search(before)) or bool(re.match(r"(?i)(?:razed|damage)", trig.group(0))) or subject_place
         present = (not nominal and bool(re.match(r"(?i)\w+[^s]s$", trig.group(0).split()[0]))) or bool(
             re.search(r"\b(?:is|are|remains?)\s+(?:\w+\s+)?$", before, re.I)
-        ) or bool(re.search(r"\bis subject to\b", s, re.I) and nominal)
+        ) or bool(nominal and _sentence_has(m, _SUBJECT_TO, s))
         cs, ce = _clause_bounds(s, tstart)
 
         # the region the trigger speaks about: its subject when passive, its complement otherwise
@@ -671,7 +704,10 @@ def _sentence_claims(sent: Sentence, m: Mentions, v: Vocab, gaz: Gazetteer, meta
                 continue
         elif need == "persons":
             clause_text = s[cs:ce]
-            if not v.needs["persons"].search(clause_text + " " + trig.group(0)):
+            key = ("persons", cs, ce, trig.group(0))  # the triggers of one clause share the answer
+            if key not in m.memo:
+                m.memo[key] = bool(v.needs["persons"].search(clause_text + " " + trig.group(0)))
+            if not m.memo[key]:
                 continue
         elif need in ("resource", "goods", "instrument"):
             window = s[max(cs, tstart - 60) : min(len(s), tend + 120)] if need != "instrument" else s[tend : tend + 160]
@@ -1042,15 +1078,15 @@ class _Prior:
 
 def _discourse(found: list[Candidate], prior: _Prior, sent: Sentence) -> list[Candidate]:
     last_sentence = prior.last_sentence(sent)
+    # an agentless or undated claim takes what the sentence before, in the same paragraph, said
+    donor = next((c.claim for c in reversed(last_sentence) if c.claim.agent and c.explicit_agent), None)
+    dated = next((c.claim for c in reversed(last_sentence) if c.claim.when and c.explicit_when and not c.claim.when.ongoing), None)
     out: list[Candidate] = []
     for cand in found:
         claim = cand.claim
         update = {}
-        # an agentless or undated claim takes what the sentence before, in the same paragraph, said
-        donor = next((c.claim for c in reversed(last_sentence) if c.claim.agent and c.explicit_agent), None)
         if claim.agent is None and donor and claim.kind not in ("demand", "legal_act", "diplomacy", "displacement", "killing", "detention_missing"):
             update["agent"] = donor.agent
-        dated = next((c.claim for c in reversed(last_sentence) if c.claim.when and c.explicit_when and not c.claim.when.ongoing), None)
         if claim.when is None and dated:
             update["when"] = dated.when
         if update:
@@ -1058,10 +1094,13 @@ def _discourse(found: list[Candidate], prior: _Prior, sent: Sentence) -> list[Ca
             cand.claim = claim
         # one claim per thing: merge a repeat within the sentence, drop a nominal repeat of an earlier claim
         twin = next(
-            (o for o in out if o.claim.kind == claim.kind and _compatible(o.claim, claim)
+            # the cheap tests first, _compatible last: a sentence listing many demands compared
+            # every pair of them in full
+            (o for o in out if o.claim.kind == claim.kind
              and not (o.enumerated and cand.enumerated and o.claim.span != claim.span)
              and (o.count_span == cand.count_span if (o.count_span or cand.count_span) else o.clause == cand.clause or cand.nominal)
-             and (o.claim.object is None or o.claim.span == claim.span or o.claim.object == claim.object and (o.claim.object.name or o.claim.span[0] == claim.span[0]))),
+             and (o.claim.object is None or o.claim.span == claim.span or o.claim.object == claim.object and (o.claim.object.name or o.claim.span[0] == claim.span[0]))
+             and _compatible(o.claim, claim)),
             None,
         )
         if twin is not None:
