@@ -19,7 +19,7 @@ from docket.errors import DocketError
 from docket.extract.dates import DateMention, find_dates
 from docket.extract.quantities import Count, find_counts
 from docket.extract.relations import Relation, relations_in
-from docket.extract.text import Sentence, sentences
+from docket.extract.text import Sentence, iter_sentences
 from docket.gazetteer import SETTLEMENT_FEATURES, Gazetteer, Place, default_gazetteer
 from docket.gazetteer.resolve import geocode
 from docket.model import Claim, DocumentMeta, ObjectRef, PlaceRef, Quantity, When
@@ -157,9 +157,10 @@ def _extract(text: str, meta: DocumentMeta, gaz: Gazetteer, deadline: float, bud
     by_start = sorted(range(len(located)), key=lambda i: located[i][0])
     starts = [located[i][0] for i in by_start]
     prior = _Prior()
-    sents = sentences(text)
-    for sent in sents:
+    sents: list[Sentence] = []
+    for sent in iter_sentences(text):  # one at a time, so that the deadline holds while they are split
         _over_budget(deadline, budget)
+        sents.append(sent)
         lo, hi = bisect.bisect_left(starts, sent.start), bisect.bisect_left(starts, sent.end)
         here = [(a - sent.start, b - sent.start, p) for a, b, p in (located[i] for i in sorted(by_start[lo:hi])) if b <= sent.end]
         mentions = _mentions(sent.text, v, gaz, meta.published, here)

@@ -118,8 +118,13 @@ def _shown_to_spacy(piece: str) -> str:
 
 def sentences(text: str) -> list[Sentence]:
     """Every sentence of `text`, whitespace trimmed, offsets into `text`, none over `MAX_SENTENCE`."""
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """The sentences of `text` one at a time, as `sentences` lists them (a caller with a deadline
+    can stop between two of them)."""
     chunks = list(_chunks(text, paragraphs(text)))
-    out: list[Sentence] = []
     # a small batch: the sentencizer gains nothing from large ones, and a batch of long pieces is a
     # batch of large Docs held at once
     docs = _nlp().pipe((_shown_to_spacy(text[a:b]) for _, a, b in chunks), batch_size=16)
@@ -131,5 +136,4 @@ def sentences(text: str) -> list[Sentence]:
                 if not body:
                     continue
                 start = a + len(raw) - len(raw.lstrip())
-                out.append(Sentence(start, start + len(body), body, index))
-    return out
+                yield Sentence(start, start + len(body), body, index)
