@@ -3,9 +3,9 @@
 import json
 
 from click.testing import CliRunner
-from conftest import GOLD, PRESS_RELEASE, needs_shared
 
 from docket.cli import main
+from tests.conftest import GOLD, PRESS_RELEASE, needs_shared
 
 
 @needs_shared
@@ -33,3 +33,28 @@ def test_eval_reports_a_gold_file_whose_evidence_is_not_in_the_text(tmp_path):
     result = CliRunner().invoke(main, ["eval", str(text), str(gold)])
     assert result.exit_code == 1
     assert "gold.jsonl" in result.output and "evidence not found" in result.output
+
+
+DEV = PRESS_RELEASE.parents[1] / "dev"
+
+
+@needs_shared
+def test_eval_over_the_development_folder_prints_every_breakdown():
+    if not (DEV / "texts").is_dir():
+        import pytest
+
+        pytest.skip("../shared/dev (the development corpus) is not present")
+    result = CliRunner().invoke(main, ["eval", str(DEV / "texts"), str(DEV / "gold"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert len(scores["documents"]) == 28 and scores["required"] == 307
+    assert {"kinds", "slots", "geo", "misses", "spurious", "slot_errors", "far_flung"} <= set(scores)
+    table = CliRunner().invoke(main, ["eval", str(DEV / "texts"), str(DEV / "gold"), "--show", "none"])
+    assert table.exit_code == 0 and "gold places within 50 km" in table.stdout
+
+
+def test_eval_refuses_a_file_and_a_folder(tmp_path):
+    text = tmp_path / "doc.txt"
+    text.write_text("The village was destroyed in 1993.")
+    result = CliRunner().invoke(main, ["eval", str(text), str(tmp_path)])
+    assert result.exit_code == 1 and "give two files or two folders" in result.output

@@ -20,7 +20,6 @@ from docket.errors import DocketError
 from docket.export import write_csv, write_jsonl
 from docket.model import KINDS, STATUSES
 from docket.services import check_date
-from docket.services.evaluation import evaluate, load_gold
 from docket.services.review import QUALIFIERS
 from docket.store import ClaimFilter, open_store
 
@@ -364,46 +363,100 @@ def export(db, fmt, output, manifest):
 
 
 @main.command(name="eval")
-@click.argument("text_file", type=click.Path(path_type=Path))
-@click.argument("gold_file", type=click.Path(path_type=Path))
+@click.argument("texts", type=click.Path(path_type=Path, exists=True))
+@click.argument("golds", type=click.Path(path_type=Path, exists=True))
+@click.option("--show", type=click.Choice(["all", "misses", "spurious", "slots", "places", "none"]), default="all",
+              show_default=True, help="Which errors to list under the figures.")
 @format_option("table", "json")
 @reports_errors
-def eval_(text_file, gold_file, fmt):
-    """Score the extractor on a document against its hand-annotated gold file (DESIGN.md protocol).
+def eval_(texts, golds, show, fmt):
+    """Score the extractor against hand-annotated gold (DESIGN.md protocol): a text and its gold file,
+    or a folder of texts and a folder of gold files paired by name (NAME.txt and NAME.gold.jsonl).
 
-    Nothing is stored. The gold file's first line, when it carries document metadata, is used as the
-    document's metadata (as `docket ingest` flags would be).
+    Nothing is stored. A gold file's first line, when it carries document metadata, is used as the
+    document's metadata (as `docket ingest` flags would be); its `geo` (name -> [lat, lon]) judges the
+    places: the share of gold places found within 50 km, and the share of attachments more than 500 km
+    from every gold place of their document (far-flung).
+
+    \b
+    Examples:
+      docket eval ../shared/corpus/press-release-2018-04-02.txt ../shared/gold/press-release-2018-04-02.gold.jsonl
+      docket eval ../shared/dev/texts ../shared/dev/gold --show none
     """
-    from docket.ingest import read_document
+    from docket.services.evaluation import DocumentScore, FolderResult, evaluate_document
 
-    doc = read_document(text_file).doc
-    gold_meta, gold = load_gold(gold_file, doc.text)
-    if gold_meta:
-        doc = doc.model_copy(update={"meta": doc.meta.merged(gold_meta)})
-    result = evaluate(services.claims_for(doc), gold)
-    if fmt == "json":
-        emit_json(result.as_dict())
+    if texts.is_dir() != golds.is_dir():
+        raise DocketError(f"{texts}, {golds}: give two files or two folders")
+    if texts.is_dir():
+        from docket.services.evaluation import evaluate_folder
+
+        n = sum(1 for _ in texts.iterdir())
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=err, disable=fmt != "table" or not err.is_terminal, transient=True) as progress:
+            task = progress.add_task("evaluating", total=n)
+            result = evaluate_folder(texts, golds, on_document=lambda _f: progress.advance(task))
+        if fmt == "json":
+            emit_json(result.as_dict())
+        else:
+            _print_eval(result, show, folder=True)
         return
-    if result.misses:
+    single, geo = evaluate_document(texts, golds)
+    if fmt == "json":
+        emit_json(single.as_dict() | {"geo": geo.as_dict()})
+        return
+    _print_eval(FolderResult([DocumentScore(texts.stem, single, geo)], []), show, folder=False)
+
+
+def _print_eval(r, show: str, folder: bool) -> None:
+    """The errors asked for, then the figures: per slot, per kind, per document (for a folder), pooled."""
+    data = r.as_dict()
+    where = (lambda x: f"{x['document']}: ") if folder else (lambda x: "")
+    if show in ("all", "misses") and data["misses"]:
         out.print(Text("missed (required gold claims with no prediction):", style="bold"))
-        for g in result.misses:
-            out.print(f"  {g.id} {g.kind}: {g.evidence!r}")
-    if result.spurious:
+        for g in data["misses"]:
+            out.print(Text(f"  {where(g)}{g['id']} {g['kind']}: {g['evidence']!r}"))
+    if show in ("all", "spurious") and data["spurious"]:
         out.print(Text("spurious (predictions matching no gold claim):", style="bold"))
-        for c in result.spurious:
-            out.print(f"  {c.kind} {list(c.span)}: {c.text!r}")
-    if result.slot_errors:
+        for c in data["spurious"]:
+            out.print(Text(f"  {where(c)}{c['kind']} {c['span']}: {c['text']!r}"))
+    if show in ("all", "slots") and data["slot_errors"]:
         out.print(Text("slot errors:", style="bold"))
-        for gid, slot, exp, got in result.slot_errors:
-            out.print(f"  {gid} {slot}: expected {exp!r}, got {got!r}")
+        for e in data["slot_errors"]:
+            out.print(Text(f"  {where(e)}{e['gold']} {e['slot']}: expected {e['expected']!r}, got {e['predicted']!r}"))
+    if show in ("all", "places") and (data["places_wrong"] or data["far_flung"]):
+        out.print(Text("places (gold places not found within 50 km; attachments over 500 km from every gold place):",
+                       style="bold"))
+        for e in data["places_wrong"]:
+            got = f"{e['predicted']} at {e['km']} km" if e["km"] is not None else (e["predicted"] or "no place of that name")
+            out.print(Text(f"  {where(e)}{e['gold']}: {got}"))
+        for e in data["far_flung"]:
+            out.print(Text(f"  {where(e)}far-flung {e['place']} ({e['km']} km): {e['claim']!r}"))
     table = Table("slot", "correct", "total", "accuracy")
-    for name, s in result.slots.items():
-        if s.total:
-            table.add_row(name, str(s.correct), str(s.total), f"{s.accuracy:.3f}")
+    for name, s in data["slots"].items():
+        table.add_row(name, str(s["correct"]), str(s["total"]), f"{s['accuracy']:.3f}")
     out.print(table)
-    out.print(f"claims: {result.true_positives} matched, {result.predicted} predicted, {result.required} required")
-    out.print(f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}")
-    out.print(f"slot accuracy {result.slot_accuracy:.3f}")
+    kinds = Table("kind", "matched", "predicted", "required", "precision", "recall", "F1")
+    for k, v in data["kinds"].items():
+        kinds.add_row(Text(k, style=KIND_STYLES.get(k)), str(v["true_positives"]), str(v["predicted"]),
+                      str(v["required"]), f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}")
+    out.print(kinds)
+    if folder:
+        docs = Table("document", "matched", "predicted", "required", "F1", "slots", "places ≤50 km", "far-flung")
+        for d in data["documents"]:
+            g = d["geo"]
+            docs.add_row(d["name"], str(d["true_positives"]), str(d["predicted"]), str(d["required"]), f"{d['f1']:.3f}",
+                         f"{d['slot_accuracy']:.3f}", f"{g['within_50km']}/{g['gold_places']}",
+                         f"{g['far_flung']}/{g['attachments']}")
+        out.print(docs)
+        if data["unpaired"]:
+            out.print(Text("no gold file for: " + ", ".join(data["unpaired"]), style="dim"))
+    out.print(f"claims: {data['true_positives']} matched, {data['predicted']} predicted, {data['required']} required")
+    out.print(f"precision {data['precision']:.3f}  recall {data['recall']:.3f}  F1 {data['f1']:.3f}")
+    out.print(f"slot accuracy {data['slot_accuracy']:.3f}")
+    g = data["geo"]
+    if g["gold_places"]:
+        out.print(f"places: {g['within_50km']} of {g['gold_places']} gold places within 50 km ({g['within_share']:.3f}); "
+                  f"{g['far_flung']} of {g['attachments']} attachments far-flung ({g['far_share']:.3f})")
 
 
 def _kinds_table(counts: dict[str, int]) -> Table:

@@ -63,3 +63,45 @@ def test_bad_gold_file(tmp_path, line, problem):
     path.write_text(line)
     with pytest.raises(DocketError, match=problem):
         load_gold(path, TEXT)
+
+
+def test_a_folder_is_scored_per_kind_per_document_and_pooled(tmp_path):
+    from docket.services.evaluation import evaluate_folder
+
+    texts, golds = tmp_path / "texts", tmp_path / "gold"
+    texts.mkdir()
+    golds.mkdir()
+    (texts / "one.txt").write_text("Press release 2 May 2019\n\nAround 150 villages were destroyed in Lachin in 1993.\n")
+    (texts / "two.txt").write_text("Statement 3 May 2019\n\nAt least 511 civilians were killed in Shusha in 1992.\n")
+    (texts / "lonely.txt").write_text("No gold for this one.")
+    (golds / "one.gold.jsonl").write_text("\n".join(json.dumps(x) for x in [
+        {"document": {"publisher": "Ministry", "geo": {"Lachin": [39.64, 46.55], "Paris": [48.85, 2.35]}}},
+        {"kind": "destruction", "evidence": "Around 150 villages were destroyed in Lachin",
+         "quantity": {"value": 150, "qualifier": "approx"}, "places": ["Lachin"]},
+        {"kind": "displacement", "evidence": "in 1993"},  # required, and missed
+    ]))
+    (golds / "two.gold.jsonl").write_text("\n".join(json.dumps(x) for x in [
+        {"document": {"publisher": "Ministry", "geo": {"Shusha": [39.76, 46.75]}}},
+        {"kind": "killing", "evidence": "At least 511 civilians were killed", "quantity": {"value": 511}},
+    ]))
+    r = evaluate_folder(texts, golds)
+    assert [d.name for d in r.documents] == ["one", "two"] and r.unpaired == ["lonely.txt"]
+    c = r.counts
+    assert (c.true_positives, c.required) == (2, 3) and c.recall == pytest.approx(2 / 3)
+    assert r.kinds["displacement"].recall == 0.0 and r.kinds["killing"].recall == 1.0
+    geo = r.geo
+    assert (geo.gold, geo.within) == (3, 2)  # Paris is named by no claim
+    assert geo.attachments >= 2 and geo.far == 0  # nothing placed 500 km from every gold place
+    data = r.as_dict()
+    assert data["misses"][0]["document"] == "one" and data["places_wrong"][0]["gold"] == "Paris"
+    assert {d["name"] for d in data["documents"]} == {"one", "two"}
+
+
+def test_a_folder_without_pairs_is_an_error(tmp_path):
+    from docket.services.evaluation import evaluate_folder
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "g").mkdir()
+    (tmp_path / "t" / "a.txt").write_text("Some text.")
+    with pytest.raises(DocketError, match="no text has a gold file"):
+        evaluate_folder(tmp_path / "t", tmp_path / "g")

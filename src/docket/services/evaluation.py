@@ -41,6 +41,37 @@ class SlotScore:
 
 
 @dataclass
+class Counts:
+    """Matched, predicted and required claims (of one kind, one document, or pooled)."""
+
+    true_positives: int = 0
+    predicted: int = 0
+    required: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.required if self.required else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Counts) -> None:
+        self.true_positives += other.true_positives
+        self.predicted += other.predicted
+        self.required += other.required
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "true_positives": self.true_positives, "predicted": self.predicted, "required": self.required}
+
+
+@dataclass
 class EvalResult:
     precision: float
     recall: float
@@ -53,6 +84,7 @@ class EvalResult:
     misses: list[GoldClaim] = field(default_factory=list)
     spurious: list[Claim] = field(default_factory=list)
     slot_errors: list[tuple[str, str, object, object]] = field(default_factory=list)
+    kinds: dict[str, Counts] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -69,7 +101,23 @@ class EvalResult:
             "slot_errors": [
                 {"gold": gid, "slot": slot, "expected": exp, "predicted": got} for gid, slot, exp, got in self.slot_errors
             ],
+            "kinds": {k: v.as_dict() for k, v in sorted(self.kinds.items())},
         }
+
+
+def load_gold_geo(path: Path) -> dict[str, tuple[float, float]]:
+    """The gold file's `document.geo`: place name as written -> (lat, lon), where the annotator verified it."""
+    try:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        head = json.loads(first) if first.strip() else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    geo = (head.get("document") or {}).get("geo") if isinstance(head, dict) else None
+    out = {}
+    for name, point in (geo or {}).items():
+        if isinstance(point, list | tuple) and len(point) == 2 and all(isinstance(x, int | float) for x in point):
+            out[name] = (float(point[0]), float(point[1]))
+    return out
 
 
 def load_gold(path: Path, text: str) -> tuple[DocumentMeta | None, list[GoldClaim]]:
@@ -185,12 +233,20 @@ def evaluate(claims: list[Claim], gold: list[GoldClaim], gazetteer: Gazetteer | 
     errors = []
     tp = 0
     counted_predictions = len(claims)
+    kinds: dict[str, Counts] = {}
+    for c in claims:
+        kinds.setdefault(c.kind, Counts()).predicted += 1
+    for g in gold:
+        if not g.optional:
+            kinds.setdefault(g.kind, Counts()).required += 1
     for gi, ci in matched:
         g, c = gold[gi], claims[ci]
         if g.optional:
             counted_predictions -= 1
+            kinds[c.kind].predicted -= 1
             continue
         tp += 1
+        kinds[g.kind].true_positives += 1
         for slot, value in _gold_slots(g).items():
             ok, got = _slot_correct(slot, value, c, g, gaz)
             slot_scores[slot].total += 1
@@ -208,4 +264,186 @@ def evaluate(claims: list[Claim], gold: list[GoldClaim], gazetteer: Gazetteer | 
         misses=[g for gi, g in enumerate(gold) if gi not in used_g and not g.optional],
         spurious=[c for ci, c in enumerate(claims) if ci not in used_c],
         slot_errors=errors,
+        kinds=kinds,
     )
+
+
+# ---------------------------------------------------------------- a folder of documents
+
+NEAR_KM = 50  # a gold place is found when a predicted place of its name lies this close
+FAR_KM = 500  # a place attachment this far from every gold place of its document is far-flung
+
+
+@dataclass
+class GeoScore:
+    gold: int = 0  # gold places with coordinates
+    within: int = 0  # of those, found by a predicted place of that name within NEAR_KM
+    attachments: int = 0  # predicted places with coordinates, one per claim and place
+    far: int = 0  # of those, more than FAR_KM from every gold place of the document
+    wrong: list[tuple[str, str, float | None]] = field(default_factory=list)  # (gold name, predicted, km)
+    far_flung: list[tuple[str, str, float]] = field(default_factory=list)  # (claim text, place, km)
+
+    @property
+    def within_share(self) -> float:
+        return self.within / self.gold if self.gold else 1.0
+
+    @property
+    def far_share(self) -> float:
+        return self.far / self.attachments if self.attachments else 0.0
+
+    def add(self, other: GeoScore) -> None:
+        self.gold += other.gold
+        self.within += other.within
+        self.attachments += other.attachments
+        self.far += other.far
+
+    def as_dict(self) -> dict:
+        return {"gold_places": self.gold, "within_50km": self.within, "within_share": round(self.within_share, 4),
+                "attachments": self.attachments, "far_flung": self.far, "far_share": round(self.far_share, 4)}
+
+
+def score_places(claims: list[Claim], geo: dict[str, tuple[float, float]], gaz: Gazetteer) -> GeoScore:
+    """Places judged against the gold's coordinates (DESIGN.md, evaluation protocol)."""
+    from docket.gazetteer.resolve import haversine_km as distance_km
+
+    out = GeoScore()
+    if not geo:
+        return out
+    refs = [(c, p) for c in claims for p in c.places]
+    for name, point in geo.items():
+        out.gold += 1
+        named = [p for _, p in refs if gaz.matches(name, p) and p.lat is not None]
+        best = min((distance_km(point[0], point[1], p.lat, p.lon) for p in named), default=None)
+        if best is not None and best <= NEAR_KM:
+            out.within += 1
+        else:
+            out.wrong.append((name, named[0].name if named else "", round(best) if best is not None else None))
+    for c, p in refs:
+        if p.lat is None:
+            continue
+        out.attachments += 1
+        nearest = min(distance_km(lat, lon, p.lat, p.lon) for lat, lon in geo.values())
+        if nearest > FAR_KM:
+            out.far += 1
+            out.far_flung.append((c.text[:80], p.name, round(nearest)))
+    return out
+
+
+@dataclass
+class DocumentScore:
+    name: str
+    result: EvalResult
+    geo: GeoScore
+
+
+@dataclass
+class FolderResult:
+    documents: list[DocumentScore]
+    unpaired: list[str]
+
+    @property
+    def counts(self) -> Counts:
+        total = Counts()
+        for d in self.documents:
+            total.add(Counts(d.result.true_positives, d.result.predicted, d.result.required))
+        return total
+
+    @property
+    def slots(self) -> dict[str, SlotScore]:
+        out = {s: SlotScore() for s in SLOTS}
+        for d in self.documents:
+            for k, v in d.result.slots.items():
+                out[k].total += v.total
+                out[k].correct += v.correct
+        return out
+
+    @property
+    def slot_accuracy(self) -> float:
+        slots = self.slots.values()
+        total = sum(s.total for s in slots)
+        return sum(s.correct for s in slots) / total if total else 1.0
+
+    @property
+    def kinds(self) -> dict[str, Counts]:
+        out: dict[str, Counts] = {}
+        for d in self.documents:
+            for k, v in d.result.kinds.items():
+                out.setdefault(k, Counts()).add(v)
+        return dict(sorted(out.items()))
+
+    @property
+    def geo(self) -> GeoScore:
+        total = GeoScore()
+        for d in self.documents:
+            total.add(d.geo)
+        return total
+
+    def as_dict(self) -> dict:
+        c = self.counts
+        return {
+            **c.as_dict(), "slot_accuracy": round(self.slot_accuracy, 4),
+            "slots": {k: {"correct": v.correct, "total": v.total, "accuracy": round(v.accuracy, 4)}
+                      for k, v in self.slots.items() if v.total},
+            "kinds": {k: v.as_dict() for k, v in self.kinds.items()},
+            "geo": self.geo.as_dict(),
+            "documents": [{"name": d.name, **Counts(d.result.true_positives, d.result.predicted,
+                                                    d.result.required).as_dict(),
+                           "slot_accuracy": round(d.result.slot_accuracy, 4), "geo": d.geo.as_dict()}
+                          for d in self.documents],
+            "misses": [{"document": d.name, "id": g.id, "kind": g.kind, "evidence": g.evidence}
+                       for d in self.documents for g in d.result.misses],
+            "spurious": [{"document": d.name, "kind": x.kind, "span": list(x.span), "text": x.text}
+                         for d in self.documents for x in d.result.spurious],
+            "slot_errors": [{"document": d.name, "gold": gid, "slot": slot, "expected": exp, "predicted": got}
+                            for d in self.documents for gid, slot, exp, got in d.result.slot_errors],
+            "places_wrong": [{"document": d.name, "gold": n, "predicted": p, "km": km}
+                             for d in self.documents for n, p, km in d.geo.wrong],
+            "far_flung": [{"document": d.name, "claim": t, "place": p, "km": km}
+                          for d in self.documents for t, p, km in d.geo.far_flung],
+            "unpaired": self.unpaired,
+        }
+
+
+def gold_for(text: Path, gold_dir: Path) -> Path | None:
+    """The gold file of a text in a folder: same name, with .gold.jsonl or .jsonl for its suffix."""
+    for name in (text.stem + ".gold.jsonl", text.name + ".gold.jsonl", text.stem + ".jsonl"):
+        if (gold_dir / name).is_file():
+            return gold_dir / name
+    return None
+
+
+def evaluate_document(text_file: Path, gold_file: Path, gaz: Gazetteer | None = None) -> tuple[EvalResult, GeoScore]:
+    """Read a text as ingest would (nothing stored), its gold metadata as its metadata, and score it."""
+    from docket.ingest import read_document
+    from docket.services import claims_for
+
+    gaz = gaz or default_gazetteer()
+    doc = read_document(text_file).doc
+    gold_meta, gold = load_gold(gold_file, doc.text)
+    if gold_meta:
+        doc = doc.model_copy(update={"meta": doc.meta.merged(gold_meta)})
+    found = claims_for(doc)
+    return evaluate(found, gold, gaz), score_places(found, load_gold_geo(gold_file), gaz)
+
+
+def evaluate_folder(texts: Path, golds: Path, on_document=None) -> FolderResult:
+    """Every text of a folder paired with its gold file by name, scored, and pooled (micro averages)."""
+    from docket.ingest import SUFFIXES
+
+    if not texts.is_dir() or not golds.is_dir():
+        raise DocketError(f"{texts if not texts.is_dir() else golds}: not a folder (give a text folder and a gold folder)")
+    files = sorted(f for f in texts.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
+    gaz = default_gazetteer()
+    scores, unpaired = [], []
+    for f in files:
+        gold = gold_for(f, golds)
+        if gold is None:
+            unpaired.append(f.name)
+            continue
+        result, geo = evaluate_document(f, gold, gaz)
+        scores.append(DocumentScore(f.stem, result, geo))
+        if on_document:
+            on_document(f)
+    if not scores:
+        raise DocketError(f"{texts}: no text has a gold file in {golds} (expected NAME.gold.jsonl for NAME.txt)")
+    return FolderResult(scores, unpaired)
