@@ -557,8 +557,8 @@ def _pdf(rng: random.Random, doc: _Doc) -> tuple[bytes, str]:
                           "kids-cycle": 0.7, "encrypted": 1.5, "bad-flate": 1, "flate-bomb": 0.4, "no-text": 1,
                           "hex-text": 1, "deep-array": 0.5, "info-odd": 1.5, "header-only": 0.5, "text-as-pdf": 0.7,
                           "mediabox-odd": 0.7, "many-pages": 0.5, "incremental": 0.7})
-    if variant == "many-pages":
-        pages = pages * rng.choice([20, 60])
+    if variant == "many-pages":  # the same pages again, up to 60 of them (a long report, not a huge text)
+        pages = pages * max(1, min(rng.choice([20, 60]), 60 // len(pages)))
     objects: dict[int, bytes] = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
@@ -1692,7 +1692,10 @@ def _serve(conn, dump_path: str, workdir: str, mem_limit: int) -> None:
 def _name_labels(verdict: Verdict, cases: list[Case], root: str) -> None:
     """Say what kind of name the file concerned has (its name:… labels): a missing file's reason is
     usually its name."""
+    owner = re.search(r"/docs/c(\d+)/", verdict.path)
     for case in cases:
+        if owner and case.index != int(owner[1]):
+            continue
         for f in case.files:
             if verdict.path.endswith("/" + os.fsdecode(f.name)):
                 names = [lab for lab in f.labels if lab.startswith(("name:", "suffix:"))] or ["name:plain"]
@@ -1835,11 +1838,12 @@ class FuzzPool:
             return None
         path, alone = w.current_file()
         shown = path.split("/docs/", 1)[-1]
-        labels = next((f.labels for i in chunk for f in make_case(options.seed, i, options.small, options.big_rate).files
+        culprit = re.search(r"/docs/c(\d+)/", path)
+        owners = [int(culprit[1])] if culprit and int(culprit[1]) in chunk else chunk
+        labels = next((f.labels for i in owners for f in make_case(options.seed, i, options.small, options.big_rate).files
                        if path and path.endswith("/" + os.fsdecode(f.name))), [])
         verdict = Verdict("hang", f"over {self.timeout:.0f} s" + (f" (at {shown!r} for {alone:.0f} s)" if path else "")
                           + (f" [{', '.join(labels)}]" if labels else ""), w.stack())
-        culprit = re.search(r"/docs/c(\d+)/", path)
         if len(chunk) > 1 and culprit and int(culprit[1]) in chunk and alone > 0.8 * self.timeout:
             verdict.culprit = int(culprit[1])  # one file took (nearly) the whole limit by itself
         return verdict, None, self.timeout
