@@ -118,6 +118,12 @@ def main() -> int:
     print(f"\n{done:,} cases (seed {args.seed}, from {args.start}) in {elapsed:,.1f} s: {done / elapsed:.1f} cases/s "
           f"with {args.workers} workers, {args.batch} cases per ingest, {args.timeout:.0f} s limit")
     print("outcomes: " + ", ".join(f"{k} {v:,}" for k, v in counts.most_common()))
+    ok = [r.seconds for r in results if r.outcome == "ok"]
+    if ok:
+        # what a run costs once nothing fails: no hang waits out its limit, no batch runs again case by case
+        per_case = sum(ok) / len(ok)
+        print(f"an ok case takes {per_case:.3f} worker-seconds: 100,000 clean cases would take "
+              f"{100_000 * per_case / args.workers / 3600:.1f} h with {args.workers} workers")
     failures = [r for r in results if r.outcome in FAILURES]
     if failures:
         print(f"\nfailure classes ({len(failures)} results):")
