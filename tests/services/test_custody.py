@@ -65,7 +65,7 @@ def test_an_altered_figure_is_named(honest):
     victim = next(c for c in store.claims() if c.kind == "destruction")
     _tamper(db, "UPDATE claims SET quantity_value = 15 WHERE id = ?", victim.id)
     problem = _first_problem(db)
-    assert victim.id in problem and "quantity.value is 15, was 150" in problem
+    assert victim.id in problem and "quantity_value is 15, was 150" in problem
     cli = CliRunner().invoke(main, ["verify", "--db", str(db)])
     assert cli.exit_code == 4 and victim.id in cli.stderr
 
@@ -74,7 +74,7 @@ def test_an_altered_reviewed_figure_is_named(honest):
     db, _, killing = honest
     _tamper(db, "UPDATE claims SET quantity_value = 51 WHERE id = ?", killing)
     problem = _first_problem(db)
-    assert killing in problem and "quantity.value is 51, was 512" in problem
+    assert killing in problem and "quantity_value is 51, was 512" in problem
 
 
 def test_altered_document_bytes_are_named(honest):

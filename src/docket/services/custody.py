@@ -151,23 +151,25 @@ def _what_changed(current: dict, logged: dict) -> str:
     return "; ".join(diffs[:4]) + (" …" if len(diffs) > 4 else "")
 
 
-def _logged_state(store: ClaimStore, claim: Claim, logged_hash: str, doc: dict | None) -> dict | None:
+def _state_of(c: Claim, sha256: str) -> dict:
+    from docket.store import _claim_row, _place_rows
+
+    return chain.claim_state(_claim_row(c, sha256, ""), _place_rows(c))
+
+
+def _logged_state(store: ClaimStore, claim_id: str, sha256: str, logged_hash: str) -> dict | None:
     """The claim as the log vouched for it, where it can be recovered: a review version with that
     hash, else the claim extracted again from the document's text (same Docket version)."""
-    for v in reversed(store.versions(claim.id)):
-        state = dict(v["data"])
-        state.pop("document", None)
-        state["document_sha256"] = claim.document.sha256 if claim.document else None
+    for v in reversed(store.versions(claim_id)):
+        state = _state_of(Claim.model_validate(v["data"]), sha256)
         if chain.sha256(state) == logged_hash:
             return state
-    if doc is None:
-        return None
     from docket.services import extracted
 
-    stored = store.document(claim.document.sha256)
-    for c in extracted(stored)[0]:
-        if c.id == claim.id and chain.claim_hash(c) == logged_hash:
-            return chain.claim_state(c)
+    for c in extracted(store.document(sha256))[0]:
+        if c.id == claim_id:
+            state = _state_of(c, sha256)
+            return state if chain.sha256(state) == logged_hash else None
     return None
 
 
@@ -219,31 +221,32 @@ def verify(store: ClaimStore, pin: str | None = None, everything: bool = False) 
     return result
 
 
-def _check_claims(store, sha, row, exp, expected_ids, result, found) -> bool:
+def _check_claims(store, sha, row_doc, exp, expected_ids, result, found) -> bool:
     """A document's claims and their area digests; True when verification should stop."""
-    claims = store.stored_claims(sha)
+    rows = store.claim_rows(sha)
     ids, altered = set(), set()
-    for c in claims:
+    for cid, (row, places) in rows.items():
         result.claims += 1
-        ids.add(c.id)
-        logged = exp.claims.get(c.id)
+        ids.add(cid)
+        logged = exp.claims.get(cid)
         if logged is None:
-            if found(Problem("claim", c.id, f"in document {sha[:12]}: stored but never logged (inserted behind "
+            if found(Problem("claim", cid, f"in document {sha[:12]}: stored but never logged (inserted behind "
                              "Docket's back)")):
                 return True
             continue
-        h = chain.claim_hash(c)
-        if h != logged[0]:
-            altered.add(c.id)  # its area digests then differ too: reported once, as the claim
-            before = _logged_state(store, c, logged[0], row)
-            detail = _what_changed(chain.claim_state(c), before) if before else "it no longer matches its logged hash"
-            if found(Problem("claim", c.id, f"in document {sha[:12]} ({row['filename']}): altered since log entry "
-                             f"{logged[1]}: {detail}")):
+        state = chain.claim_state(row, places)
+        if chain.sha256(state) != logged[0]:
+            altered.add(cid)  # its area digests then differ too: reported once, as the claim
+            before = _logged_state(store, cid, sha, logged[0])
+            detail = _what_changed(state, before) if before else "it no longer matches its logged hash"
+            if found(Problem("claim", cid, f"in document {sha[:12]} ({row_doc['filename']}): altered since log "
+                             f"entry {logged[1]}: {detail}")):
                 return True
     for cid in sorted(expected_ids - ids):
         if found(Problem("claim", cid, f"in document {sha[:12]}: logged in entry {exp.claims[cid][1]} but no longer "
                          "stored (deleted)")):
             return True
+    claims = store.stored_claims(sha)
     by_id = {c.id: c for c in claims}
     for r in store.stored_rows("area_claims", sha):
         c = None if r["claim_id"] in altered else by_id.get(r["claim_id"])

@@ -153,12 +153,12 @@ class ClaimStore:
                         ingested_at=now, **doc.meta.model_dump(),
                     )
                 )
-                self._insert_claims(conn, doc.sha256, rows, areas or {}, now)
+                hashes = self._insert_claims(conn, doc.sha256, rows, areas or {}, now)
                 if relation_rows:
                     conn.execute(insert(relations), relation_rows)
                 update_anchor_years(conn, doc.sha256)  # the one definition of a document's anchor year
                 data = {"document": _document_record(doc, len(raw)), "source": custody or {},
-                        "claims": self._claim_hashes(conn, doc.sha256), "relations": chain.relations_hash(relation_rows)}
+                        "claims": hashes, "relations": chain.relations_hash(relation_rows)}
                 chain.append(conn, "ingest", doc.sha256, actor, data)
         except IntegrityError as e:
             if self.has_document(doc.sha256):  # stored by another process between our check and our write
@@ -169,27 +169,30 @@ class ClaimStore:
         return True
 
     @staticmethod
-    def _insert_claims(conn: Connection, sha256: str, rows: list[Claim], areas: dict[str, set[str]], now: str) -> None:
-        claim_rows, place_rows, area_rows = [], [], []
+    def _insert_claims(conn: Connection, sha256: str, rows: list[Claim], areas: dict[str, set[str]], now: str) -> dict:
+        """Insert claims with their places and area rows; returns claim id -> the hash of what was written."""
+        claim_rows, place_rows, area_rows, hashes = [], [], [], {}
         for c in rows:
-            claim_rows.append(_claim_row(c, sha256, now))
-            place_rows += _place_rows(c)
+            row, places = _claim_row(c, sha256, now), _place_rows(c)
+            claim_rows.append(row)
+            place_rows += places
             area_rows += _area_rows(c, areas.get(c.id, ()))
+            hashes[c.id] = chain.claim_hash(row, places)
         # one statement per table, executed for all rows (executemany)
         for table, batch in ((claims, claim_rows), (claim_places, place_rows), (area_claims, area_rows)):
             if batch:
                 conn.execute(insert(table), batch)
+        return hashes
 
-    def _claim_hashes(self, conn: Connection, sha256: str, ids: Iterable[str] | None = None) -> dict[str, str]:
-        """Claim id -> hash of the claim as stored (read back, so that what is vouched for is exactly
-        what `verify` will read)."""
-        if ids is not None:
-            ids = list(ids)
-            found = [c for i in range(0, len(ids), 500)
-                     for c in self._claims_in(conn, ClaimFilter(ids=ids[i : i + 500], include_rejected=True))]
-        else:
-            found = self._claims_in(conn, ClaimFilter(document=sha256, include_rejected=True))
-        return {c.id: chain.claim_hash(c) for c in found}
+    def claim_rows(self, sha256: str) -> dict[str, tuple[dict, list[dict]]]:
+        """A document's claims as stored rows: claim id -> (its row, its places' rows), for hashing."""
+        with self.engine.connect() as conn:
+            out = {r.id: (dict(r._mapping), []) for r in conn.execute(select(claims).where(claims.c.document_sha256 == sha256))}
+            ids = list(out)
+            for i in range(0, len(ids), 500):
+                for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(ids[i : i + 500]))):
+                    out[p.claim_id][1].append(dict(p._mapping))
+        return out
 
     def _refresh_digests(self, conn: Connection, ids: list[str]) -> None:
         """Write the area rows of these claims again from the claims as they now read (same places)."""
@@ -228,14 +231,13 @@ class ClaimStore:
                     conn.execute(table.delete().where(table.c.claim_id.in_(chunk)))
                 conn.execute(claims.delete().where(claims.c.id.in_(chunk)))
             new = [c for c in found if c.id not in keep]
-            self._insert_claims(conn, sha256, new, areas, now)
+            hashes = self._insert_claims(conn, sha256, new, areas, now)
             conn.execute(relations.delete().where(relations.c.document_sha256 == sha256))
             if relation_rows:
                 conn.execute(insert(relations), relation_rows)
             conn.execute(documents.update().where(documents.c.sha256 == sha256).values(**meta.model_dump()))
             self._refresh_digests(conn, sorted(keep & old))  # a kept claim's source may be the publisher
             update_anchor_years(conn, sha256)
-            hashes = self._claim_hashes(conn, sha256, [c.id for c in new])
             data = {"before": before, "after": meta.model_dump(), "reason": reason, "claims": hashes,
                     "removed": sorted(set(replaced) - set(hashes)), "relations": chain.relations_hash(relation_rows)}
             seq, _ = chain.append(conn, "edit_document", sha256, actor, data)
@@ -525,7 +527,8 @@ class ClaimStore:
                 if row is not None:
                     raise DocketError(f"{new.id}: a claim with this id exists already")
                 version = 1
-                conn.execute(insert(claims), [_claim_row(new, sha, now, version)])
+                values = _claim_row(new, sha, now, version)
+                conn.execute(insert(claims), [values])
             else:
                 if row is None:
                     raise DocketError(f"{new.id}: no such claim")
@@ -555,7 +558,7 @@ class ClaimStore:
             chain.append(conn, "create_claim" if create else "review", new.id, author, {
                 "document": sha, "action": action or ("create" if create else "edit"), "version": version,
                 "versions": {str(v["version"]): chain.version_hash(v) for v in written},
-                "claim": self._claim_hashes(conn, sha, [new.id])[new.id]})
+                "claim": chain.claim_hash(values, _place_rows(new))})
             return version
 
     def top_places(self, limit: int = 10) -> list[tuple[str, int]]:

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from docket.model import Claim
 from docket.store.schema import log, log_head
 
 GENESIS = "0" * 64  # the `prev` of the first entry
@@ -35,17 +34,22 @@ def entry_hash(seq: int, at: str, actor: str | None, action: str, subject: str |
     return sha256([seq, at, actor, action, subject, data, prev])
 
 
-def claim_state(c: Claim) -> dict:
-    """What a claim's hash covers: its contract without the document's title, date and publisher
-    (those belong to the document and are vouched for with it), with the document's SHA-256."""
-    state = c.contract()
-    doc = state.pop("document", None)
-    state["document_sha256"] = doc["sha256"] if doc else None
+# a claim's row minus its bookkeeping (which version it is at, when the row was first written)
+CLAIM_UNHASHED = ("version", "created_at")
+PLACE_FIELDS = ("ord", "name", "mention", "place_id", "geonames_id", "lat", "lon", "feature", "admin_path")
+
+
+def claim_state(row: dict, places: list[dict]) -> dict:
+    """What a claim's hash covers: its row as stored (every column but the bookkeeping) and its places'
+    rows. Hashing rows rather than the model means a write and a later check hash exactly the same
+    values, with no model built on either side (ingest writes tens of thousands of claims a document)."""
+    state = {k: v for k, v in row.items() if k not in CLAIM_UNHASHED}
+    state["places"] = [[p[k] for k in PLACE_FIELDS] for p in sorted(places, key=lambda p: p["ord"])]
     return state
 
 
-def claim_hash(c: Claim) -> str:
-    return sha256(claim_state(c))
+def claim_hash(row: dict, places: list[dict]) -> str:
+    return sha256(claim_state(row, places))
 
 
 def version_hash(row) -> str:

@@ -107,28 +107,31 @@ def _v6_write_log(conn: Connection) -> None:
     what it holds: one entry per document (its bytes, text, metadata, claims and relations as they are
     now) and one per entity decision, so that `verify` can vouch for everything from here on; what
     happened before the upgrade is not in the log, and the entries say so."""
-    from docket.store import ClaimFilter, ClaimStore, _document_from_row, chain
+    from docket.store import _document_from_row, chain
 
     log.create(conn, checkfirst=True)
     log_head.create(conn, checkfirst=True)
     chain.start(conn)
     if conn.execute(select(log.c.seq).limit(1)).first() is not None:
         return
-    reader = ClaimStore(conn.engine, "migration")
     cols = [c for c in documents.c if c.name != "raw"]
     for r in conn.execute(select(*cols, func.length(documents.c.raw).label("size")).order_by(documents.c.ingested_at,
                                                                                            documents.c.sha256)).fetchall():
         from docket.store import _document_record
 
         doc = _document_from_row(r._mapping)
-        found = reader._claims_in(conn, ClaimFilter(document=doc.sha256, include_rejected=True))
+        found = {r.id: (dict(r._mapping), []) for r in conn.execute(select(claims).where(
+            claims.c.document_sha256 == doc.sha256))}
+        for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(
+                select(claims.c.id).where(claims.c.document_sha256 == doc.sha256)))):
+            found[p.claim_id][1].append(dict(p._mapping))
         rels = conn.execute(select(relations).where(relations.c.document_sha256 == doc.sha256)
                             .order_by(relations.c.id)).fetchall()
-        versions = conn.execute(select(claim_versions).where(claim_versions.c.claim_id.in_([c.id for c in found]))
+        versions = conn.execute(select(claim_versions).where(claim_versions.c.claim_id.in_(list(found)))
                                 .order_by(claim_versions.c.claim_id, claim_versions.c.version)).fetchall()
         chain.append(conn, "adopt", doc.sha256, "docket (upgrade)", {
             "note": "held before the store had a write log; its earlier history is not logged",
-            "document": _document_record(doc, r.size), "claims": {c.id: chain.claim_hash(c) for c in found},
+            "document": _document_record(doc, r.size), "claims": {cid: chain.claim_hash(*rows) for cid, rows in found.items()},
             "relations": chain.relations_hash([dict(x._mapping) for x in rels]),
             "versions": {f"{v.claim_id} {v.version}": chain.version_hash(v._mapping) for v in versions}})
     for d in conn.execute(select(entity_decisions).order_by(entity_decisions.c.id)).fetchall():
