@@ -175,7 +175,7 @@ def _sidecars():
     yield "control characters", ".meta.json", '{"title": "a\\u0007b"}', "control characters are not allowed"
     yield "unknown field", ".meta.json", '{"autor": "x"}', "unknown metadata field(s): autor"
     yield "too big", ".meta.json", '{"title": "' + "x" * 70_000 + '"}', "a sidecar of more than 65,536 bytes"
-    yield "deeply nested", ".meta.json", "[" * 30_000 + "]" * 30_000, "not valid JSON"
+    yield "deeply nested", ".meta.json", "[" * 30_000 + "]" * 30_000, "nested more than 20 deep"
     yield "not utf-8", ".meta.json", b'{"title": "\xff"}', "not UTF-8"
 
 
@@ -265,3 +265,73 @@ def test_a_figure_too_large_for_a_count_is_refused_in_review(store):
                                            "--reason", "x"])
         assert result.exit_code == 1 and "figure" in result.output and "Traceback" not in result.output
     assert _store_digest(store) == before
+
+
+def test_names_that_are_not_utf8_or_hold_line_breaks_are_escaped(tmp_path):
+    import json
+    import os
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.txt"), "wb") as f:
+        f.write(GOOD.encode())
+    (folder / "two\nlines.txt").write_text("The Security Council adopted resolution 853 (1993).")
+    (folder / "annex.meta.final.txt").write_text("The Security Council adopted resolution 874 (1993).")
+    db = tmp_path / "d.db"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    paths = sorted(os.path.basename(f["path"]) for f in json.loads(result.stdout)["files"])
+    assert paths == ["annex.meta.final.txt", "bad\\xff.txt", "two\\x0alines.txt"]  # a name with .meta. is a document
+    names = [d["filename"] for d in json.loads(CliRunner().invoke(main, ["documents", "--db", str(db),
+                                                                         "--format", "json"]).stdout)]
+    assert "bad\\xff.txt" in names
+
+
+def test_a_lone_surrogate_in_a_sidecar_is_refused(tmp_path, store):
+    path = tmp_path / "a.txt"
+    path.write_text("The Security Council adopted resolution 884 (1993).")
+    (tmp_path / "a.txt.meta.json").write_text('{"title": "\\ud800"}')
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "lone surrogate" in result.output
+
+
+def test_a_deeply_nested_yaml_sidecar_is_refused_at_once(tmp_path, store):
+    import time
+
+    path = tmp_path / "b.txt"
+    path.write_text("The Security Council adopted resolution 822 (1993).")
+    (tmp_path / "b.txt.meta.yaml").write_text("title: " + "[" * 30000 + "]" * 30000)
+    t0 = time.perf_counter()
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "nested more than 20 deep" in result.output
+    assert time.perf_counter() - t0 < 20  # PyYAML alone took 76 s over this
+
+
+def test_a_docx_with_a_corrupt_deflate_stream_is_one_line(tmp_path, store):
+    raw = bytearray(_docx_bytes())
+    raw[raw.index(b"word/document.xml") + 37] ^= 0xFF
+    path = tmp_path / "z.docx"
+    path.write_bytes(bytes(raw))
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "not a readable DOCX" in result.output and "internal error" not in result.output
+
+
+def test_a_pdf_text_bomb_is_refused(tmp_path, store):
+    import zlib
+
+    from tests.documents import make_pdf
+
+    # one compressed page of 60 lines, listed 1,200 times in the page tree: a small file, 2.5 M characters
+    lines = b"BT /F1 11 Tf 12 TL 40 800 Td\n" + b"(Around 150 villages were destroyed in Lachin.) ' \n" * 60 + b"ET"
+    packed = zlib.compress(lines, 9)
+    raw = make_pdf(["x"])
+    head, _, rest = raw.partition(b"5 0 obj\n")
+    _, _, tail = rest.partition(b"\nendobj\n")
+    raw = head + b"5 0 obj\n<< /Length " + str(len(packed)).encode() + b" /Filter /FlateDecode >>\nstream\n" + packed + \
+        b"\nendstream\nendobj\n" + tail
+    raw = raw.replace(b"/Kids [3 0 R] /Count 1", b"/Kids [" + b"3 0 R " * 1200 + b"] /Count 1200")
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(raw)
+    assert len(raw) < 20_000
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "text bomb" in result.output, result.output

@@ -49,7 +49,10 @@ def format_option(*choices: str, default: str = "table"):
 
 def emit_json(data) -> None:
     """`--format json`: plain, indented JSON on standard output (no colour, no wrapping), stable for scripts."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if any("\ud800" <= ch <= "\udfff" for ch in text):  # a lone surrogate cannot be written as UTF-8
+        text = json.dumps(data, ensure_ascii=True, indent=2)
+    click.echo(text)
 
 
 # exit statuses (the README lists them): click itself exits 2 on a usage error

@@ -24,6 +24,21 @@ from docket.model import Document, DocumentMeta, sha256_bytes
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# a PDF's text streams are compressed: a 48 KB file can hold 14 million characters. Real PDFs give less
+# than a character or two per byte of file; beyond this many (and beyond PDF_TEXT_FLOOR characters)
+# the file is refused as a text bomb
+PDF_TEXT_RATIO = 50
+PDF_TEXT_FLOOR = 2_000_000
+
+
+def display_name(name: str) -> str:
+    """A file name as text that can be printed and stored: bytes that are not UTF-8 (which Python
+    keeps as lone surrogates) are written as backslash escapes ("bad\\xff.txt")."""
+    if name.isascii() and name.isprintable():
+        return name
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    # a line break or other control character in a name would split the one line an error is
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
 
 
 class Reading(NamedTuple):
@@ -112,7 +127,12 @@ def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str
 def normalise(text: str) -> str:
     """Line ends unified and look-alike spaces made plain; the text claims point into is this one."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_SPACES)
+    text = text.translate(_SPACES)
+    # a lone surrogate (from a PDF's broken UTF-16) is no character: U+FFFD, one for one
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # look-alike spaces and control characters (C0 but the line feed, C1) become plain spaces, one for one, so
@@ -131,14 +151,19 @@ def _pdf_text(raw: bytes, name: str) -> tuple[str, DocumentMeta]:
         raise DocketError(f"{name}: not a readable PDF ({reason})") from e
     except (ValueError, TypeError, OSError) as e:
         raise DocketError(f"{name}: not a readable PDF ({e})") from e
+    cap = max(PDF_TEXT_FLOOR, PDF_TEXT_RATIO * len(raw))
     try:
-        pages = []
+        pages, size = [], 0
         for i in range(len(pdf)):
             try:
                 page = pdf[i]
                 pages.append(page.get_textpage().get_text_range())
             except (pdfium.PdfiumError, ValueError, OSError) as e:
                 raise DocketError(f"{name}: not a readable PDF (page {i + 1} of {len(pdf)} fails to load: {e})") from e
+            size += len(pages[-1])
+            if size > cap:
+                raise DocketError(f"{name}: refused: its text runs past {cap:,} characters by page {i + 1}, "
+                                  f"{size // len(raw)} per byte of file (a compressed text bomb)")
         return "\n\n".join(p.strip() for p in pages), _pdf_properties(pdf)
     finally:
         pdf.close()
@@ -184,7 +209,7 @@ def read_document(path: Path, overrides: DocumentMeta | None = None, limit: int 
 
     Metadata, weakest first: the file's own properties (PDF, DOCX, HTML tags), what its opening
     lines say (dateline, heading), a sidecar FILE.meta.json/.yaml, then `overrides` (flags, form)."""
-    name = str(path)
+    name = display_name(str(path))
     try:
         size = path.stat().st_size
     except (OSError, ValueError) as e:
@@ -221,5 +246,5 @@ def read_document(path: Path, overrides: DocumentMeta | None = None, limit: int 
     else:
         meta = found.merged(detect_metadata(text))
     meta = meta.merged(side_meta).merged(overrides or DocumentMeta())
-    doc = Document(sha256=sha256_bytes(raw), filename=path.name, media_type=mtype, text=text, meta=meta)
-    return Reading(doc, raw, notes, (str(side), side_raw) if side else None)
+    doc = Document(sha256=sha256_bytes(raw), filename=display_name(path.name), media_type=mtype, text=text, meta=meta)
+    return Reading(doc, raw, notes, (display_name(str(side)), side_raw) if side else None)

@@ -67,7 +67,6 @@ def docx_text(raw: bytes, name: str) -> tuple[str, DocumentMeta]:
     """The document's text, blocks separated by blank lines, and the metadata of its properties."""
     check_archive(raw, name)
     import docx
-    from lxml import etree
 
     try:
         document = docx.Document(io.BytesIO(raw))
@@ -75,9 +74,10 @@ def docx_text(raw: bytes, name: str) -> tuple[str, DocumentMeta]:
         meta = _properties(document)
     except DocketError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.Error, AttributeError, TypeError, IndexError, OSError,
-            EOFError, NotImplementedError, RuntimeError) as e:
-        # python-docx raises whatever its parts raise when they are broken: all mean the same to the user
+    except (MemoryError, RecursionError) as e:
+        raise DocketError(f"{name}: not a readable DOCX file (too large or too deeply nested: {type(e).__name__})") from e
+    except Exception as e:  # noqa: BLE001 - python-docx, lxml and zlib raise whatever a broken part makes them
+        # raise (BadZipFile, KeyError, zlib.error on a corrupt stream, XMLSyntaxError …): all mean the same
         raise DocketError(f"{name}: not a readable DOCX file ({type(e).__name__}: {e})") from e
     return "\n\n".join(b for b in blocks if b.strip()), meta
 

@@ -40,6 +40,8 @@ def check_published(value: str, where: str) -> str:
 def _text(field: str, value: str, where: str) -> str:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
         raise DocketError(f"{where}: {field}: control characters are not allowed")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise DocketError(f"{where}: {field}: a lone surrogate (\\ud800-\\udfff) is not a character")
     value = " ".join(value.split())
     if len(value) > _LENGTHS[field]:
         raise DocketError(f"{where}: {field}: longer than {_LENGTHS[field]} characters")
@@ -105,6 +107,22 @@ def sidecar_path(path: Path) -> Path | None:
     return None
 
 
+MAX_NESTING = 20  # a sidecar is one mapping of scalars; PyYAML's scanner slows quadratically with depth
+
+
+def _shallow(text: str) -> None:
+    """Refuse flow collections nested deeper than MAX_NESTING before a parser walks them (30,000 nested
+    brackets took PyYAML 76 s; Python's JSON parser stops at its recursion limit)."""
+    depth = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise DocketError(f"nested more than {MAX_NESTING} deep; a sidecar holds one mapping of scalar fields")
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+
+
 def _no_aliases(text: str) -> None:
     """YAML aliases let 600 bytes expand to gigabytes ("billion laughs"); a sidecar needs none."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -123,6 +141,7 @@ def read_sidecar(side: Path) -> tuple[DocumentMeta, bytes]:
     kind = "JSON" if side.name.endswith(".json") else "YAML"
     try:
         text = raw.decode("utf-8-sig")
+        _shallow(text)
         if kind == "JSON":
             data = json.loads(text)
         else:

@@ -16,7 +16,7 @@ from docket.errors import DocketError
 from docket.extract.claims import extract
 from docket.extract.relations import Relation
 from docket.gazetteer import Gazetteer, default_gazetteer
-from docket.ingest import SUFFIXES, read_document
+from docket.ingest import SUFFIXES, display_name, read_document
 from docket.model import Claim, Document, DocumentMeta
 from docket.store import ClaimStore
 
@@ -96,12 +96,13 @@ def extracted(doc: Document) -> tuple[list[Claim], list[Relation]]:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files to ingest: the files named, and the documents inside the folders named (sidecars left out)."""
+    """Files to ingest: the files named, and the documents inside the folders named (by their suffix,
+    so sidecars, FILE.meta.json/.yaml, are left out)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             out.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES and ".meta." not in f.name)
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
             )
         elif p.exists():
             out.append(p)
@@ -125,7 +126,8 @@ def _custody(path: Path, reading, source: Source | None) -> dict:
     brought it in, the sidecar it took metadata from (bytes kept), what the reader noticed, and the
     Docket version that read it."""
     src = source or Source()
-    out = {"via": src.via, "path": str(path.resolve()) if src.via == "cli" else None, "name": src.name or path.name,
+    out = {"via": src.via, "path": display_name(str(path.resolve())) if src.via == "cli" else None,
+           "name": display_name(src.name or path.name),
            "url": src.url or reading.doc.meta.source_url, "actor": src.actor, "docket": __version__,
            "notes": list(reading.notes), "sidecar": None}
     if reading.sidecar:
@@ -139,9 +141,9 @@ def _unchanged(store: ClaimStore, path: Path, sha256: str) -> FileOutcome:
     """The same bytes are stored already; unless the stored copy was altered since (then re-ingesting
     must not look like all is well)."""
     if hashlib.sha256(store.raw(sha256)).hexdigest() != sha256:
-        raise DocketError(f"{path}: the store holds this document, but its stored bytes were altered since it "
+        raise DocketError(f"{display_name(str(path))}: the store holds this document, but its stored bytes were altered since it "
                           "was ingested (run `docket verify`)")
-    return FileOutcome(str(path), "unchanged", sha256, message="already in the store (same bytes)")
+    return FileOutcome(display_name(str(path)), "unchanged", sha256, message="already in the store (same bytes)")
 
 
 def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = None, limit: int | None = None,
@@ -160,15 +162,16 @@ def ingest_file(store: ClaimStore, path: Path, overrides: DocumentMeta | None = 
             return _unchanged(store, path, doc.sha256)
     except DocketError as e:
         message = str(e)
-        raise DocketError(message if str(path) in message else f"{path}: {message}") from e
+        shown = display_name(str(path))
+        raise DocketError(message if shown in message else f"{shown}: {message}") from e
     except (MemoryError, RecursionError) as e:
-        raise DocketError(f"{path}: too large or too deeply nested to read ({type(e).__name__})") from e
+        raise DocketError(f"{display_name(str(path))}: too large or too deeply nested to read ({type(e).__name__})") from e
     except Exception as e:  # noqa: BLE001 - one file's failure must never stop a folder or show a traceback
         log.debug("internal error on %s", path, exc_info=True)
-        raise DocketError(f"{path}: internal error while reading it ({type(e).__name__}: {e}); "
+        raise DocketError(f"{display_name(str(path))}: internal error while reading it ({type(e).__name__}: {e}); "
                           "nothing of it was stored (DOCKET_DEBUG=1 shows the traceback)") from e
     notes = "; ".join(reading.notes)
-    return FileOutcome(str(path), "added", doc.sha256, len(found), message=notes)
+    return FileOutcome(display_name(str(path)), "added", doc.sha256, len(found), message=notes)
 
 
 def areas_of(found: list[Claim], gaz: Gazetteer | None = None) -> dict[str, set[str]]:
@@ -197,7 +200,7 @@ def ingest_paths(
         try:
             outcome = ingest_file(store, path, overrides, limit, source, encoding)
         except DocketError as e:
-            outcome = FileOutcome(str(path), "error", message=str(e))
+            outcome = FileOutcome(display_name(str(path)), "error", message=str(e))
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
