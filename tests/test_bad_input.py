@@ -335,3 +335,14 @@ def test_a_pdf_text_bomb_is_refused(tmp_path, store):
     assert len(raw) < 20_000
     result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
     assert result.exit_code == 1 and "text bomb" in result.output, result.output
+
+
+def test_stray_bytes_are_not_read_as_an_unusual_code_page(tmp_path, store):
+    path = tmp_path / "stray.txt"
+    path.write_bytes(b"Kalbajar \xff\xfe was occupied in 1993.\n")  # once read as cp1006: "Kalbajar \ufe7d\ufe7c"
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "invalid UTF-8 at byte 9" in result.output
+    russian = tmp_path / "ru.txt"
+    russian.write_bytes(("Кельбаджар был оккупирован в 1993 году. " * 4).encode("cp1251"))
+    result = CliRunner().invoke(main, ["ingest", str(russian), "--db", str(store)])
+    assert result.exit_code == 0 and "read as cp1251" in result.output

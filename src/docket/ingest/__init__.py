@@ -78,16 +78,33 @@ def media_type(path: Path, raw: bytes) -> str:
 _PROSE_SYMBOLS = set("’‘“”„‚«»‹›–—―…•·°§¶©®™€£¥¢%‰№ ") | {"\u00a0", "\u00ad"}
 
 
+# the legacy encodings prose arrives in (Windows and ISO code pages of the scripts Docket's sources
+# write, KOI8, Mac Roman); a guess outside them (cp1006, cp437 …) is a sign of bytes, not text
+_LEGACY = {"cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r", "koi8_u",
+           "mac_roman", "latin_1", "iso8859_2", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8", "iso8859_9",
+           "iso8859_13", "iso8859_15", "mac_cyrillic", "cp866"}
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "?").split(" ", 1)[0]
+
+
 def _plainly_prose(text: str) -> bool:
     """Whether a legacy decoding reads as prose: every character outside ASCII a letter, a mark or
-    typographic punctuation, and no control characters. Random bytes read as windows-1252 give
-    C1 controls, box drawing and stray symbols instead."""
+    typographic punctuation, no control characters, and no letter of another script glued to a Latin
+    one ("Kalbajarﹽ"). Random bytes read as a code page give C1 controls, box drawing, stray symbols
+    and such glued letters instead."""
     for ch in set(text):
         if ch.isascii():
             if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f":
                 return False
         elif not (ch.isalpha() or unicodedata.category(ch).startswith("M") or ch in _PROSE_SYMBOLS):
             return False
+    for a, b in zip(text, text[1:], strict=False):
+        if a.isalpha() and b.isalpha() and (a.isascii() != b.isascii()):
+            other = b if a.isascii() else a
+            if _script(other) != "LATIN":
+                return False
     return True
 
 
@@ -118,7 +135,7 @@ def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str
             raise DocketError(f"{name}: invalid UTF-8 at byte {bad}") from e
     best = from_bytes(raw).best()
     text = str(best) if best is not None else ""
-    if best is None or best.chaos > 0.2 or not _plainly_prose(text):
+    if best is None or best.encoding not in _LEGACY or best.chaos > 0.2 or not _plainly_prose(text):
         raise DocketError(f"{name}: invalid UTF-8 at byte {bad}, and not plainly text in another encoding "
                           "(give --encoding if you know it)")
     return text, (f"not UTF-8: read as {best.encoding}",)
