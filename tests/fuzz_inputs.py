@@ -1332,7 +1332,12 @@ def _forms(path: str) -> set[str]:
     """The ways a report may fairly print a path: as it is, or with the bytes or characters that are not
     text escaped (bad\\xff, bad\\udcff)."""
     raw = path.encode("utf-8", "surrogateescape")
-    return {_norm(path), _norm(raw.decode("utf-8", "backslashreplace")),
+    escaped = raw.decode("utf-8", "backslashreplace")
+    # control and format characters (a line break, a right-to-left override) written as \\xNN / \\uNNNN
+    visible = "".join(ch if ch.isprintable() or ch == " " else
+                      (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000
+                       else f"\\U{ord(ch):08x}") for ch in escaped)
+    return {_norm(path), _norm(escaped), _norm(visible),
             _norm(path.encode("utf-8", "backslashreplace").decode("ascii", "replace"))}
 
 

@@ -37,8 +37,14 @@ def display_name(name: str) -> str:
     if name.isascii() and name.isprintable():
         return name
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    # a line break or other control character in a name would split the one line an error is
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+    # a line break or another control or format character (a right-to-left override, a zero-width space)
+    # would split the one line an error is, or make a name read as another: written as an escape
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    n = ord(ch)
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
 class Reading(NamedTuple):
