@@ -100,3 +100,12 @@ def test_an_internal_failure_reaches_the_caller_as_a_docket_error(monkeypatch):
     with pytest.raises(DocketError, match=r"extraction failed \(IndexError: string index out of range\)") as info:
         extract("Kalbajar was occupied.", META)
     assert isinstance(info.value.__cause__, IndexError)
+
+
+@pytest.mark.parametrize("text", [
+    "They destroyed the Gyzylbulag mine, and it was razed.",
+    "Armenia destroyed the Ganjasar and Khudavank cloisters, which were razed.",
+])
+def test_two_triggers_over_one_object_give_one_claim(text):
+    claims = extract_claims(text, META)
+    assert claims and len({c.model_dump_json() for c in claims}) == len(claims)

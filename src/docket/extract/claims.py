@@ -1083,6 +1083,7 @@ def _discourse(found: list[Candidate], prior: _Prior, sent: Sentence) -> list[Ca
     donor = next((c.claim for c in reversed(last_sentence) if c.claim.agent and c.explicit_agent), None)
     dated = next((c.claim for c in reversed(last_sentence) if c.claim.when and c.explicit_when and not c.claim.when.ongoing), None)
     out: list[Candidate] = []
+    kept: dict[tuple[str, tuple[int, int]], list[Candidate]] = {}  # out by kind and span as added
     for cand in found:
         claim = cand.claim
         update = {}
@@ -1112,5 +1113,11 @@ def _discourse(found: list[Candidate], prior: _Prior, sent: Sentence) -> list[Ca
             continue
         if cand.nominal and any(_compatible(p.claim, claim) and _adds_nothing(claim, p.claim) for p in prior.by_kind.get(claim.kind, ())):
             continue
+        # two triggers over one object ("destroyed the X mine, and it was razed") can give the same
+        # claim twice, equal in every field (and so in its id): it is said once
+        same_span = kept.setdefault((claim.kind, claim.span), [])
+        if any(o.claim == claim for o in same_span):
+            continue
+        same_span.append(cand)
         out.append(cand)
     return out
