@@ -57,6 +57,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+EXTRACT_SECONDS_IN_FUZZ = 12  # $DOCKET_EXTRACT_SECONDS in the workers (the hang limit is 30 s)
 FAILURES = ("traceback", "hang", "crash", "unreported", "bad-report", "store-broken", "reingest-changed")
 NOTES = ("resource-error", "bad-message", "extra", "slow")
 DOC_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
@@ -1655,6 +1656,10 @@ def _serve(conn, dump_path: str, workdir: str, mem_limit: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.pop("DOCKET_DEBUG", None)
+    # Docket's own bound on one document's extraction, set well inside the harness's hang limit: a text
+    # that takes longer is refused with a line (a resource error, counted), and only what escapes that
+    # bound (storing, reading, a loop outside extraction) can be a hang
+    os.environ["DOCKET_EXTRACT_SECONDS"] = str(EXTRACT_SECONDS_IN_FUZZ)
     dump = open(dump_path, "w")  # open for the worker's life: faulthandler writes to its descriptor
     faulthandler.enable(file=dump, all_threads=True)
     faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True, chain=False)

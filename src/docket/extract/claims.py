@@ -91,17 +91,21 @@ class Candidate:
     enumerated: bool = False
 
 
-# How long one document's extraction may take, in seconds, unless $DOCKET_EXTRACT_SECONDS says
-# otherwise: extraction is linear in a text's length, but a 50 MB file of dense prose still takes
-# minutes, and an ingest of a folder should report such a file and go on rather than hang on it.
-EXTRACT_SECONDS = 120.0
+# How long one document's extraction may take, unless $DOCKET_EXTRACT_SECONDS says otherwise: a floor,
+# and time in proportion to the text. Extraction is linear in a text's length (a 50 MB file of dense
+# prose takes about 310 s of one core), so a budget that grows with the text lets every file within the
+# size limit through while a pathology (anything super-linear) is still cut off, and an ingest of a
+# folder reports such a file and goes on rather than hang on it.
+EXTRACT_SECONDS = 60.0
+EXTRACT_SECONDS_PER_MB = 10.0
 
 
-def extract_budget() -> float:
-    """Seconds one document's extraction may take: $DOCKET_EXTRACT_SECONDS, else `EXTRACT_SECONDS`."""
+def extract_budget(characters: int = 0) -> float:
+    """Seconds the extraction of a text of this many characters may take: $DOCKET_EXTRACT_SECONDS
+    (for any text), else `EXTRACT_SECONDS` plus `EXTRACT_SECONDS_PER_MB` a million characters."""
     raw = os.environ.get("DOCKET_EXTRACT_SECONDS", "").strip()
     if not raw:
-        return EXTRACT_SECONDS
+        return EXTRACT_SECONDS + EXTRACT_SECONDS_PER_MB * characters / 1_000_000
     try:
         seconds = float(raw)
     except ValueError:
@@ -126,7 +130,7 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     that one bad text is one line in an ingest report rather than a traceback that stops it.
     """
     if budget is None:
-        budget = extract_budget()
+        budget = extract_budget(len(text))
     try:
         return _extract(text, meta or DocumentMeta(), gazetteer or default_gazetteer(), time.monotonic() + budget, budget)
     except DocketError:
