@@ -38,11 +38,11 @@ def _verify(db) -> dict:
 
 
 def test_two_processes_creating_one_store(tmp_path):
-    for trial in range(6):
+    for trial in range(10):
         db = tmp_path / f"new-{trial}.db"
         code = "import sys; from docket.store import open_store; open_store(sys.argv[1]).close()"
         procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE, text=True)
-                 for _ in range(2)]
+                 for _ in range(3)]
         for p in procs:
             _, err = p.communicate(timeout=120)
             assert p.returncode == 0, f"trial {trial}: {err}"

@@ -738,6 +738,25 @@ def _claim_from_row(r, places: list[PlaceRef]) -> Claim:
     )
 
 
+def _wal(cur) -> None:
+    """Put the file in WAL mode (it stays so). Switching takes an exclusive lock, and SQLite answers
+    "database is locked" at once, without its busy wait, when another process is opening the same new
+    file that instant: so the switch is tried again for a while, and skipped once the file is WAL."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
     """Open (and migrate) the store at a path or SQLAlchemy URL."""
     location = store_location(location)
@@ -756,9 +775,8 @@ def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):
             cur = dbapi_connection.cursor()
-            # the wait first: setting the journal mode of a new file takes a lock another opener may hold
             cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA journal_mode=WAL")
+            _wal(cur)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
