@@ -1,0 +1,59 @@
+"""The claim kinds, declared once in `kinds.toml` and read here into one schema object per kind.
+
+Everything that depends on kinds asks this module: the model's list of kinds, which kinds are events
+that cluster by date, how a kind is shown in the terminal and on the web, which slot says what a
+claim is about, and the extractor's triggers and vocabularies (as followthemoney's model is read from
+its schema files and every exporter asks it).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+THINGS = ("object", "instrument", "site", "place")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    description: str
+    event: bool  # clusters by date when sources are compared
+    style: str  # rich style in the terminal
+    colour: str  # CSS colour on the web pages
+    thing: str  # the slot that says what a claim of this kind is about (one of THINGS)
+    verbs: tuple[str, ...] = ()
+    nouns: tuple[str, ...] = ()
+    needs: str = ""
+    objects: tuple[str, ...] = ()
+    raw: dict = field(default_factory=dict, compare=False, repr=False)  # the whole table, for the extractor
+
+
+@cache
+def schema() -> dict:
+    """kinds.toml as data."""
+    return tomllib.loads(resources.files("docket").joinpath("kinds.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def kinds() -> dict[str, Kind]:
+    """Every kind, in the order kinds.toml declares them."""
+    out = {}
+    for name, t in schema()["kinds"].items():
+        if t.get("thing", "object") not in THINGS:
+            raise ValueError(f"kinds.toml: {name}: thing {t.get('thing')!r} is not one of {', '.join(THINGS)}")
+        out[name] = Kind(name=name, description=t["description"], event=bool(t.get("event", False)),
+                         style=t.get("style", ""), colour=t.get("colour", "#777777"), thing=t.get("thing", "object"),
+                         verbs=tuple(t.get("verbs", ())), nouns=tuple(t.get("nouns", ())), needs=t.get("needs", ""),
+                         objects=tuple(t.get("objects", ())), raw=t)
+    return out
+
+
+def names() -> tuple[str, ...]:
+    return tuple(kinds())
+
+
+def event_kinds() -> tuple[str, ...]:
+    return tuple(k for k, v in kinds().items() if v.event)
