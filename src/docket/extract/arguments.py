@@ -1,0 +1,267 @@
+"""A trigger's arguments, read from the dependency parse: who did it (agent), to whom or what
+(patients, one per coordinated item), and how the clause says it (negated, hypothetical).
+
+spaCy's parse gives subjects, objects, passive subjects, by-agents, coordination, appositions and
+relative clauses; this module turns them into the roles a claim needs. A verb's subject is its agent
+and its object the patient, unless the verb is passive (the passive subject is the patient, the
+by-phrase the agent), intransitive for the kind ("civilians died": the subject is the patient), or
+reduced to a participle modifying a noun ("houses destroyed by shelling", "civilians killed in …").
+A noun trigger takes its patient from "of" ("the occupation of Bucha") and its agent from "by", a
+possessive ("Russia's attack") or a nationality before it ("Israeli strikes").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from docket.extract.triggers import Trigger
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+OBJECTS = {"dobj", "obj", "attr", "oprd"}
+# quantifier nouns whose "of" phrase names the things counted ("dozens of schools", "thousands of people")
+QUANTIFIERS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "number",
+               "numbers", "group", "lot", "lots", "majority", "most", "some", "many", "all", "several", "part",
+               "rest", "total", "score", "scores", "ten", "tens", "half", "one", "none", "each", "both", "few",
+               "remainder", "wave", "waves", "series", "string", "barrage", "couple", "handful", "body", "bodies"}
+# verbs that make what they govern unreal: planned, threatened, feared, attempted
+IRREALIS_GOVERNORS = {"plan", "threaten", "intend", "aim", "want", "seek", "try", "attempt", "prepare", "vow",
+                      "risk", "hope", "expect", "fear", "prevent", "avoid", "stop", "refuse", "consider", "propose",
+                      "allow", "warn", "ready", "able", "decide", "agree", "urge", "demand", "call", "ask"}
+IRREALIS_NOUNS = {"threat", "risk", "plan", "attempt", "possibility", "danger", "fear", "prospect", "intention"}
+MODALS = {"may", "might", "could", "would", "will", "shall", "can", "should", "must", "'ll", "wo"}
+NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "none", "nobody"}
+
+
+@dataclass
+class Frame:
+    """What the parse says around one trigger."""
+
+    trigger: Trigger
+    agent: Token | None = None  # the head of the agent phrase
+    patients: list[Token] = field(default_factory=list)  # heads of the patient phrases, coordination unrolled
+    negated: bool = False
+    irrealis: bool = False
+    clause: Token | None = None  # the verb (or noun) whose subtree is the claim's clause
+
+    @property
+    def head(self) -> Token:
+        return self.trigger.head
+
+
+def semantic_head(tok: Token) -> Token:
+    """The noun a phrase is about: "dozens of schools" is about schools, "most of them" about them."""
+    seen = 0
+    while tok.lower_ in QUANTIFIERS or tok.lemma_.lower() in QUANTIFIERS:
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is None or seen > 3:
+            break
+        tok, seen = obj, seen + 1
+    return tok
+
+
+def items(tok: Token) -> list[Token]:
+    """A phrase and the phrases coordinated with it ("houses and schools", "Jenin, Ramallah and Hebron")."""
+    out = [tok]
+    for c in tok.conjuncts:
+        if c.i > tok.i and c not in out:
+            out.append(c)
+    return out
+
+
+def phrase(tok: Token, stop: set[str] | None = None) -> Span:
+    """The noun phrase a token heads, without its relative clauses, its coordinated phrases, or
+    prepositional phrases other than "of" ("the armed forces of Armenia", "the al-Nuri mosque")."""
+    stop = stop or {"relcl", "acl", "cc", "conj", "punct", "appos", "advcl", "prep", "dep", "parataxis"}
+    keep = {tok.i}
+    todo = [tok]
+    while todo:
+        t = todo.pop()
+        for c in t.children:
+            if c.dep_ in stop and not (c.dep_ == "prep" and c.lower_ == "of" and t.pos_ in ("NOUN", "PROPN")):
+                continue
+            if c.dep_ == "punct" and c.text in "-–":
+                keep.add(c.i)
+                continue
+            keep.add(c.i)
+            todo.append(c)
+    lo, hi = min(keep), max(keep)
+    doc = tok.doc
+    # a phrase never starts with punctuation or a conjunction, never ends with punctuation
+    while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "cc"):
+        lo += 1
+    while hi > lo and doc[hi].is_punct and doc[hi].text not in ")":
+        hi -= 1
+    return doc[lo : hi + 1]
+
+
+def _child(tok: Token, deps: set[str]) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def _pobj(tok: Token, preps: set[str]) -> Token | None:
+    """The object of a preposition attached to `tok` ("attack on X": on)."""
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent") and c.lower_ in preps:
+            obj = _child(c, {"pobj", "pcomp"})
+            if obj is not None:
+                return obj
+    return None
+
+
+def _verb_of(tok: Token) -> Token:
+    """The predicate a trigger hangs from: itself, or the verb of "took place" / "carried out" / "launched"."""
+    return tok
+
+
+def _subject(verb: Token) -> Token | None:
+    """A verb's subject, inherited along coordination ("forces bombed, looted and demolished")."""
+    seen = 0
+    v = verb
+    while v is not None and seen < 6:
+        s = _child(v, SUBJECTS - {"expl"})
+        if s is not None:
+            return s
+        if v.dep_ in ("conj", "xcomp") and v.head is not v:
+            v = v.head
+            seen += 1
+            continue
+        if v.dep_ in ("relcl", "acl") and v.head is not v:
+            return None  # handled by the caller: the modified noun
+        break
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    if any(c.dep_ in ("auxpass", "nsubjpass", "csubjpass") for c in verb.children):
+        return True
+    # a participle modifying a noun ("houses destroyed by shelling") or coordinated with a passive verb
+    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod"):
+        return True
+    if verb.dep_ == "conj" and verb.tag_ == "VBN" and verb.head.pos_ == "VERB":
+        return _passive(verb.head)
+    return False
+
+
+def negated(head: Token) -> bool:
+    for t in (head, *([head.head] if head.dep_ in ("xcomp", "acomp", "conj") else [])):
+        if any(c.dep_ == "neg" or c.lower_ in ("not", "n't", "never") and c.dep_ in ("advmod", "neg")
+               for c in t.children):
+            return True
+    return False
+
+
+def irrealis(head: Token) -> bool:
+    """Planned, threatened, feared, conditional or future: not a claim that it happened."""
+    t = head
+    for depth in range(4):
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in t.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in t.children):
+            return True
+        if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in IRREALIS_GOVERNORS:
+            return True
+        if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.lemma_.lower() in IRREALIS_NOUNS:
+            return True
+        if t.dep_ in ("compound",) and t.head.lemma_.lower() in IRREALIS_NOUNS:
+            return True
+        if t.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "pobj", "prep") or t.head is t:
+            break
+        t = t.head
+    return False
+
+
+def frame(trigger: Trigger) -> Frame:
+    """The trigger's agent, patients and clause, as the parse gives them."""
+    w = trigger.word
+    head = trigger.head
+    f = Frame(trigger, clause=head)
+    f.negated = negated(head)
+    f.irrealis = irrealis(head)
+    last = trigger.span[-1]
+    if w.nominal:
+        _noun_frame(f, head)
+    else:
+        _verb_frame(f, head, last)
+    if w.agent_after:
+        # "X fell to Y", "came under the control of Y": the actor follows a preposition in the phrase
+        for tok in trigger.span:
+            if tok.lower_ == w.agent_after:
+                obj = _child(tok, {"pobj"})
+                if obj is not None:
+                    f.agent = obj
+        if f.agent is None:
+            obj = _pobj(last, {w.agent_after})
+            if obj is not None:
+                f.agent = obj
+    return f
+
+
+def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
+    w = f.trigger.word
+    passive = _passive(verb)
+    subject = _subject(verb)
+    if verb.dep_ in ("relcl", "acl", "amod") and subject is None:
+        # "civilians who were killed", "houses destroyed by …", "the destroyed houses": the noun modified
+        noun = verb.head
+        if passive or verb.dep_ == "amod" or w.intransitive:
+            f.patients = items(semantic_head(noun))
+        else:
+            f.agent = noun
+    elif subject is not None and subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+        subject = verb.head
+    obj = _child(verb, OBJECTS) or (_child(last, OBJECTS) if last is not verb else None)
+    if last is not verb and last.pos_ == "ADP":  # "fire at X", "take control of X"
+        obj = _child(last, {"pobj"}) or obj
+    if obj is None and len(f.trigger.span) > 1:
+        for tok in f.trigger.span[1:]:
+            if tok.pos_ == "ADP":
+                obj = _child(tok, {"pobj"}) or obj
+    if passive:
+        if subject is not None:
+            f.patients = items(semantic_head(subject))
+        agent = _pobj(verb, {"by"})
+        if agent is not None:
+            f.agent = agent
+    elif w.intransitive:
+        if subject is not None:
+            f.patients = items(semantic_head(subject))
+    else:
+        if subject is not None:
+            f.agent = subject
+        if obj is not None:
+            f.patients = items(semantic_head(obj))
+    if not f.patients:
+        # "killing 25", "detained 2,650": a number as the object
+        num = _child(verb, {"dobj", "npadvmod"})
+        if num is not None and num.like_num:
+            f.patients = [num]
+    if f.agent is None:
+        led = next((c for c in verb.children if c.dep_ in ("advcl", "acl") and c.lemma_ == "lead"), None)
+        if led is not None:
+            f.agent = _pobj(led, {"by"})
+
+
+def _noun_frame(f: Frame, noun: Token) -> None:
+    of = _pobj(noun, {"of"})
+    if of is not None:
+        f.patients = items(semantic_head(of))
+    target = _pobj(noun, {"on", "against", "upon", "into", "in", "at"})
+    if not f.patients and target is not None and f.trigger.kind in ("attack",):
+        f.patients = items(semantic_head(target))
+    by = _pobj(noun, {"by"})
+    if by is not None:
+        f.agent = by
+    else:
+        poss = _child(noun, {"poss"})
+        if poss is not None and poss.pos_ in ("PROPN", "NOUN"):
+            f.agent = poss
+        else:
+            mod = next((c for c in noun.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "ORG", "GPE")),
+                       None)
+            if mod is not None:
+                f.agent = mod
+    if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ in ("take", "occur", "happen", "continue", "begin"):
+        f.clause = noun.head

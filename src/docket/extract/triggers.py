@@ -1,0 +1,145 @@
+"""Triggers: the words a claim starts from, matched on lemmas so that every inflection and every
+nominalisation counts ("are demolishing", "demolished", "the demolition").
+
+Each kind's triggers are data in `kinds.toml` (`[kinds.<kind>.triggers]`): verbs and nouns as lemmas,
+phrases as lemma sequences ("take control of", "round up"), `*` for a gap of up to three words inside a
+phrase ("lose * lives" reads "lost their lives"). spaCy's Matcher finds them on each token's norm, which
+is set to its lower-cased lemma; where the tagger gives no usable lemma (a capitalised headline word
+taken for a proper noun: "Israeli Army Arrests ..."), lemminflect's tables give it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from docket.kinds import kinds
+
+GAP = 3  # words a `*` in a trigger phrase may stand for
+
+
+@dataclass(frozen=True)
+class TriggerWord:
+    """One trigger of one kind as kinds.toml writes it."""
+
+    kind: str
+    phrase: str  # lemmas, space-separated, `*` for a gap
+    nominal: bool  # a noun (the seizure) rather than a verb (seized)
+    intransitive: bool  # its subject is what the claim is about ("X fell to Y", "civilians died")
+    agent_after: str | None  # the preposition that introduces the actor after it ("fell to Y")
+
+
+@dataclass
+class Trigger:
+    """A trigger found in a document: the words, and which kind's vocabulary they belong to."""
+
+    word: TriggerWord
+    span: Span
+
+    @property
+    def kind(self) -> str:
+        return self.word.kind
+
+    @property
+    def head(self) -> Token:
+        """The token the claim's arguments hang from: the verb (or noun) of the phrase."""
+        return self.span[0]
+
+
+@cache
+def trigger_words() -> tuple[TriggerWord, ...]:
+    out = []
+    for name, k in kinds().items():
+        t = k.raw.get("triggers", {})
+        intransitive = set(t.get("intransitive", ()))
+        after = t.get("agent_after", {})
+        for nominal, key in ((False, "verbs"), (True, "nouns")):
+            for phrase in t.get(key, ()):
+                out.append(TriggerWord(name, phrase.lower(), nominal, phrase in intransitive, after.get(phrase)))
+    return tuple(out)
+
+
+def _pattern(phrase: str, nominal: bool) -> list[dict]:
+    words = phrase.split()
+    out: list[dict] = []
+    for i, w in enumerate(words):
+        if w == "*":
+            out.append({"IS_PUNCT": False, "OP": f"{{0,{GAP}}}"})
+            continue
+        token: dict = {"NORM": w}
+        if i == 0:
+            # a verb trigger is a verb (or an adjective-like participle: "destroyed houses"); a noun one a noun
+            token["POS"] = {"IN": ["NOUN", "PROPN"]} if nominal else {"IN": ["VERB", "AUX", "ADJ"]}
+        out.append(token)
+    return out
+
+
+@cache
+def _matcher(vocab_id: int, vocab) -> tuple[Matcher, dict[str, TriggerWord]]:
+    matcher = Matcher(vocab)
+    keys: dict[str, TriggerWord] = {}
+    for i, w in enumerate(trigger_words()):
+        key = f"T{i}"
+        keys[key] = w
+        matcher.add(key, [_pattern(w.phrase, w.nominal)])
+    return matcher, keys
+
+
+@cache
+def trigger_lemmas() -> frozenset[str]:
+    """Every word that starts a trigger, as a lemma."""
+    return frozenset(w.phrase.split()[0] for w in trigger_words())
+
+
+@cache
+def inflected_forms() -> frozenset[str]:
+    """Every inflection of every word of every trigger (lemminflect's tables, and the lemma itself):
+    what a sentence must contain for a claim to start in it (document.candidate_test)."""
+    import lemminflect
+
+    out: set[str] = set()
+    for w in trigger_words():
+        for lemma in w.phrase.split():
+            if lemma == "*":
+                continue
+            out.add(lemma)
+            for upos in ("VERB", "NOUN", "ADJ"):
+                for forms in lemminflect.getAllInflections(lemma, upos=upos).values():
+                    out.update(f.lower() for f in forms)
+                if not lemminflect.getAllInflections(lemma, upos=upos):
+                    for forms in lemminflect.getAllInflectionsOOV(lemma, upos=upos).values():
+                        out.update(f.lower() for f in forms)
+    return frozenset(out)
+
+
+def _norm(t: Token) -> str:
+    lemma = t.lemma_.lower()
+    if t.pos_ in ("PROPN", "X", "") or lemma == t.text.lower() and lemma not in trigger_lemmas():
+        import lemminflect
+
+        for upos in ("VERB", "NOUN"):
+            for cand in lemminflect.getAllLemmas(t.text.lower(), upos=upos).get(upos, ()):
+                if cand.lower() in trigger_lemmas():
+                    return cand.lower()
+    return lemma
+
+
+def find_triggers(doc: Doc, sentences: list[Span]) -> list[Trigger]:
+    """Every trigger in the (parsed) sentences given, longest phrase first where two overlap at the
+    same start, in text order."""
+    for sent in sentences:
+        for t in sent:
+            t.norm_ = _norm(t)
+    matcher, keys = _matcher(id(doc.vocab), doc.vocab)
+    found: dict[tuple[int, str], Trigger] = {}
+    for sent in sentences:
+        for key, start, end in matcher(sent):
+            word = keys[doc.vocab.strings[key]]
+            a, b = sent.start + start, sent.start + end
+            old = found.get((a, word.kind))
+            if old is None or (b - a) > len(old.span):
+                found[(a, word.kind)] = Trigger(word, doc[a:b])
+    return sorted(found.values(), key=lambda t: (t.span.start, t.kind))
