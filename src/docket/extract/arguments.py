@@ -62,12 +62,41 @@ def semantic_head(tok: Token) -> Token:
     return tok
 
 
+def _describes(appos: Token) -> bool:
+    """An apposition that describes its noun ("Adnan Khader, a senior leader") rather than continuing
+    a list ("133 houses …, 14 schools, three hospitals")."""
+    has_number = any(c.like_num or c.dep_ == "nummod" for c in appos.children) or appos.like_num
+    has_det = any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "its", "their") for c in appos.children)
+    return has_det and not has_number
+
+
 def items(tok: Token) -> list[Token]:
-    """A phrase and the phrases coordinated with it ("houses and schools", "Jenin, Ramallah and Hebron")."""
-    out = [tok]
-    for c in tok.conjuncts:
-        if c.i > tok.i and c not in out:
-            out.append(c)
+    """A phrase and the phrases listed with it: coordinated ("houses and schools", "Jenin, Ramallah and
+    Hebron"), or continuing it as appositions, as parsers read long lists ("133 houses, 14 schools,
+    three hospitals and 18 buildings")."""
+    out: list[Token] = []
+    todo = [tok]
+    while todo and len(out) < 200:
+        t = todo.pop(0)
+        if t in out:
+            continue
+        out.append(t)
+        for c in t.children:
+            if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "ADJ"):
+                todo.append(c)
+            elif c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN", "NUM") and not _describes(c):
+                todo.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def including(tok: Token) -> list[Token]:
+    """The sub-items a phrase lists with "including" / "among them" ("50 civilians, including 1 child")."""
+    out = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("including", "among"):
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None:
+                out.extend(items(obj))
     return out
 
 
@@ -124,14 +153,41 @@ def _subject(verb: Token) -> Token | None:
         s = _child(v, SUBJECTS - {"expl"})
         if s is not None:
             return s
-        if v.dep_ in ("conj", "xcomp") and v.head is not v:
+        if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
             v = v.head
             seen += 1
             continue
-        if v.dep_ in ("relcl", "acl") and v.head is not v:
+        if v.dep_ in ("relcl", "acl") and v.head.i != v.i:
             return None  # handled by the caller: the modified noun
         break
     return None
+
+
+# dependencies a list item may hang by when the parser loses a long list's structure ("around 150
+# villages" attached to a comma): never "of" (a modifier) and never a clause of its own
+_LIST_PATH = {"conj", "appos", "punct", "prep", "pobj", "nsubj", "nsubjpass", "cc", "nmod", "dep", "npadvmod"}
+
+
+def _listed(subject: Token, verb: Token) -> list[Token]:
+    """The subject's items, and the nouns before the verb that the parse hung off the list's commas or
+    an "along with" ("Along with the administrative center …, around 150 villages, … were razed")."""
+    found = [semantic_head(i) for i in items(subject)]
+    for t in verb.doc[verb.sent.start : verb.i]:
+        if t.pos_ not in ("NOUN", "PROPN") or t in found or t.dep_ == "compound":
+            continue
+        cur, ok, steps = t, True, 0
+        while cur.i != verb.i and steps < 8:
+            if cur.dep_ not in _LIST_PATH or cur.dep_ == "prep" and cur.lower_ == "of" or \
+                    cur.dep_ == "pobj" and cur.head.lower_ == "of":
+                ok = False
+                break
+            if cur.dep_ == "prep" and cur.pos_ == "ADP" and cur.lower_ not in ("with", "along", "including"):
+                ok = False
+                break
+            cur, steps = cur.head, steps + 1
+        if ok and cur.i == verb.i and (t.dep_ != "nsubj" or t.i == subject.i):
+            found.append(semantic_head(t))
+    return sorted(set(found), key=lambda x: x.i)
 
 
 def _passive(verb: Token) -> bool:
@@ -156,7 +212,7 @@ def negated(head: Token) -> bool:
 def irrealis(head: Token) -> bool:
     """Planned, threatened, feared, conditional or future: not a claim that it happened."""
     t = head
-    for depth in range(4):
+    for _ in range(4):
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in t.children):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in t.children):
@@ -167,7 +223,13 @@ def irrealis(head: Token) -> bool:
             return True
         if t.dep_ in ("compound",) and t.head.lemma_.lower() in IRREALIS_NOUNS:
             return True
-        if t.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "pobj", "prep") or t.head is t:
+        # a noun demanded or called for ("demands the withdrawal of …", "calls for the release of …")
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in IRREALIS_GOVERNORS:
+            return True
+        if t.dep_ == "pobj" and t.head.lower_ in ("for", "to") and t.head.head.lemma_.lower() in IRREALIS_GOVERNORS | {
+                "appeal", "call", "demand", "need", "right"}:
+            return True
+        if t.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "pobj", "prep") or t.head.i == t.i:
             break
         t = t.head
     return False
@@ -207,13 +269,13 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
         # "civilians who were killed", "houses destroyed by …", "the destroyed houses": the noun modified
         noun = verb.head
         if passive or verb.dep_ == "amod" or w.intransitive:
-            f.patients = items(semantic_head(noun))
+            f.patients = [semantic_head(i) for i in items(noun)]
         else:
             f.agent = noun
     elif subject is not None and subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
         subject = verb.head
-    obj = _child(verb, OBJECTS) or (_child(last, OBJECTS) if last is not verb else None)
-    if last is not verb and last.pos_ == "ADP":  # "fire at X", "take control of X"
+    obj = _child(verb, OBJECTS) or (_child(last, OBJECTS) if last.i != verb.i else None)
+    if last.i != verb.i and last.pos_ == "ADP":  # "fire at X", "take control of X"
         obj = _child(last, {"pobj"}) or obj
     if obj is None and len(f.trigger.span) > 1:
         for tok in f.trigger.span[1:]:
@@ -221,18 +283,18 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
                 obj = _child(tok, {"pobj"}) or obj
     if passive:
         if subject is not None:
-            f.patients = items(semantic_head(subject))
+            f.patients = _listed(subject, verb)
         agent = _pobj(verb, {"by"})
         if agent is not None:
             f.agent = agent
     elif w.intransitive:
         if subject is not None:
-            f.patients = items(semantic_head(subject))
+            f.patients = _listed(subject, verb)
     else:
         if subject is not None:
             f.agent = subject
         if obj is not None:
-            f.patients = items(semantic_head(obj))
+            f.patients = [semantic_head(i) for i in items(obj)]
     if not f.patients:
         # "killing 25", "detained 2,650": a number as the object
         num = _child(verb, {"dobj", "npadvmod"})
@@ -244,16 +306,36 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
             f.agent = _pobj(led, {"by"})
 
 
+# verbs that only carry a noun trigger ("launched an attack", "carried out strikes", "imposed
+# sanctions"): the claim's actor is their subject, its clause theirs
+LIGHT_VERBS = {"launch", "carry", "conduct", "commit", "stage", "mount", "wage", "begin", "start", "continue",
+               "resume", "intensify", "perpetrate", "unleash", "undertake", "make", "execute", "bring", "impose",
+               "issue", "file", "level", "hand", "pass", "adopt", "release", "publish", "announce", "sign",
+               "order", "step", "escalate", "renew", "initiate", "open"}
+
+
 def _noun_frame(f: Frame, noun: Token) -> None:
+    light = noun.head if noun.dep_ in ("dobj", "obj", "nsubjpass") and noun.head.lemma_.lower() in LIGHT_VERBS else None
+    if light is not None:
+        f.clause = light
+        subject = _subject(light) if noun.dep_ == "dobj" else None
+        if subject is not None and subject.lower_ not in ("who", "which", "that"):
+            f.agent = subject
+        elif noun.dep_ == "nsubjpass":
+            f.agent = _pobj(light, {"by"})
+        if light.dep_ == "relcl" and f.agent is None and noun.dep_ == "dobj":
+            f.agent = light.head
     of = _pobj(noun, {"of"})
     if of is not None:
-        f.patients = items(semantic_head(of))
+        f.patients = [semantic_head(i) for i in items(of)]
     target = _pobj(noun, {"on", "against", "upon", "into", "in", "at"})
     if not f.patients and target is not None and f.trigger.kind in ("attack",):
-        f.patients = items(semantic_head(target))
+        f.patients = [semantic_head(i) for i in items(target)]
     by = _pobj(noun, {"by"})
     if by is not None:
         f.agent = by
+    elif f.agent is not None:
+        pass
     else:
         poss = _child(noun, {"poss"})
         if poss is not None and poss.pos_ in ("PROPN", "NOUN"):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
-from docket.extract.arguments import Frame, frame, items, phrase, semantic_head
+from docket.extract.arguments import Frame, frame, including, items, phrase
 from docket.extract.dates import find_dates
 from docket.extract.document import candidate_test, read, sentence_span
 from docket.extract.quantities import Count, find_counts
@@ -25,7 +25,7 @@ from docket.extract.triggers import Trigger, find_triggers, inflected_forms
 from docket.gazetteer import Gazetteer, Place, default_gazetteer
 from docket.gazetteer.resolve import geocode
 from docket.kinds import kinds, schema
-from docket.model import Claim, DocumentMeta, ObjectRef, Quantity, When
+from docket.model import Claim, DocumentMeta, ObjectRef, PlaceRef, Quantity, When
 from docket.vocab import vocab
 
 # words that report speech: a sentence holding one is parsed too, for who says what
@@ -49,10 +49,23 @@ _TERRITORY = {"territory", "territories", "area", "region", "district", "village
 
 @dataclass
 class Located:
+    """A place mention: where it is in the text, and the gazetteer's place (None: a place the parse
+    and the list it stands in say is one, which the gazetteer does not know, kept by its name)."""
+
     start: int
     end: int
-    place: Place
+    place: Place | None
     mention: str
+
+    def ref(self, gaz: Gazetteer) -> PlaceRef:
+        if self.place is None:
+            return PlaceRef(name=self.mention, mention=self.mention)
+        return gaz.ref(self.place, self.mention)
+
+
+# nouns that introduce a list of places ("the villages of A, B and C", "the cities of …")
+_PLACE_LISTS = {"village", "town", "city", "district", "region", "province", "settlement", "community",
+                "neighbourhood", "neighborhood", "area", "municipality", "township", "state", "county", "camp"}
 
 
 def _object_patterns() -> list[tuple[str, re.Pattern]]:
@@ -70,10 +83,10 @@ def object_category(tok: Token, allowed: tuple[str, ...] | None = None) -> str |
     global _OBJECTS
     if _OBJECTS is None:
         _OBJECTS = _object_patterns()
-    words = [tok.text]
-    compound = " ".join(t.text for t in tok.children if t.dep_ == "compound" and t.i < tok.i)
-    if compound:
-        words.insert(0, f"{compound} {tok.text}")
+    # the head noun with its modifiers before it, longest first ("administrative center", "Cultural
+    # House"), then the head alone
+    mods = [t for t in tok.children if t.dep_ in ("compound", "amod") and t.i < tok.i]
+    words = [" ".join(t.text for t in mods[k:]) + " " + tok.text for k in range(len(mods))] + [tok.text]
     for w in words:
         for cat, pattern in _OBJECTS:
             if (allowed is None or cat in allowed) and pattern.match(w):
@@ -113,13 +126,122 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     _budget(deadline)
     located = [Located(r.start, r.end, r.place, text[r.start:r.end]) for r in geocode(text, gaz) if r.place is not None]
     located = [p for p in located if _place_ok(doc, p)]
+    located = _with_unknown_places(doc, located)
     ctx = doc._.docket
     sents = [sentence_span(doc, i) for i, parsed in enumerate(ctx.parsed) if parsed]
     found: list[Claim] = []
-    for trig in find_triggers(doc, sents):
+    triggers = _events(find_triggers(doc, sents))
+    heads = {t.head.i for t in triggers}
+    for trig in triggers:
         _budget(deadline)
-        found.extend(_claims(trig, doc, located, meta, gaz))
-    return _dedupe(found), []
+        found.extend(_claims(trig, doc, located, meta, gaz, heads))
+    found = _dedupe(found)
+    found = _without_restatements(found)
+    _inherit(found, ctx, located, gaz)
+    return found, []
+
+
+def _paragraph_of(ctx, offset: int) -> int:
+    import bisect
+
+    starts = [s.start for s in ctx.sentences]
+    i = bisect.bisect_right(starts, offset) - 1
+    return ctx.sentences[i].paragraph if i >= 0 else -1
+
+
+def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) -> None:
+    """What a claim does not say it takes from its context, as a reader does: the actor and the places
+    of the claim before it in its paragraph (an event story names its actor and place once), else the
+    place the document is most about."""
+    events = set(kinds_events())
+    counts: dict[str, int] = {}
+    for c in found:
+        for p in c.places:
+            if p.id:
+                counts[p.id] = counts.get(p.id, 0) + 1
+    focus = None
+    if counts:
+        best = max(counts, key=lambda k: (counts[k], -min(i for i, c in enumerate(found) if any(p.id == k for p in c.places))))
+        focus = next(p for c in found for p in c.places if p.id == best)
+    last: dict[int, Claim] = {}
+    for i, c in enumerate(found):
+        par = _paragraph_of(ctx, c.span[0])
+        before = last.get(par)
+        update = {}
+        if c.kind in events and c.agent is None and before is not None and before.agent and before.kind in events:
+            update["agent"] = before.agent
+        if not c.places:
+            if before is not None and before.places:
+                update["places"] = before.places
+            elif focus is not None:
+                update["places"] = [focus]
+        if update:
+            found[i] = c.model_copy(update=update)
+        last[par] = found[i]
+
+
+def kinds_events() -> tuple[str, ...]:
+    from docket.kinds import event_kinds
+
+    return event_kinds()
+
+
+def _events(triggers: list[Trigger]) -> list[Trigger]:
+    """One trigger per event: triggers of one kind coordinated or stacked in one phrase ("strikes,
+    shelling and UAV attacks", "looted and burned") are one event, read from the first."""
+    out: list[Trigger] = []
+    taken: set[int] = set()
+    for t in triggers:
+        if t.head.i in taken:
+            continue
+        out.append(t)
+        group = {c.i for c in t.head.conjuncts}
+        for other in triggers:
+            if other is t or other.kind != t.kind:
+                continue
+            h = other.head
+            if h.i in group or (h.head.i == t.head.i and h.dep_ in ("compound", "amod", "nmod")) or \
+                    (t.head.head.i == h.i and t.head.dep_ in ("compound", "amod", "nmod")):
+                taken.add(h.i)
+    return out
+
+
+def _with_unknown_places(doc: Doc, located: list[Located]) -> list[Located]:
+    """Add the places the parse says the text names that the gazetteer does not know: a place entity
+    (GPE, LOC, FAC) of a parsed sentence, and a proper noun listed with a known place or after
+    "the villages of" ("villages of Taghaser, Vardashat and …")."""
+    taken = [(p.start, p.end) for p in located]
+
+    def free(a: int, b: int) -> bool:
+        return not any(x < b and a < y for x, y in taken)
+
+    out = list(located)
+    for e in doc.ents:
+        if e.label_ in ("GPE", "LOC", "FAC") and free(e.start_char, e.end_char) and not e.text.isupper():
+            out.append(Located(e.start_char, e.end_char, None, e.text))
+            taken.append((e.start_char, e.end_char))
+    # proper nouns in a list with a place, or in "the villages of …"
+    by_token = {}
+    for p in out:
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is not None:
+            by_token[span.root.i] = p
+    for t in doc:
+        if t.pos_ != "PROPN" or t.i in by_token or t.dep_ not in ("conj", "appos", "pobj", "compound"):
+            continue
+        listed = t.dep_ in ("conj", "appos") and t.head.i in by_token
+        intro = t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _PLACE_LISTS
+        if t.dep_ == "compound":
+            continue
+        if listed or intro:
+            a = t.left_edge.i if t.left_edge.dep_ == "compound" else t.i
+            span = doc[a : t.i + 1]
+            if free(span.start_char, span.end_char) and not span.text.isupper():
+                p = Located(span.start_char, span.end_char, None, span.text)
+                out.append(p)
+                taken.append((span.start_char, span.end_char))
+                by_token[t.i] = p
+    return sorted(out, key=lambda p: p.start)
 
 
 def _place_ok(doc: Doc, p: Located) -> bool:
@@ -148,12 +270,18 @@ def _places_in(tokens: Span | list[Token], located: list[Located]) -> list[Locat
     return [p for p in located if lo <= p.start and p.end <= hi]
 
 
-def _clause_tokens(head: Token) -> list[Token]:
-    """The trigger's clause: its subtree, without subordinate clauses that are claims of their own."""
-    out = []
-    for t in head.subtree:
+def _clause_tokens(head: Token, others: set[int] | None = None) -> list[Token]:
+    """The trigger's clause: its subtree, without the subtrees of other triggers in it (each is a
+    claim of its own: "aggression and occupied Agdam, Jabrayil …" gives the occupation its places)."""
+    others = (others or set()) - {head.i}
+    out, todo = [], [head]
+    while todo:
+        t = todo.pop()
         out.append(t)
-    return out
+        # another predicate coordinated with the trigger ("killed 68 and wounded 144") says its own thing
+        todo.extend(c for c in t.children if c.i not in others and not (
+            c.dep_ in ("conj", "advcl", "ccomp", "parataxis") and c.pos_ in ("VERB", "AUX") and t.i == head.i))
+    return sorted(out, key=lambda t: t.i)
 
 
 def _count_for(tok: Token) -> Count | None:
@@ -213,58 +341,112 @@ def _agent_name(tok: Token | None) -> str | None:
     return text or None
 
 
-def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta, gaz: Gazetteer) -> list[Claim]:
+def _in_subtree(tok: Token, located: list[Located]) -> list[Located]:
+    """The place mentions inside a phrase and everything it governs ("the cities of Jenin, Ramallah …")."""
+    toks = list(tok.subtree)
+    return _places_in(toks, located)
+
+
+def _finest(places: list[Located], gaz: Gazetteer) -> list[Located]:
+    """Places minus those that only contain another of them ("Stepanakert, Nagorno-Karabakh": the
+    city is the claim's place; the region comes with it as its context)."""
+    ids = {p.place.id for p in places if p.place is not None}
+    out = []
+    for p in places:
+        if p.place is not None and any(other != p.place.id and p.place.id in gaz.area_ids(other) for other in ids):
+            continue
+        out.append(p)
+    return out
+
+
+def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str | None]:
+    """Whether a patient is what the kind is about, and its object category."""
+    if want == "persons":
+        return (is_people(p) or p.like_num), None
+    if want == "object":
+        cat = object_category(p, kind.objects or None)
+        return cat is not None, cat
+    if want == "place":
+        return bool(_in_subtree(p, located)) or p.lemma_.lower() in _TERRITORY, None
+    if want == "instrument":
+        return p.lemma_.lower() in _INSTRUMENTS or bool(re.search(r"\d", p.text)), None
+    return True, object_category(p, kind.objects or None)
+
+
+_INSTRUMENTS = {"resolution", "statement", "decision", "report", "declaration", "warrant", "sanction", "charge",
+                "sentence", "law", "decree", "convention", "agreement", "document", "order", "verdict", "judgment",
+                "judgement", "indictment", "case", "communique", "communiqué", "protocol", "treaty", "ruling",
+                "evaluation", "assessment", "conclusion", "finding", "memorandum", "appeal", "complaint"}
+
+
+def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta, gaz: Gazetteer,
+            heads: set[int] | None = None) -> list[Claim]:
     f = frame(trig)
     if f.negated or f.irrealis:
         return []
+    if not trig.word.nominal and trig.head.dep_ == "amod" and not any(
+            c.dep_ == "nummod" or c.like_num for c in trig.head.head.children):
+        return []  # "the occupied territories" names a state; "6 newly destroyed sites" counts an event
     kind = kinds()[trig.kind]
     want = kind.raw.get("triggers", {}).get("patient", "any")
-    patients = [semantic_head(p) for p in f.patients]
-    clause = _clause_tokens(f.clause or trig.head)
-    places = _places_in(clause, located)
+    clause = _clause_tokens(f.clause or trig.head, heads)
     agent_toks = set(phrase(f.agent)) if f.agent is not None else set()
-    places = [p for p in places if not any(t.idx <= p.start < t.idx + len(t) for t in agent_toks)]
+    clause_places = [p for p in _places_in(clause, located)
+                     if not any(t.idx <= p.start < t.idx + len(t) for t in agent_toks)]
 
-    # which patients fit what the kind is about
-    fitting: list[tuple[Token, str | None]] = []  # (patient head, object category)
+    # the patients that fit what the kind is about, each with its sub-items ("including 1 child"); and
+    # counted phrases of the clause the parse hung elsewhere ("killed 44 people in A and 179 people in B")
+    patients = list(f.patients)
+    if not trig.word.nominal and want in ("persons", "object"):
+        for t in clause:
+            if t.pos_ == "NOUN" and t not in patients and t.i not in {x.i for x in agent_toks} and \
+                    any(c.dep_ == "nummod" for c in t.children) and t.dep_ not in ("pobj",) or \
+                    t.pos_ == "NOUN" and t.dep_ == "conj" and t.head.dep_ == "pobj" and any(
+                        c.dep_ == "nummod" for c in t.children) and t not in patients:
+                if t.head.dep_ == "prep" and t.head.lower_ in ("including", "among"):
+                    continue
+                if (want == "persons" and is_people(t)) or (want == "object" and object_category(t, kind.objects or None)):
+                    patients.append(t)
+    fitting: list[tuple[Token | None, str | None]] = []
     for p in patients:
-        if want == "persons":
-            if is_people(p) or p.like_num:
-                fitting.append((p, None))
-        elif want == "object":
-            cat = object_category(p, kind.objects or None)
-            if cat:
-                fitting.append((p, cat))
-        elif want == "place":
-            if _places_in(list(phrase(p)), located) or p.lemma_.lower() in _TERRITORY:
-                fitting.append((p, None))
-        else:
-            fitting.append((p, object_category(p, kind.objects or None)))
-    if want in ("persons", "object", "place") and not fitting:
-        # the kind needs its patient; a noun trigger may be the patient itself ("350 detainees")
+        ok, cat = _fits(p, want, kind, located)
+        if ok:
+            fitting.append((p, cat))
+            for sub in including(p):
+                sub_ok, sub_cat = _fits(sub, want, kind, located)
+                if sub_ok and _count_for(sub) is not None:
+                    fitting.append((sub, sub_cat or cat))
+    if not fitting:
         if trig.word.nominal and want == "persons" and is_people(trig.head) and _count_for(trig.head):
-            fitting = [(trig.head, None)]
-        elif want == "place" and places:
+            fitting = [(trig.head, None)]  # the noun is the patient itself ("350 administrative detainees")
+        elif trig.word.nominal and want == "instrument" and trig.head.lemma_.lower() in _INSTRUMENTS | {
+                trig.word.phrase.split()[-1]}:
+            fitting = [(None, None)]  # the noun is the instrument itself ("brought charges", "an arrest warrant")
+        elif want == "place" and clause_places:
             fitting = [(None, None)]
-        else:
+        elif want in ("persons", "object", "place", "instrument"):
             return []
-    if trig.word.nominal and not (fitting and fitting[0][0] is not None) and not places and f.agent is None:
+        else:
+            fitting = [(None, None)]
+    if trig.word.nominal and fitting == [(None, None)] and not clause_places and f.agent is None:
         return []  # a noun with nothing around it is a mention, not a claim ("the attacks")
 
     out = []
     sent = trig.head.sent
-    source = meta.source
     when = _when(trig.head, doc, meta)
     agent = _agent_name(f.agent)
-    for p, cat in fitting or [(None, None)]:
-        p_places = _places_in(list(phrase(p)), located) if p is not None else []
-        per_place = p_places or places
-        if want == "place" and p_places:
-            per_place = p_places
-        targets = per_place or [None]
-        if len(fitting) > 1 and not p_places and places and want != "place":
-            targets = [places[0]] if places else [None]
-        for loc in targets:
+    seen: set = set()
+    # patients listed side by side ("44 people in Nondin and 179 people in Soro"), places aside
+    listed = sum(1 for p, _ in fitting if p is not None and p.lemma_.lower() not in _TERRITORY | _PLACE_LISTS
+                 and not _in_subtree(p, located))
+    for p, cat in fitting:
+        own = _finest(_in_subtree(p, located), gaz) if p is not None else []
+        if want == "place" or (own and p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS):
+            targets = [[x] for x in own] or _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
+        else:
+            targets = _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
+        for locs in targets:
+            loc = locs[0] if locs else None
             toks = [trig.span[0], trig.span[-1]] + (list(phrase(p)) if p is not None else [])
             a = min(t.idx for t in toks)
             b = max(t.idx + len(t) for t in toks)
@@ -279,13 +461,65 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 if c is not None:
                     q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
                                  unit=p.text if not p.like_num else None)
-            refs = [gaz.ref(loc.place, loc.mention)] if loc is not None else []
+            refs = [x.ref(gaz) for x in locs]
+            key = (loc.place.id if loc is not None and loc.place is not None else loc.mention if loc else None,
+                   q.value if q else None, cat, p.i if p is not None and want == "persons" else None)
+            if key in seen:
+                continue  # the same place reached through two patients of one event ("cities and regions - A, B")
+            seen.add(key)
             out.append(Claim(
-                kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=source, agent=agent,
+                kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=meta.source, agent=agent,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
                 quantity=q, object=ObjectRef(category=cat, name=None) if cat else None, places=refs, when=when,
-                confidence=0.6))
+                confidence=NOMINAL_CONFIDENCE if trig.word.nominal else 0.6))
     return out
+
+
+def _per_place(places: list[Located], doc: Doc, patients: int) -> list[list[Located]]:
+    """How a clause's places divide into claims: a list of places ("killed in Tartar, Ganja and
+    Barda", "in the cities of Jenin, Ramallah …") is one claim each when one patient is listed with it;
+    otherwise the places together are the claim's places ("the museum in the Kalbajar district")."""
+    if len(places) < 2 or patients > 1:
+        return [places] if places else []
+    roots = []
+    for p in places:
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        roots.append(span.root if span is not None else None)
+    listed = 0
+    for i, r in enumerate(roots):
+        if r is None:
+            continue
+        if any(o is not None and (r.head.i == o.i and r.dep_ in ("conj", "appos") or
+                                  o.head.i == r.i and o.dep_ in ("conj", "appos"))
+               for j, o in enumerate(roots) if j != i):
+            listed += 1
+    if listed >= 2:
+        return [[p] for p in places]
+    return [places]
+
+
+def _without_restatements(found: list[Claim]) -> list[Claim]:
+    """A claim made again by a noun later in the document ("the occupation of the Kalbajar district",
+    after the occupation was told) restates it; only its first telling is a claim."""
+    out: list[Claim] = []
+    told: dict[tuple, Claim] = {}
+    for c in found:
+        key = (c.kind, tuple(sorted(p.id or p.name for p in c.places)), c.object.category if c.object else None)
+        before = told.get(key)
+        if before is not None and c.places and c.quantity is None and _nominal(c) and \
+                c.agent in (None, before.agent) and (c.when is None or c.when == before.when):
+            continue
+        told.setdefault(key, c)
+        out.append(c)
+    return out
+
+
+def _nominal(c: Claim) -> bool:
+    # set by _claims: the claim came from a noun trigger
+    return c.confidence == NOMINAL_CONFIDENCE
+
+
+NOMINAL_CONFIDENCE = 0.55
 
 
 def _dedupe(found: list[Claim]) -> list[Claim]:
