@@ -314,7 +314,22 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "commit", "stage", "mount", "wage",
                "order", "step", "escalate", "renew", "initiate", "open"}
 
 
+# verbs whose subject is a noun trigger and whose "to"/"on" phrase is what it struck ("the damage was
+# caused to 14 schools", "damage has been inflicted on the environment")
+CAUSE_VERBS = {"cause", "inflict", "do", "deal", "bring"}
+
+
 def _noun_frame(f: Frame, noun: Token) -> None:
+    cause = noun.head if noun.dep_ in ("nsubjpass", "dobj") and noun.head.lemma_.lower() in CAUSE_VERBS else None
+    if cause is not None:
+        f.clause = cause
+        target = _pobj(cause, {"to", "on", "upon"})
+        if target is not None:
+            f.patients = [semantic_head(i) for i in items(target)]
+        by = _pobj(cause, {"by"}) if noun.dep_ == "nsubjpass" else _subject(cause)
+        if by is not None:
+            f.agent = by
+        return
     light = noun.head if noun.dep_ in ("dobj", "obj", "nsubjpass") and noun.head.lemma_.lower() in LIGHT_VERBS else None
     if light is not None:
         f.clause = light
@@ -345,5 +360,6 @@ def _noun_frame(f: Frame, noun: Token) -> None:
                        None)
             if mod is not None:
                 f.agent = mod
-    if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ in ("take", "occur", "happen", "continue", "begin"):
-        f.clause = noun.head
+    if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ in ("take", "occur", "happen", "continue", "begin",
+                                                                    "rage", "start", "escalate", "intensify", "resume"):
+        f.clause = noun.head  # "the arrests took place in …", "battles continued to rage in …"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
-from docket.extract.arguments import Frame, frame, including, items, phrase
+from docket.extract.arguments import Frame, frame, including, items, negated, phrase
 from docket.extract.dates import find_dates
 from docket.extract.document import candidate_test, read, sentence_span
 from docket.extract.quantities import Count, find_counts
@@ -94,8 +94,16 @@ def object_category(tok: Token, allowed: tuple[str, ...] | None = None) -> str |
     return None
 
 
+# counts without a noun that stand for people where a kind is about people ("killed thousands",
+# "displaced millions", "hundreds of thousands facing famine")
+_PEOPLE_COUNTS = {"dozens", "hundreds", "thousands", "millions", "scores", "tens", "many", "several", "dozen",
+                  "hundred", "thousand", "million"}
+
+
 def is_people(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
+    if tok.lower_ in _PEOPLE_COUNTS:
+        return True
     if lemma in _PEOPLE or tok.lower_ in _PEOPLE:
         return True
     if tok.ent_type_ in ("NORP", "PERSON") and tok.pos_ in ("PROPN", "NOUN"):
@@ -379,8 +387,84 @@ _INSTRUMENTS = {"resolution", "statement", "decision", "report", "declaration", 
                 "evaluation", "assessment", "conclusion", "finding", "memorandum", "appeal", "complaint"}
 
 
+def _contents(trig: Trigger) -> list[tuple[Token, list[Token]]]:
+    """What a demand demands, item by item: (the item's head, its tokens). The content is the
+    clause or noun phrase the trigger governs ("calls on the sides to take steps …, to de-escalate …
+    and to begin negotiations": three items); a modal's content is its own clause ("X should be
+    investigated")."""
+    w = trig.word
+    head = trig.head
+    kind = kinds()[trig.kind].raw.get("triggers", {})
+    if w.phrase in kind.get("modals", ()):
+        verb = head.head if head.dep_ == "aux" else head
+        if verb.i == head.i or verb.pos_ not in ("VERB", "AUX"):
+            return []
+        return [(verb, _item_tokens(verb))]
+    roots: list[Token] = []
+    for tok in trig.span:
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "ccomp", "dobj", "obj") and c.i > tok.i:
+                roots.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("for", "on", "upon") and c.i > tok.i:
+                roots.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
+    # "urge the sides to lift …": the object is who is urged, the xcomp what
+    acts = [r for r in roots if r.pos_ in ("VERB", "AUX")]
+    if acts:
+        roots = acts
+    out = []
+    for r in roots:
+        for item in [r, *[c for c in r.conjuncts if c.i > r.i]]:
+            if item.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+                out.append((item, _item_tokens(item)))
+    return out
+
+
+def _item_tokens(item: Token) -> list[Token]:
+    """An item of a content: its subtree without the items coordinated after it."""
+    skip = {c.i for c in item.conjuncts if c.i > item.i}
+    out, todo = [], [item]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(c for c in t.children if c.i not in skip and c.dep_ not in ("cc",))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta, gaz: Gazetteer) -> list[Claim]:
+    """One claim per demanded item, spanning the item; its places; its actor the one who demands."""
+    if negated(trig.head) or any(c.dep_ == "neg" for c in trig.head.head.children if trig.head.dep_ == "aux"):
+        return []
+    contents = _contents(trig)
+    if not contents:
+        return []
+    verb = trig.head.head if trig.head.dep_ == "aux" else trig.head
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj",)), None)
+    modal = trig.word.phrase in kinds()[trig.kind].raw.get("triggers", {}).get("modals", ())
+    agent = None if modal else _agent_name(subject)
+    sent = trig.head.sent
+    out = []
+    for _head, toks in contents:
+        places = _finest(_places_in(toks, located), gaz)
+        groups = _per_place(places, doc, 1) or [[]]
+        for locs in groups:
+            a = min(t.idx for t in toks)
+            b = max(t.idx + len(t) for t in toks)
+            if modal:
+                a = min(a, subject.idx) if subject is not None and subject.i < verb.i else a
+            a, b = max(a, sent.start_char), min(b, sent.end_char)
+            while b > a and doc.text[b - 1] in " ,;:.\n":
+                b -= 1
+            while a < b and doc.text[a] in " ,;:\n":
+                a += 1
+            out.append(Claim(kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=meta.source, agent=agent,
+                             places=[x.ref(gaz) for x in locs], when=_when(trig.head, doc, meta), confidence=0.6))
+    return out
+
+
 def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta, gaz: Gazetteer,
             heads: set[int] | None = None) -> list[Claim]:
+    if kinds()[trig.kind].raw.get("triggers", {}).get("contents"):
+        return _demands(trig, doc, located, meta, gaz)
     f = frame(trig)
     if f.negated or f.irrealis:
         return []
@@ -424,6 +508,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             fitting = [(None, None)]  # the noun is the instrument itself ("brought charges", "an arrest warrant")
         elif want == "place" and clause_places:
             fitting = [(None, None)]
+        elif trig.word.nominal and want in ("persons", "object") and (clause_places or f.agent is not None):
+            fitting = [(None, None)]  # an event noun with its place or actor ("the arrests took place in …")
         elif want in ("persons", "object", "place", "instrument"):
             return []
         else:
