@@ -225,7 +225,8 @@ def _with_unknown_places(doc: Doc, located: list[Located]) -> list[Located]:
 
     out = list(located)
     for e in doc.ents:
-        if e.label_ in ("GPE", "LOC", "FAC") and free(e.start_char, e.end_char) and not e.text.isupper():
+        if e.label_ in ("GPE", "LOC", "FAC") and free(e.start_char, e.end_char) and not e.text.isupper() and \
+                e.root.pos_ == "PROPN" and object_category(e.root) is None and not is_people(e.root):
             out.append(Located(e.start_char, e.end_char, None, e.text))
             taken.append((e.start_char, e.end_char))
     # proper nouns in a list with a place, or in "the villages of …"
@@ -241,7 +242,7 @@ def _with_unknown_places(doc: Doc, located: list[Located]) -> list[Located]:
         intro = t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _PLACE_LISTS
         if t.dep_ == "compound":
             continue
-        if listed or intro:
+        if (listed or intro) and object_category(t) is None:
             a = t.left_edge.i if t.left_edge.dep_ == "compound" else t.i
             span = doc[a : t.i + 1]
             if free(span.start_char, span.end_char) and not span.text.isupper():
@@ -349,10 +350,16 @@ def _agent_name(tok: Token | None) -> str | None:
     return text or None
 
 
-def _in_subtree(tok: Token, located: list[Located]) -> list[Located]:
-    """The place mentions inside a phrase and everything it governs ("the cities of Jenin, Ramallah …")."""
-    toks = list(tok.subtree)
-    return _places_in(toks, located)
+def _in_subtree(tok: Token, located: list[Located], siblings: list[Token] | None = None) -> list[Located]:
+    """The place mentions inside a phrase and everything it governs ("the cities of Jenin, Ramallah …"),
+    without what its list siblings govern (a list's items often hang from one another)."""
+    skip = {s.i for s in siblings or () if s.i != tok.i}
+    out, todo = [], [tok]
+    while todo:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(c for c in t.children if c.i not in skip)
+    return [p for p in located if any(t.idx <= p.start < t.idx + len(t) for t in out)]
 
 
 def _finest(places: list[Located], gaz: Gazetteer) -> list[Located]:
@@ -524,11 +531,19 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     seen: set = set()
     # patients listed side by side ("44 people in Nondin and 179 people in Soro"), places aside
     listed = sum(1 for p, _ in fitting if p is not None and p.lemma_.lower() not in _TERRITORY | _PLACE_LISTS
-                 and not _in_subtree(p, located))
+                 and (want != "place" and (cat_of(p) or is_people(p) or p.like_num) or not _in_subtree(p, located)))
+    siblings = [p for p, _ in fitting if p is not None]
+    in_patients = {t.i for x in siblings for t in _local(x)}
+    shared = [x for x in clause_places if not any(t.idx <= x.start < t.idx + len(t) for t in doc if t.i in in_patients)]
     for p, cat in fitting:
-        own = _finest(_in_subtree(p, located), gaz) if p is not None else []
+        own = _finest(_in_subtree(p, located, siblings), gaz) if p is not None else []
         if want == "place" or (own and p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS):
             targets = [[x] for x in own] or _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
+        elif listed >= 2:
+            # items of a list: each keeps the places of its own phrase ("churches in Vang village"), else
+            # the places the clause gives them all ("… were destroyed in the Kalbajar district")
+            mine = _finest(_places_in(_local(p), located), gaz) if p is not None else []
+            targets = [mine or _finest(shared, gaz)]
         else:
             targets = _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
         for locs in targets:
@@ -556,9 +571,42 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             out.append(Claim(
                 kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=meta.source, agent=agent,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
-                quantity=q, object=ObjectRef(category=cat, name=None) if cat else None, places=refs, when=when,
+                quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs, when=when,
                 confidence=NOMINAL_CONFIDENCE if trig.word.nominal else 0.6))
     return out
+
+
+def cat_of(p: Token) -> str | None:
+    return object_category(p)
+
+
+def _local(p: Token) -> list[Token]:
+    """A list item's own words: its phrase and the places it is said to be in ("churches in Vang
+    village"), not the items that hang from it."""
+    toks = list(phrase(p))
+    for c in p.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "of", "from"):
+            toks.extend(c.subtree)
+    return toks
+
+
+def _object_name(p: Token | None) -> str | None:
+    """A named object's name: the object noun with the proper noun before it ("Lech castle", "the
+    al-Nuri mosque"), or a proper-noun phrase named after something ("Cultural House named after …")."""
+    if p is None:
+        return None
+    mods = [t for t in p.children if t.dep_ in ("compound", "amod") and t.i < p.i and (t.pos_ == "PROPN" or t.text[:1].isupper())]
+    if p.pos_ == "PROPN" or mods:
+        start = min([p.i] + [m.left_edge.i for m in mods])
+        end = p.i + 1
+        named = next((c for c in p.children if c.dep_ == "acl" and c.lower_ == "named"), None)
+        if named is not None:
+            end = named.right_edge.i + 1
+        doc = p.doc
+        while start < end and doc[start].dep_ == "det":
+            start += 1
+        return doc[start:end].text
+    return None
 
 
 def _per_place(places: list[Located], doc: Doc, patients: int) -> list[list[Located]]:
