@@ -54,7 +54,7 @@ _WORD = r"(?:[A-Z][\w'’.]*|[A-Z]\.)"
 _RUN = re.compile(rf"{_WORD}(?:(?:[ -]|\s(?:of|de|del|la|le|du|da|al|el|upon|on|am|an der|the)\s){_WORD})*")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|from|to|into|across|outside|inside|around|towards?|via|through|of)\s+(?:the\s+)?$", re.I)
 # words that start sentences and headlines as often as they name places: found only with support
-_COMMON = frozenset(
+COMMON_WORDS = frozenset(
     "a an the this that these those it its he she we they i you his her our their there here then when while where "
     "what who which why how if but and or so as at by for from in into of on to with after before during since until "
     "also however meanwhile today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday "
@@ -407,7 +407,7 @@ def _supported(m: Mention, text: str) -> bool:
     words = m.name.split()
     before = text[max(0, m.start - 30) : m.start]
     sentence_start = not before.strip() or bool(re.search(r"[.!?:;\n]\s*[\"“']?$", before))
-    if len(words) == 1 and fold(m.name) in _COMMON:
+    if len(words) == 1 and fold(m.name) in COMMON_WORDS:
         return False
     if all(c.kind == DEMONYM for c in m.candidates):
         return False  # "Armenian forces" names a party, not a place
@@ -417,7 +417,7 @@ def _supported(m: Mention, text: str) -> bool:
     )
     if m.hint or _LOCATIVE.search(before):
         return True
-    return big and not (sentence_start and len(words) == 1 and not m.name.isupper() and fold(m.name) in _COMMON)
+    return big and not (sentence_start and len(words) == 1 and not m.name.isupper() and fold(m.name) in COMMON_WORDS)
 
 
 def geocode(text: str, gaz: Gazetteer, abstain_margin: float = ABSTAIN_MARGIN) -> list[Resolved]:
