@@ -346,3 +346,23 @@ def test_stray_bytes_are_not_read_as_an_unusual_code_page(tmp_path, store):
     russian.write_bytes(("Кельбаджар был оккупирован в 1993 году. " * 4).encode("cp1251"))
     result = CliRunner().invoke(main, ["ingest", str(russian), "--db", str(store)])
     assert result.exit_code == 0 and "read as cp1251" in result.output
+
+
+def test_a_pdf_flate_bomb_is_refused_before_pdfium_reads_it(tmp_path, store):
+    import time
+    import zlib
+
+    from tests.documents import make_pdf
+
+    body = zlib.compress(b"0" * (100 * 1024 * 1024), 9)  # 100 KB that inflate to 100 MB
+    raw = make_pdf(["x"])
+    head, _, rest = raw.partition(b"5 0 obj\n")
+    _, _, tail = rest.partition(b"\nendobj\n")
+    raw = head + b"5 0 obj\n<< /Length " + str(len(body)).encode() + b" /Filter /FlateDecode >>\nstream\n" + body + \
+        b"\nendstream\nendobj\n" + tail
+    path = tmp_path / "flate.pdf"
+    path.write_bytes(raw)
+    t0 = time.perf_counter()
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "flate bomb" in result.output, result.output
+    assert time.perf_counter() - t0 < 20

@@ -10,6 +10,7 @@ import codecs
 import os
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +29,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # than a character or two per byte of file; beyond this many (and beyond PDF_TEXT_FLOOR characters)
 # the file is refused as a text bomb
 PDF_TEXT_RATIO = 50
+MAX_HTML_TREE = 500_000  # HTML elements trafilatura walks at most (a page has a few thousand)
 PDF_TEXT_FLOOR = 2_000_000
 
 
@@ -164,8 +166,45 @@ _SPACES = {c: " " for c in (*range(0x00, 0x0A), *range(0x0B, 0x20), 0x7F, *range
 _SPACES[0xFEFF] = None
 
 
+# a PDF's compressed streams inflated, in all: pdfium inflates a page's streams inside one call that
+# cannot be interrupted, so a 1 MB file whose streams inflate to gigabytes ("flate bomb") would hold an
+# ingest for minutes. Real PDFs inflate a few times over (fonts, text, and images stored as Flate,
+# the most: raw pixels), so the cap is the larger of a floor and a multiple of the file's size.
+PDF_INFLATE_FLOOR = 64 * 1024 * 1024
+PDF_INFLATE_RATIO = 40
+_STREAM = re.compile(rb"/FlateDecode.{0,200}?>>\s*stream\r?\n", re.S)
+
+
+def _check_streams(raw: bytes, name: str) -> None:
+    """Refuse a PDF whose Flate streams inflate past the cap, before pdfium reads it; each stream is
+    inflated in pieces with a cap, so the check itself never holds much in memory."""
+    import zlib
+
+    cap = max(PDF_INFLATE_FLOOR, PDF_INFLATE_RATIO * len(raw))
+    total = 0
+    for m in _STREAM.finditer(raw):
+        d = zlib.decompressobj()
+        data = memoryview(raw)[m.end():]
+        pos = 0
+        try:
+            while pos < len(data) and not d.eof:
+                chunk = d.decompress(data[pos:pos + 65536], cap - total + 1)
+                pos += 65536 - len(d.unconsumed_tail) if d.unconsumed_tail else 65536
+                total += len(chunk)
+                while d.unconsumed_tail and total <= cap:
+                    chunk = d.decompress(d.unconsumed_tail, cap - total + 1)
+                    total += len(chunk)
+                if total > cap:
+                    raise DocketError(f"{name}: refused: its compressed streams inflate past {cap:,} "
+                                      "bytes (a flate bomb)")
+        except zlib.error:
+            continue  # a broken stream: pdfium says what it makes of it
+
+
 def _pdf_text(raw: bytes, name: str) -> tuple[str, DocumentMeta]:
     import pypdfium2 as pdfium
+
+    _check_streams(raw, name)
 
     try:
         pdf = pdfium.PdfDocument(raw)
@@ -203,13 +242,25 @@ def _pdf_properties(pdf) -> DocumentMeta:
                        "published": "-".join(date.groups()) if date else None})
 
 
+@cache
+def _trafilatura_config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_HTML_TREE))
+    return config
+
+
 def _html_text(raw: bytes, name: str, encoding: str | None) -> tuple[str, DocumentMeta, tuple[str, ...]]:
     import trafilatura
 
     html, notes = decode_text(raw, name, encoding)
     try:
-        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
-        md = trafilatura.extract_metadata(html)
+        # no extensive date search: it hands odd pages to dateparser, whose per-language regexes took
+        # tens of seconds to build; the page's own date tags are read, and the text's dateline after
+        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True,
+                                   config=_trafilatura_config())
+        md = trafilatura.extract_metadata(html, extensive=False)
     except (ValueError, TypeError, RecursionError, LookupError) as e:
         raise DocketError(f"{name}: not readable HTML ({type(e).__name__}: {e})") from e
     if not text:
