@@ -18,6 +18,7 @@ from rich.text import Text
 from docket import services
 from docket.errors import DocketError
 from docket.export import write_csv, write_jsonl
+from docket.kinds import kinds as kind_schemas
 from docket.model import KINDS, STATUSES
 from docket.services import check_date
 from docket.services.review import QUALIFIERS
@@ -26,13 +27,7 @@ from docket.store import ClaimFilter, open_store
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-KIND_STYLES = {
-    "control_change": "bold red", "attack": "red", "killing": "bold magenta", "detention_missing": "magenta",
-    "displacement": "yellow", "looting": "dark_orange", "destruction": "bold yellow", "heritage_alteration": "cyan",
-    "resource_extraction": "green", "environmental_damage": "bright_green", "infrastructure": "blue", "trade": "bright_blue",
-    "settlement": "bright_magenta", "legal_act": "bold cyan", "demand": "bold blue", "noncompliance": "bright_red",
-    "diplomacy": "bright_cyan",
-}
+KIND_STYLES = {name: k.style for name, k in kind_schemas().items()}  # each kind's `style` in kinds.toml
 
 
 def db_option(f):
