@@ -11,25 +11,11 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-KINDS = (
-    "control_change",
-    "attack",
-    "killing",
-    "detention_missing",
-    "displacement",
-    "looting",
-    "destruction",
-    "heritage_alteration",
-    "resource_extraction",
-    "environmental_damage",
-    "infrastructure",
-    "trade",
-    "settlement",
-    "legal_act",
-    "demand",
-    "noncompliance",
-    "diplomacy",
-)
+from docket import kinds
+
+KINDS = kinds.names()  # declared in kinds.toml, in its order
+# kind -> the slot that says what its claims are about (kinds.toml `thing`), read once: every digest asks
+_THING_SLOTS = {name: k.thing for name, k in kinds.kinds().items()}
 
 STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
 SHOWN = tuple(s for s in STATUSES if s != "rejected")  # the states listings show unless asked otherwise
@@ -159,12 +145,17 @@ class Claim(_Model):
 
     @property
     def thing(self) -> str:
-        """What the claim is about within its kind, for comparing sources: the instrument of a legal
-        act or demand, the site (or mineral) of extraction, harm or trade, else the object category."""
-        if self.kind in ("legal_act", "demand", "noncompliance"):
+        """What the claim is about within its kind, for comparing sources: the slot its kind names as
+        `thing` in kinds.toml (the object category, the instrument, the site or else the first mineral,
+        or the place itself: the first place's name, so that "Vang was taken" and "the Kalbajar
+        district was occupied" are two events, not one dated twice); "" when that slot is empty."""
+        slot = _THING_SLOTS.get(self.kind, "object")
+        if slot == "instrument":
             return self.instrument or ""
-        if self.kind in ("resource_extraction", "environmental_damage", "trade"):
+        if slot == "site":
             return self.site or (self.minerals[0] if self.minerals else "")
+        if slot == "place":
+            return self.places[0].name if self.places else ""
         return self.object.category if self.object else ""
 
     def digest(self) -> ClaimDigest:

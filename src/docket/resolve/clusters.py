@@ -5,8 +5,9 @@ Claims fall in one cluster when they share
 - the kind;
 - the place, taken at district level in the place hierarchy (a claim about Vang village and one about
   the Kalbajar district overlap; a claim about Azerbaijan as a whole stands at country level);
-- the thing: the object category for destruction, looting and heritage, the site for extraction and
-  environmental harm, the instrument for legal acts and demands;
+- the thing: the slot that kinds.toml names as the kind's `thing` (the object category for destruction,
+  looting and heritage, the site for extraction and environmental harm, the instrument for legal acts
+  and demands, the place itself for a change of control: `Claim.thing`);
 - a compatible period: years at most one apart. An undated claim is dated by its document's anchor
   (the earliest dated event the document reports), since a report on the 1993 offensive that gives a
   death toll without a date speaks of 1993; with no anchor it stays in a cluster of its own.
@@ -28,10 +29,11 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from docket import kinds
 from docket.model import Claim, ClaimDigest, Quantity
 
 APPROX = 0.10  # "around", "some", "about": within ten per cent
-EVENT_KINDS = ("control_change", "attack", "killing", "detention_missing", "displacement", "destruction", "looting")
+EVENT_KINDS = kinds.event_kinds()  # the kinds kinds.toml marks `event`: what anchors a document's year
 
 
 def interval(q: Quantity | None) -> tuple[float, float] | None:

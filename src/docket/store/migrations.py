@@ -140,6 +140,19 @@ def _v6_write_log(conn: Connection) -> None:
             "action": d.action, "a": d.a, "b": d.b})
 
 
+def _v7_things_from_kinds(conn: Connection) -> None:
+    """What comparisons pair a claim by (its digest's `thing`) is the slot kinds.toml names for its kind.
+    A change of control is now compared by its place (it was compared by an object category it never
+    has, so that the taking of a village and of its district were one event dated twice): the area
+    digests of those claims are written again."""
+    from docket.kinds import kinds
+    from docket.store import ClaimStore
+
+    placed = [name for name, k in kinds().items() if k.thing == "place"]
+    ids = [cid for (cid,) in conn.execute(select(claims.c.id).where(claims.c.kind.in_(placed)))]
+    ClaimStore(conn.engine, "migration")._refresh_digests(conn, ids)
+
+
 def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
     """Recompute the anchor year of one document (or of all): the earliest year of its dated events."""
     from sqlalchemy import Integer, and_, cast, func, or_, update
@@ -161,7 +174,7 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
 
 
 MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index,
-              _v5_area_digests, _v6_write_log]
+              _v5_area_digests, _v6_write_log, _v7_things_from_kinds]
 CURRENT = len(MIGRATIONS)
 
 
