@@ -6,7 +6,9 @@ carries its CSRF token and takes its author from `security.writer`."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -21,6 +23,7 @@ from starlette.datastructures import UploadFile
 
 from docket import services
 from docket.errors import DocketError
+from docket.kinds import kinds
 from docket.model import KINDS, STATUSES, DocumentMeta, Quantity
 from docket.resolve.clusters import describe
 from docket.services.places import place_by_id
@@ -320,7 +323,36 @@ def pages_router(app: FastAPI) -> APIRouter:
     def favicon():
         return FileResponse(Path(__file__).parent / "static" / "favicon.svg", media_type="image/svg+xml")
 
+    # ahead of the /static mount, which would otherwise answer for it
+    r.add_api_route("/static/kinds.css", kinds_stylesheet, methods=["GET"], name="kinds_css")
     return r
+
+
+_CSS_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_CSS_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})|[a-z]+")
+
+
+@cache
+def kinds_css() -> str:
+    """The style sheet of the kinds: a `.k-<kind>` rule for each kind of kinds.toml, in its `colour`
+    (the pages underline a claim's span and mark a kind's chip with it). A file, not inline style: the
+    pages' Content-Security-Policy allows none. A name or colour that could break out of its rule is
+    refused rather than written."""
+    rules = []
+    for name, k in kinds().items():
+        if not _CSS_NAME.fullmatch(name) or not _CSS_COLOUR.fullmatch(k.colour):
+            raise ValueError(f"kinds.toml: {name}: {k.colour!r} is not a colour a style sheet can carry")
+        rules.append(f".k-{name} {{ border-color: {k.colour}; }}")
+    return "/* generated from kinds.toml: each kind's colour */\n" + "\n".join(rules) + "\n"
+
+
+def kinds_stylesheet(request: Request) -> Response:
+    css = kinds_css()
+    tag = '"' + hashlib.sha256(css.encode()).hexdigest()[:16] + '"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}  # revalidated: an upgrade that changes a colour shows
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    return Response(css, media_type="text/css", headers=headers)
 
 
 def page_error(request: Request, status: int, message: str) -> Response:
