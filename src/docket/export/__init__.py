@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Callable, Iterable
+from typing import TextIO, get_args
+
+from pydantic import BaseModel
 
 from docket.model import Claim
 
@@ -37,13 +39,59 @@ def manifest(store, found: list[Claim]) -> dict:
         "documents": [{"sha256": sha, "filename": d.filename, "title": d.meta.title, "publisher": d.meta.publisher,
                        "published": d.meta.published} for sha, d in sorted(docs.items())]}}
 
-CSV_COLUMNS = [
-    "id", "kind", "document.sha256", "document.title", "document.published", "document.publisher", "span_start",
-    "span_end", "text", "attributed_to", "agent", "affected", "quantity.value", "quantity.low", "quantity.high",
-    "quantity.qualifier", "quantity.unit", "object.category", "object.name", "places", "place_ids", "lat", "lon",
-    "when.start", "when.end", "when.precision", "when.ongoing", "instrument", "company", "parent_company", "site",
-    "weapons", "minerals", "corroborated_by", "status", "confidence",
-]
+def _model_in(annotation) -> type[BaseModel] | None:
+    """The pydantic model a field holds, if it holds one (`Quantity | None` -> `Quantity`)."""
+    for t in (annotation, *get_args(annotation)):
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+    return None
+
+
+def _cell(value):
+    """A contract value as one cell: lists joined with '; ' (a list of objects as JSON), the rest as is."""
+    if isinstance(value, list):
+        return "; ".join(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _at(path: tuple[str, ...]) -> Callable[[Claim, dict], object]:
+    def get(c: Claim, d: dict):
+        for key in path:
+            d = d.get(key) if isinstance(d, dict) else None
+        return _cell(d)
+
+    return get
+
+
+# the two fields a spreadsheet wants other than as their parts: the span as its two offsets, the places
+# as their names, their ids and the first one's point (a row per claim, not per place)
+_FLATTENED = {
+    "span": [("span_start", lambda c, d: c.span[0]), ("span_end", lambda c, d: c.span[1])],
+    "places": [("places", lambda c, d: "; ".join(p.name for p in c.places)),
+               ("place_ids", lambda c, d: "; ".join(p.id or "" for p in c.places)),
+               ("lat", lambda c, d: c.places[0].lat if c.places else None),
+               ("lon", lambda c, d: c.places[0].lon if c.places else None)],
+}
+
+
+def _columns(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple[str, Callable]]:
+    """The CSV's columns, walked from the model's fields in their order: a nested model as dotted
+    columns (`quantity.value`), a list as one cell, so that a field added to the model is a column."""
+    out = []
+    for name, f in model.model_fields.items():
+        if not prefix and name in _FLATTENED:
+            out.extend(_FLATTENED[name])
+        elif (sub := _model_in(f.annotation)) is not None:
+            out.extend(_columns(sub, (*prefix, name)))
+        else:
+            out.append((".".join((*prefix, name)), _at((*prefix, name))))
+    return out
+
+
+_CSV = _columns(Claim)
+CSV_COLUMNS = [name for name, _ in _CSV]
 
 
 def write_jsonl(found: Iterable[Claim], out: TextIO) -> int:
@@ -57,24 +105,7 @@ def write_jsonl(found: Iterable[Claim], out: TextIO) -> int:
 def flat(c: Claim) -> dict:
     """One CSV row: nested fields as dotted columns, lists joined with '; '."""
     d = c.contract()
-    row: dict = {}
-    for col in CSV_COLUMNS:
-        if col in ("span_start", "span_end"):
-            row[col] = c.span[0 if col == "span_start" else 1]
-        elif col == "places":
-            row[col] = "; ".join(p.name for p in c.places)
-        elif col == "place_ids":
-            row[col] = "; ".join(p.id or "" for p in c.places)
-        elif col in ("lat", "lon"):
-            row[col] = getattr(c.places[0], col) if c.places else None
-        elif "." in col:
-            head, tail = col.split(".", 1)
-            row[col] = (d.get(head) or {}).get(tail)
-        elif isinstance(d.get(col), list):
-            row[col] = "; ".join(d[col])
-        else:
-            row[col] = d.get(col)
-    return row
+    return {name: get(c, d) for name, get in _CSV}
 
 
 def write_csv(found: Iterable[Claim], out: TextIO) -> int:
