@@ -298,8 +298,8 @@ _RULES: list[tuple[str, re.Pattern, re.Pattern | None, tuple[frozenset[str], ...
     # by arithmetic on the publication date
     ("day_word", re.compile(r"\b(?i:(?P<w>the day before yesterday|yesterday|today|tonight|overnight|last night|this morning|this afternoon|this evening|earlier today|later today))\b"), None,
      (frozenset({"yesterday", "today", "tonight", "overnight", "night", "morning", "afternoon", "evening"}),)),
-    ("ago", re.compile(rf"\b(?i:(?P<hedge>{_HEDGE})(?P<n>{_N})\s+{_UNIT}\s+ago)\b"), None, (frozenset({"ago"}),)),
     ("this_day", re.compile(rf"\b(?i:on this (?:day|date),?\s+(?P<n>{_N})\s+(?P<u>years?)\s+ago)\b"), None, (frozenset({"this"}), frozenset({"ago"}))),
+    ("ago", re.compile(rf"\b(?i:(?P<hedge>{_HEDGE})(?P<n>{_N})\s+{_UNIT}\s+ago)\b"), None, (frozenset({"ago"}),)),
     ("past", re.compile(rf"\b(?i:(?P<p>in|over|during|for|within|throughout)\s+the\s+(?:past|last|previous)\s+(?:(?P<n>{_N})\s+)?{_UNIT})\b"), None, (frozenset({"past", "last", "previous"}), _UNIT_WORDS)),
     ("since_start", re.compile(r"\b(?i:since\s+the\s+(?:beginning|start)\s+of\s+(?:the|this)\s+(?P<u>year|month))\b"), None, (frozenset({"since"}), frozenset({"beginning", "start"}))),
     ("calendar_unit", re.compile(r"\b(?i:(?P<mod>(?:earlier|later|early|late)\s+)?(?P<which>this|last|next|the past)\s+(?P<u>week|weekend|month|year))\b"), None, (frozenset({"week", "weekend", "month", "year"}), frozenset({"this", "last", "next", "past"}))),
@@ -756,6 +756,8 @@ def _keep(rule: str, g: dict, text: str, s: int, e: int) -> bool:
         nxt = g["next"]
         if not nxt[:1].isupper() and (nxt.endswith("s") and not nxt.endswith("ss")):
             return False
+    if rule in ("calendar_unit", "past") and (rule == "calendar_unit" and re.search(r"(?i:\bthe\s+)$", before) or re.match(r"\s+of\b", after)):
+        return False  # "the last week of the siege": its final week, not the week before publication
     if rule == "duration" and g.get("sep") == " " and not g.get("long") and " into " not in g[0].lower():
         return False  # "a day of fighting" is no period; "a four-year war", "two years into the war" are
     if rule == "present":
