@@ -129,9 +129,10 @@ def find_dates(text: str, document_date: str | None = None) -> list[DateMention]
 #
 # Vocabularies first, as data; then the grammar (regular expressions built from them); then the
 # arithmetic. Conventions, taken from how analysts code `when` in the development gold:
-# - a month or day without a year takes the year the text established (the latest year it wrote out,
-#   not a future one, not an instrument's), else the publication's, and the year before when it would
-#   fall after the publication date (unless the clause speaks of the future);
+# - a month or day without a year takes the year the text established (the latest year it wrote with
+#   a day or month, or as a bare year opening a clause; not a future one, not an instrument's), else
+#   the publication's, and the year before when it would fall after the publication date (unless the
+#   clause speaks of the future);
 # - a period the text names only vaguely ("overnight", "over the weekend", "earlier this week", "last
 #   week") is given at the finest precision all its days share ("2024-09"), with no end; a period with
 #   bounds ("in the past 48 hours", "from 5 to 9 May") is a range;
@@ -180,7 +181,7 @@ FUTURE_CUES = (
 # "the 8-year long armed conflict", "two years into the war": a period that began N years before
 DURATION_NOUNS = (
     "war", "conflict", "occupation", "siege", "blockade", "crisis", "insurgency", "struggle", "campaign",
-    "offensive", "fighting", "standoff", "dispute", "invasion", "aggression", "blockade",
+    "offensive", "fighting", "standoff", "dispute", "invasion", "aggression",
 )
 # "Good Friday", "Black Monday": a name, not the latest such day
 NOT_A_WEEKDAY_AFTER = ("good", "black", "cyber", "ash", "holy", "maundy", "man", "girl", "super", "bloody")
@@ -196,8 +197,6 @@ COUNT_NOUNS_AFTER_YEAR = (
 )
 # lowercase words ending in s that may follow a year ("in 1993 was"), so are not plural count nouns
 _NOT_PLURAL = {"was", "is", "has", "as", "its", "this", "thus", "his", "us", "across", "towards", "afterwards", "onwards", "ago", "unless", "whereas", "less", "plus", "pass"}
-# modifiers inside a month, year or season expression ("mid-May", "the end of 2022", "late 2021")
-_MODIFIER = r"(?:(?:the\s+)?(?:very\s+)?(?:early|mid|late|end of|beginning of|start of|middle of|first half of|second half of|turn of)[\s-]*(?:the\s+)?)"
 
 _MONTH_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTH_ABBR = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
@@ -227,10 +226,12 @@ def _words(items) -> str:
 # Each grammar rule: a name (its reader below), a pattern anchored on the rule's own word (a month, a
 # year, "ago" ...), the words that may lead it (a preposition, "last", "mid-"), looked for just before
 # a match, and the needles: groups of lowercase words, a word of each group must occur in the sentence
-# for the pattern to run at all ("#" stands for any digit). Most sentences hold no date, and a pattern
-# that is not run costs nothing. Earlier rules win where two overlap.
+# for the pattern to run at all ("#" stands for any digit, "#y" for four that may be a year). Most
+# sentences hold no date, and a pattern that is not run costs nothing. Earlier rules win where two
+# overlap.
 _MONTH_NEEDLES = frozenset(MONTHS)
-_DIGITS = frozenset("#")
+_DIGITS = frozenset({"#"})
+_YEARS = frozenset({"#y"})
 _UNIT_WORDS = frozenset(w + s for w in TIME_UNITS for s in ("", "s"))
 _NEEDLE_WORD = re.compile(r"[a-z]+")
 # the words that may lead an expression, nearest first: (slot, phrases) pairs, each slot optional
@@ -277,9 +278,9 @@ _RULES: list[tuple[str, re.Pattern, re.Pattern | None, tuple[frozenset[str], ...
     # a day, its year written or not: "Monday, 2 April 1993", "the 2nd of April", "April 2, 1993", "Jan. 20"
     ("day", re.compile(rf"\b(?P<d>{_D})(?:\s+of)?\s+(?P<m>{_MON})(?:,?\s+{_APPROX_YEAR})?"), True, (_MONTH_NEEDLES, _DIGITS)),
     ("day", re.compile(rf"\b(?P<m>{_MON})\s+(?:the\s+)?(?P<d>{_D})(?:,?\s+{_APPROX_YEAR})?"), True, (_MONTH_NEEDLES, _DIGITS)),
-    ("iso", re.compile(rf"(?<![\d.,/-])(?P<y>{_Y_IN})-(?P<mn>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d])"), None, (_DIGITS,)),
+    ("iso", re.compile(rf"(?<![\d.,/-])(?P<y>{_Y_IN})-(?P<mn>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d])"), None, (_YEARS,)),
     # "02.04.1993", "2/4/1993": day first (the international order) unless the second number cannot be a month
-    ("numeric", re.compile(rf"(?<![\d.,/])(?P<a>0?[1-9]|[12]\d|3[01])(?P<sep>[./])(?P<b>0?[1-9]|[12]\d|3[01])(?P=sep)(?P<y>{_Y_IN})"), None, (_DIGITS,)),
+    ("numeric", re.compile(rf"(?<![\d.,/])(?P<a>0?[1-9]|[12]\d|3[01])(?P<sep>[./])(?P<b>0?[1-9]|[12]\d|3[01])(?P=sep)(?P<y>{_Y_IN})"), None, (_YEARS,)),
     # months: "between April and June 1993", "May 2020", "April of this year", "in May", "mid-May"
     ("months", re.compile(rf"\b(?P<m>{_MON_ALONE})\s*(?P<j>-|–|—|to|through|until|till|and|or)\s*(?P<m2>{_MON_ALONE})(?:,?\s+{_APPROX_YEAR})?"), True, (_MONTH_NEEDLES,)),
     ("month", re.compile(rf"\b(?P<m>{_MON})(?:\s+of)?,?\s+{_APPROX_YEAR}"), True, (_MONTH_NEEDLES,)),
@@ -289,12 +290,12 @@ _RULES: list[tuple[str, re.Pattern, re.Pattern | None, tuple[frozenset[str], ...
     # weekdays: "on Sunday", "late Wednesday night", "Friday's air strike", "this Monday"
     ("weekday", re.compile(rf"\b(?P<wd>{_WD})(?:['’]s\b)?(?:\s+(?P<part>(?:morning|afternoon|evening|night)\b))?"), True, (frozenset(WEEKDAYS),)),
     # years: "the 1990s", "1992–1994", "(1993)", "in 1993", "the 1993 occupation"
-    ("decade", re.compile(r"\b(?P<dec>1[89]\d0|20\d0)['’]?s\b"), True, (_DIGITS,)),
-    ("years", re.compile(rf"(?P<y>{_Y})\s*(?P<j>-|–|—|/|to|until|till|through|and)\s*(?P<y2>{_Y}|\d\d(?![\d]))"), None, (_DIGITS,)),
-    ("paren_year", re.compile(rf"\((?P<y>{_Y})\)"), None, (_DIGITS,)),
-    ("year", re.compile(rf"^(?P<y>{_Y})(?=\s*[,:–—])"), None, (_DIGITS,)),
-    ("year", re.compile(rf"(?P<y>{_Y})"), True, (_DIGITS,)),
-    ("the_year", re.compile(rf"\b(?i:the)\s+(?P<y>{_Y})\s+(?P<next>[\w-]+)"), None, (_DIGITS,)),
+    ("decade", re.compile(r"\b(?P<dec>1[89]\d0|20\d0)['’]?s\b"), True, (_YEARS,)),
+    ("years", re.compile(rf"(?P<y>{_Y})\s*(?P<j>-|–|—|/|to|until|till|through|and)\s*(?P<y2>{_Y}|\d\d(?![\d]))"), None, (_YEARS,)),
+    ("paren_year", re.compile(rf"\((?P<y>{_Y})\)"), None, (_YEARS,)),
+    ("year", re.compile(rf"^(?P<y>{_Y})(?=\s*[,:–—])"), None, (_YEARS,)),
+    ("year", re.compile(rf"(?P<y>{_Y})"), True, (_YEARS,)),
+    ("the_year", re.compile(rf"\b(?i:the)\s+(?P<y>{_Y})\s+(?P<next>[\w-]+)"), None, (_YEARS,)),
     # by arithmetic on the publication date
     ("day_word", re.compile(r"\b(?i:(?P<w>the day before yesterday|yesterday|today|tonight|overnight|last night|this morning|this afternoon|this evening|earlier today|later today))\b"), None,
      (frozenset({"yesterday", "today", "tonight", "overnight", "night", "morning", "afternoon", "evening"}),)),
@@ -738,10 +739,8 @@ def _keep(rule: str, g: dict, text: str, s: int, e: int) -> bool:
             return False  # "the fall of Kabul"
         if pre == "and" and not re.search(r"(?i:spring|summer|autumn|fall|winter|\d)\s+$", before):
             return False
-    if rule == "month" and (g.get("pre") or "").strip().lower() in ("last", "this", "next", "of") and not g.get("y"):
-        # "of May" only after a day or a period word ("the end of May" is read with its modifier)
-        if (g.get("pre") or "").strip().lower() == "of":
-            return False
+    if rule == "month" and (g.get("pre") or "").lower() == "of" and not g.get("mod") and not g.get("y"):
+        return False  # "of May" alone may be anything; "the end of May" is read with its modifier
     if rule in ("year", "years", "the_year"):
         if re.match(r"\s*\(\s*(?:1[89]|20)\d\d\s*\)", after):
             return False  # "of 2046 (2012)": a resolution's number
@@ -778,6 +777,7 @@ def _keep(rule: str, g: dict, text: str, s: int, e: int) -> bool:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_HAS_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _LEADING = {"last", "this", "next", "early", "late", "mid", "earlier in", "later in"}  # in the span, not prepositions
 
 
@@ -813,10 +813,12 @@ def _atoms(text: str) -> list[_Atom]:
     words = set(_NEEDLE_WORD.findall(text.lower()))
     if _HAS_DIGIT.search(text):
         words.add("#")
+        if _HAS_YEAR.search(text):
+            words.add("#y")
     taken = bytearray(len(text) + 1)  # characters already in an expression
     found: list[_Atom] = []
     for rule, pattern, lead, needles in _RULES:
-        if any(group.isdisjoint(words) for group in needles):
+        if words.isdisjoint(needles[0]) or len(needles) > 1 and words.isdisjoint(needles[1]):
             continue
         for m in pattern.finditer(text):
             s, e = m.span()
@@ -926,7 +928,7 @@ def dates_in(text: str, ctx: DateContext, offset: int = 0) -> list[DateMention]:
     scope = ctx._copy()
     out: list[DateMention] = []
     for a in atoms:
-        future = _future(text, a.start)
+        future = a.rule in _CALENDAR_RULES and _future(text, a.start)
         start, end, ongoing = a.start, a.end, False
         relation = "on"
         if a.rule in _CALENDAR_RULES:
