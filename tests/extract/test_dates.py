@@ -316,6 +316,16 @@ def _ctx_after(first: str) -> DateContext:
     return ctx
 
 
+def test_the_last_date_given_is_kept_for_sentences_without_one():
+    ctx = DateContext("2024-04-25")
+    assert ctx.last_date is None
+    ctx.saw(*dates_in("Soldiers killed 40 villagers on February 25, 2024, the group said today.", ctx))
+    ctx.saw(*dates_in("Abuses have grown since 2015.", ctx))
+    assert ctx.last_date == "2024-04-25"  # "today", the latest day given; "since 2015" is no day
+    ctx.saw(*dates_in("Soro is a village in Thiou district.", ctx))
+    assert ctx.last_date == "2024-04-25"
+
+
 def test_later_without_an_earlier_date_gives_no_date():
     assert starts("A year later the last villagers left.") == [None]
 

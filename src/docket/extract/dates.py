@@ -477,6 +477,13 @@ class DateContext:
                 for precision in ("year", "month", "day")[: ("year", "month", "day").index(_precision(v)) + 1]:
                     self._last[precision] = v
 
+    @property
+    def last_date(self) -> str | None:
+        """The latest day the text has given (else its latest date of any precision), ISO. A sentence
+        that gives no date of its own most often continues that one (a news story's next sentence);
+        one in the present tense takes the publication date instead: the parse tells them apart."""
+        return _iso(self._last.get("day") or self._last.get("year"))
+
     def _copy(self) -> DateContext:
         c = DateContext(self.published, self.established_year)
         c._last = dict(self._last)
