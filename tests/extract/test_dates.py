@@ -375,6 +375,10 @@ def test_ranges(text, published, reading):
     assert reading in when(text, published)
 
 
+def test_a_range_from_a_day_to_a_year():
+    assert ("2019-09-01", "2020", "day", False, "range") in when("Prices rose between Sept. 1 and 2020.")
+
+
 def test_two_days_that_do_not_follow_each_other_are_two_dates():
     assert starts("Shells fell on 5 and 9 May.", "2022-06-01") == ["2022-05-05", "2022-05-09"]
 

@@ -355,6 +355,11 @@ def _precision(v: Val | None) -> str | None:
     return "day" if v[2] else "month" if v[1] else "year"
 
 
+def _order(v: Val) -> tuple[int, int, int]:
+    """`v` as a key that sorts: a missing month or day counts as before the first."""
+    return (v[0], v[1] or 0, v[2] or 0)
+
+
 def _as_date(v: Val | None) -> date | None:
     return date(v[0], v[1], v[2]) if v and v[1] and v[2] else None
 
@@ -946,7 +951,7 @@ def dates_in(text: str, ctx: DateContext, offset: int = 0) -> list[DateMention]:
                     a.g = dict(a.g, y=e_atom.g["y"])
                     v0, _ = _calendar(a, scope, future)
                     v1, _ = _calendar(e_atom, scope, future)
-                    if v0 and v1 and v0 > v1:
+                    if v0 and v1 and _order(v0) > _order(v1):
                         a.g = dict(a.g, y=str(int(e_atom.g["y"]) - 1))
                 elif a.g.get("y") and not e_atom.g.get("y") and e_atom.rule in ("day", "month", "dayspan"):
                     e_atom.g = dict(e_atom.g, y=a.g["y"])
