@@ -375,8 +375,9 @@ def test_ranges(text, published, reading):
     assert reading in when(text, published)
 
 
-def test_a_range_from_a_day_to_a_year():
-    assert ("2019-09-01", "2020", "day", False, "range") in when("Prices rose between Sept. 1 and 2020.")
+def test_a_range_from_a_day_to_a_span_of_years():
+    assert ("2019-09-01", "2020", "day", False, "range") in when("Prices rose between Sept. 1 and 2019-20.")
+    assert ("2018-12", "2019-02", "month", False, "range") in when("Snow fell between December and February 2019.")
 
 
 def test_two_days_that_do_not_follow_each_other_are_two_dates():

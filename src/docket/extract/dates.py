@@ -950,7 +950,8 @@ def dates_in(text: str, ctx: DateContext, offset: int = 0) -> list[DateMention]:
                 if not a.g.get("y") and e_atom.g.get("y") and a.rule in ("day", "month", "dayspan"):
                     a.g = dict(a.g, y=e_atom.g["y"])
                     v0, _ = _calendar(a, scope, future)
-                    v1, _ = _calendar(e_atom, scope, future)
+                    v1, v2 = _calendar(e_atom, scope, future)
+                    v1 = v2 or v1  # the range's last day: "between Sept. 1 and 2019-20" ends in 2020
                     if v0 and v1 and _order(v0) > _order(v1):
                         a.g = dict(a.g, y=str(int(e_atom.g["y"]) - 1))
                 elif a.g.get("y") and not e_atom.g.get("y") and e_atom.rule in ("day", "month", "dayspan"):
