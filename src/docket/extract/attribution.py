@@ -150,6 +150,9 @@ _OPENERS = frozenset({"“", "„", "«", "â€œ", "β€œ"})
 _CLOSERS = frozenset({"”", "»"})
 # an unclosed quotation runs on to the next closing mark or the text's end, at most this far
 _MAX_UNCLOSED = 6000
+# how far back a pronoun looks for a speaker, and a description for a phrase with its head noun
+_RECENT = 3000
+_DESCRIBED = 20000
 _PERSON_ENTS = frozenset({"PERSON"})
 _BODY_ENTS = frozenset({"ORG", "GPE", "NORP"})
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
@@ -219,6 +222,7 @@ class _Reader:
     acronyms: dict[str, str] = field(default_factory=dict)
     named: list[Token] = field(default_factory=list)  # heads of noun phrases that carry a name
     named_starts: list[int] = field(default_factory=list)
+    by_head: dict[str, list[Token]] = field(default_factory=dict)  # the named phrases by head noun
     persons: list[Span] = field(default_factory=list)
     quoted: list[tuple[int, int]] = field(default_factory=list)  # content of the quotations found
     surnames: dict[tuple[str, bool], str] = field(default_factory=dict)
@@ -229,7 +233,7 @@ def attribute(doc: Doc, default: str | None = None) -> list[Said]:
     Speakers are read in the parsed sentences only; a quotation may run through unparsed ones. A first-
     person speaker ("we said") is `default`'s, and makes no Said when `default` is None."""
     r = _Reader(doc, default, doc.text)
-    ctx = doc._.docket
+    ctx = doc._.docket if Doc.has_extension("docket") else None
     if ctx is None:  # a Doc made by the model directly: every sentence parsed
         r.sents = list(doc.sents)
     else:
@@ -259,7 +263,10 @@ def _index_names(r: _Reader) -> None:
             if t.pos_ in ("PROPN", "NOUN") and t.dep_ != "compound" and _has_name(t):
                 r.named.append(t)
                 r.named_starts.append(t.idx)
-        r.persons.extend(e for e in sent.ents if e.label_ in _PERSON_ENTS)
+                heads = {_norm(t.lemma_), _norm(t.text)} | {_norm(g.text) for g in t.children if g.dep_ == "compound"}
+                for h in heads:
+                    r.by_head.setdefault(h, []).append(t)
+    r.persons = [e for e in r.doc.ents if e.label_ in _PERSON_ENTS]
 
 
 def _acronym_long_form(text: str, m: re.Match) -> str | None:
@@ -335,6 +342,18 @@ def _quote_spans(text: str) -> list[tuple[int, int, int]]:
 def _at_paragraph_start(text: str, pos: int) -> bool:
     line = text.rfind("\n", 0, pos)
     return line != -1 and not text[line + 1 : pos].strip()
+
+
+def _sent_of(t: Token) -> Span:
+    """The sentence a token lies in: through the document's context where there is one (spaCy's
+    `Token.sent` walks the Doc from its start)."""
+    doc = t.doc
+    ctx = doc._.docket if Doc.has_extension("docket") else None
+    if ctx is None:
+        return t.sent
+    from docket.extract.document import sentence_span
+
+    return sentence_span(doc, ctx.sentence_of(t.i))
 
 
 def _sentence_index(r: _Reader, pos: int) -> int:
@@ -427,7 +446,7 @@ def _verb_after(r: _Reader, pos: int) -> tuple[Token | None, Token | None, int]:
 
 def _inverted_subject(verb: Token) -> Token | None:
     """'…,” said engineer Tomas Kral.' parsed without a subject: the person named right after."""
-    for t in verb.doc[verb.i + 1 : verb.sent.end]:
+    for t in verb.doc[verb.i + 1 : _sent_of(verb).end]:
         if t.ent_type_ == "PERSON" and (t.i + 1 == len(t.doc) or t.doc[t.i + 1].ent_type_ != "PERSON"):
             return t
         if t.is_punct:
@@ -594,7 +613,7 @@ def _before_speaker(verb: Token, speaker: Token) -> list[tuple[int, int]]:
     if verb.dep_ in ("parataxis", "ccomp", "conj", "advcl"):  # "…, X said, Y reported": X's too
         start = verb.head.left_edge
     elif verb.dep_ == "ROOT":
-        start = verb.sent[0]
+        start = _sent_of(verb)[0]
     else:
         return []
     if lead <= start.i:
@@ -615,8 +634,9 @@ def _colon_run(verb: Token, obj: Token, end: int) -> int:
     """'announced its losses: 192 soldiers were killed': what follows the colon is said too."""
     doc = verb.doc
     k = obj.right_edge.i + 1
-    if k < len(doc) and doc[k].text == ":" and doc[k].sent == verb.sent:
-        last = verb.sent[-1]
+    sent = _sent_of(verb)
+    if k < sent.end and doc[k].text == ":":
+        last = sent[-1]
         while last.i > k and (last.is_punct or last.is_space):
             last = doc[last.i - 1]
         return last.idx + len(last)
@@ -695,6 +715,8 @@ def _bounds(t: Token) -> tuple[int, int]:
 
 def _tokens_bounds(tokens: list[Token]) -> tuple[int, int]:
     tokens = [t for t in tokens if not t.is_space]
+    if not tokens:
+        return (0, 0)
     while len(tokens) > 1 and (tokens[0].is_punct or _QUOTE_MARK.fullmatch(tokens[0].text)
                                or tokens[0].lower_ == "that" and tokens[0].dep_ == "mark"):
         tokens = tokens[1:]
@@ -749,7 +771,7 @@ def _resolve(r: _Reader, f: _Found) -> None:
         f.skip = True
         return
     f.source = source
-    sent = t.sent
+    sent = _sent_of(t)
     at = r.text.find(source, sent.start_char, sent.end_char)
     if at != -1 and f.source_span[0] - 120 <= at <= f.source_span[1] + 120:
         f.source_span = (at, at + len(source))
@@ -807,7 +829,9 @@ def _recent(r: _Reader, before: int, kind: str | None) -> str | None:
     """The nearest earlier speaker of that kind (a few paragraphs back at most), else the nearest
     earlier named entity of that kind."""
     for pos, source, k in reversed(r.history):
-        if pos < before and before - pos < 3000 and (kind is None or k == kind):
+        if pos < before and before - pos >= _RECENT:
+            break
+        if pos < before and (kind is None or k == kind):
             return source
     if kind == "person":
         for e in reversed(r.persons):
@@ -838,10 +862,15 @@ def _person_in(t: Token) -> Span | None:
 
 
 def _ent_of(t: Token) -> Span | None:
-    for e in t.sent.ents:
-        if e.start <= t.i < e.end:
-            return e
-    return None
+    """The entity a token lies in, read from its IOB marks (a Doc's `ents` is slow to walk)."""
+    if not t.ent_type_:
+        return None
+    doc, a, b = t.doc, t.i, t.i + 1
+    while a > 0 and doc[a].ent_iob_ == "I":
+        a -= 1
+    while b < len(doc) and doc[b].ent_iob_ == "I":
+        b += 1
+    return doc[a:b]
 
 
 def _full_name(r: _Reader, person: Span) -> str:
@@ -934,13 +963,11 @@ def _norm(word: str) -> str:
 
 
 def _describe(r: _Reader, t: Token, before: int, kind: str) -> str:
-    head = _norm(t.lemma_)
-    k = bisect.bisect_left(r.named_starts, t.idx) - 1
-    while k >= 0:  # the nearest earlier noun phrase with the same head noun and a name
-        c = r.named[k]
-        if c.i != t.i and (head == _norm(c.lemma_) or head == _norm(c.text)
-                           or any(head == _norm(g.text) for g in c.children if g.dep_ == "compound")):
-            name = _clean(r, c, alone=True)
+    same = r.by_head.get(_norm(t.lemma_), [])
+    k = bisect.bisect_left([c.idx for c in same], t.idx) - 1
+    while k >= 0 and t.idx - same[k].idx < _DESCRIBED:  # the nearest earlier phrase with its head and a name
+        if same[k].i != t.i:
+            name = _clean(r, same[k], alone=True)
             if name:
                 return name
         k -= 1
@@ -1043,7 +1070,7 @@ def _clean(r: _Reader, t: Token, drop: set[int] | None = None, alone: bool = Fal
         out.pop()
     if not out:
         return ""
-    doc_text = t.doc.text
+    doc_text = r.text
     parts = [out[0].text]
     for a, b in zip(out, out[1:], strict=False):  # a space where the text has one between the two
         gap = doc_text[a.idx + len(a) : b.idx]
@@ -1062,14 +1089,19 @@ def _clean(r: _Reader, t: Token, drop: set[int] | None = None, alone: bool = Fal
 def _relays(found: list[_Found], quotes: list[_Found]) -> list[Said]:
     """Every piece a Said; one whose speaker is named inside another's content is relayed by it. A
     clause found again inside a quotation of the same speaker is the quotation."""
-    raw = [(a, b, f) for f in found if not f.skip and f.source for a, b in f.pieces]
-    quoted = [(a, b, q.source, q.verb) for q in quotes for a, b in q.pieces]
+    raw = sorted(((a, b, f) for f in found if not f.skip and f.source for a, b in f.pieces),
+                 key=lambda x: x[0])
+    quoted = sorted(((a, b, q.source, q.verb) for q in quotes for a, b in q.pieces), key=lambda x: x[0])
+    q_starts = [q[0] for q in quoted]
     raw = [(a, b, f) for a, b, f in raw if f.direct or not any(
-        qa - 3 <= a and b <= qb + 3 and (qs == f.source or qv == f.verb) for qa, qb, qs, qv in quoted)]
+        qa - 3 <= a and b <= qb + 3 and (qs == f.source or qv == f.verb)
+        for qa, qb, qs, qv in quoted[bisect.bisect_left(q_starts, a - _MAX_UNCLOSED) : bisect.bisect_right(q_starts, a + 3)])]
+    starts = [x[0] for x in raw]
     out = []
     for a, b, f in raw:
         best = None
-        for a2, b2, g in raw:
+        # only Saids starting at most a quotation's length before this one can hold it
+        for a2, b2, g in raw[bisect.bisect_left(starts, a - _MAX_UNCLOSED) : bisect.bisect_right(starts, a)]:
             if g is f or g.source == f.source:
                 continue
             # g's content holds f's, and f's speaker is named inside it ("X said that Y said …") or
