@@ -294,5 +294,7 @@ def test_the_candidate_words_let_a_reporting_sentence_be_parsed():
     test = candidate_test(CANDIDATE_PREFIXES, CANDIDATE_WORDS)
     for sentence in ("Two were killed, residents said.", "He told CNN it was over.",
                      "According to the UN, it was over.", "The army claims it was over.",
-                     "The report found it was over."):
+                     "The report found it was over.", "Noting that it was over, she left.",
+                     "The ministry stated it was over.", "It was over, the agency reports."):
         assert test(sentence), sentence
+    assert not test("It was not over; nothing was.")

@@ -84,10 +84,27 @@ REPORTING_VERBS: dict[str, tuple[str, ...]] = {
 EVIDENTIAL_VERBS = frozenset({"find", "show", "reveal", "indicate", "highlight", "conclude", "suggest", "read"})
 # "X denies …" reports no assertion of X's: the content stays with the reporter of the denial
 DENIAL_VERBS = frozenset({"deny", "refute", "dispute"})
-# The word forms a sentence must hold to be worth parsing for attribution (for `document.candidate_test`):
-# stems every regular inflection starts with, and the irregular forms.
-CANDIDATE_PREFIXES = tuple(sorted({v[:-1] if v.endswith("e") else v for v in REPORTING_VERBS} | {"accord"}))
-CANDIDATE_WORDS = ("said", "says", "told", "wrote", "written", "found", "shown", "read", "according")
+_IRREGULAR = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "find": ("found",),
+              "show": ("shown",), "read": ("read",), "admit": ("admitted", "admitting")}
+
+
+def _forms(verb: str) -> set[str]:
+    """A reporting verb's inflections ("state": state, states, stated, stating)."""
+    if verb.endswith("e"):
+        regular = {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y"):
+        regular = {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    elif verb.endswith(("s", "sh")):
+        regular = {verb + "es", verb + "ed", verb + "ing"}
+    else:
+        regular = {verb + "s", verb + "ed", verb + "ing"}
+    return {verb} | regular | set(_IRREGULAR.get(verb, ()))
+
+
+# The words a sentence must hold to be worth parsing for attribution (for `document.candidate_test`:
+# no prefixes, since "not" would make every negated sentence a candidate for "note").
+CANDIDATE_PREFIXES: tuple[str, ...] = ()
+CANDIDATE_WORDS = tuple(sorted({f for v in REPORTING_VERBS for f in _forms(v)} | {"according"}))
 
 # nouns of documents and statements: their author is their speaker ("the commission's report found")
 REPORT_NOUNS = frozenset({
