@@ -46,6 +46,14 @@ def test_the_speakers_own_words_and_what_comes_before_are_not_reported(who):
     assert source(who, text, "Oxfam said") == PUBLISHER
 
 
+def test_a_clause_of_coordinated_verbs_is_said_whole(who):
+    text = ("In her letter to the Council, the head of the observer mission, Ms. Ines Karlsson, stressed "
+            "that the militia had ignored the truce, shelled the depot, seized two villages and blocked the road.")
+    for phrase in ("ignored the truce", "shelled the depot", "seized two villages", "blocked the road"):
+        assert source(who, text, phrase) == "Ines Karlsson", phrase
+    assert source(who, text, "letter to the Council") == PUBLISHER
+
+
 # --- the speaker after ----------------------------------------------------------------------------------
 
 def test_a_speaker_after_the_clause(who):

@@ -532,8 +532,21 @@ def _speaker_of(verb: Token) -> Token | None:
         if t.dep_ == "conj" or (t.dep_ in ("advcl", "xcomp") and t.tag_ == "VBG"):
             t = t.head
             continue
+        break
+    return _named_before(verb)
+
+
+def _named_before(verb: Token) -> Token | None:
+    """'…, Mr. Mario Raffaelli, emphasized that …' parsed without a subject: the person or body named
+    just before the finite verb, with nothing but a comma between."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
         return None
-    return None
+    k = verb.i - 1
+    while k >= 0 and verb.doc[k].text == ",":
+        k -= 1
+    if k < 0 or k == verb.i - 1 or verb.doc[k].ent_type_ not in _PERSON_ENTS | {"ORG"}:
+        return None
+    return verb.doc[k]
 
 
 def _can_speak(t: Token) -> bool:
@@ -569,7 +582,7 @@ def _reported(verb: Token) -> _Found | None:
     clause = next((c for c in verb.children if c.dep_ == "ccomp"
                    or c.dep_ == "xcomp" and c.tag_ in ("VBD", "VBN", "VBZ", "VBP")), None)
     if clause is not None:
-        pieces.append(_bounds(clause))
+        pieces.append(_coordinated(verb, clause, _bounds(clause)))
     elif _after_that(verb):
         pieces = _after_that(verb)
     else:
@@ -601,6 +614,29 @@ def _reported(verb: Token) -> _Found | None:
     if not pieces:
         return None
     return _Found(_holes(pieces, verb.doc), speaker, speaker.idx, verb=verb.i)
+
+
+def _coordinated(verb: Token, clause: Token, bounds: tuple[int, int]) -> tuple[int, int]:
+    """'X said that A had disregarded …, launched an attack, seized …' where the parser hung the later
+    verbs on a verb above: subject-less verbs right after the clause continue it."""
+    doc = verb.doc
+    a, b = bounds
+    k = clause.right_edge.i + 1
+    ancestors = {verb.i} | {t.i for t in verb.ancestors}
+    while k < len(doc):
+        while k < len(doc) and (doc[k].text in (",", "and", "or") or doc[k].is_space):
+            k += 1
+        if k >= len(doc):
+            break
+        nxt = doc[k]
+        if not (nxt.pos_ == "VERB" and nxt.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in nxt.children)
+                and (nxt.head.i in ancestors or nxt.head.i < k and doc[nxt.head.i].dep_ == "conj"
+                     and doc[nxt.head.i].i > clause.i)):
+            break
+        last = max([nxt.i, *(c.right_edge.i for c in nxt.children if c.dep_ != "conj")])
+        b = _tokens_bounds(list(doc[k : last + 1]))[1]
+        k = last + 1
+    return a, b
 
 
 def _reduced_clause(obj: Token) -> bool:
@@ -686,6 +722,8 @@ def _in_report(r: _Reader, prep: Token) -> _Found | None:
     has an owner the text names."""
     noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
     if noun is None or noun.lemma_.lower() not in REPORT_NOUNS or _is_reporting(prep.head):
+        return None
+    if any(_is_reporting(t) for t in _sent_of(prep)):  # "In his report, X emphasized that …": X's verb says
         return None
     if _report_owner(noun) is None and _issuer(r, noun) is None:
         return None
