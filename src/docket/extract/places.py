@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from docket.gazetteer import Candidate, Gazetteer, Place
+from docket.gazetteer import SETTLEMENT_FEATURES, Candidate, Gazetteer, Place
 from docket.gazetteer.records import ABBREVIATION, DEMONYM
 from docket.gazetteer.resolve import (
     COMMON_WORDS,
@@ -64,7 +64,7 @@ _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "OR
 # words inside a place's own name that do not make it the name of something else
 _NAME_GLUE = frozenset(
     "the of and for de del la le du da al el & republic federation federal autonomous democratic people's "
-    "peoples kingdom state states islamic united socialist union territory territories".split()
+    "peoples kingdom state states islamic socialist union territory territories".split()
 ) | frozenset(FEATURE_WORDS) | {"provinces", "regions", "cities", "towns", "oblasts", "states", "counties"}
 # prepositions whose object is a location
 _LOCATIVE_PREPS = frozenset(
@@ -75,9 +75,10 @@ _LOCATIVE_PREPS = frozenset(
 # ("the city of Sake", "the capital of North Kivu") a place
 _PLACE_NOUNS = frozenset(FEATURE_WORDS) | frozenset(
     "capital capitals cities towns villages regions provinces territory territories outskirts part parts east "
-    "west north south centre center border borders frontier area areas suburb suburbs heart streets street "
+    "west north south centre center border borders frontier area areas suburb suburbs heart "
     "residents inhabitants population siege occupation liberation countryside vicinity environs coast port "
-    "neighbourhood neighborhood municipalities communities settlements outpost airport people".split()
+    "neighbourhood neighborhood municipalities communities settlements outpost airport people township townships "
+    "boroughs parishes".split()
 )
 # head nouns that make a name before them ("Russia's armed forces", "Azerbaijan aircraft") or after "of"
 # ("the President of Russia", "the Ministry of Foreign Affairs of Armenia") stand for its government,
@@ -115,6 +116,14 @@ _SPEECH_NOUNS = frozenset("conference briefing interview remarks speech statemen
 _ROUTE_NOUNS = frozenset("pipeline pipelines highway highways road roads railway railways railroad route routes "
                          "corridor motorway flight flights line lines canal".split())
 
+# a capitalised word next to a toponym that keeps it a place: directions, sizes, and the name glue
+_PLACE_NEIGHBOURS = frozenset(
+    "north south east west northern southern eastern western central north-east north-west south-east "
+    "south-west northeast northwest southeast southwest upper lower greater inner outer occupied liberated".split()
+)
+# nouns after a name that say a person comes from there: "the Alton man", "a Bucha resident"
+_ORIGIN_NOUNS = frozenset("man men woman women resident residents native natives boy boys girl girls teen "
+                          "teenager farmer student students".split())  # not "family": "the Chase family"
 # words before a person's name
 _HONORIFICS = frozenset("mr mrs ms miss dr sir dame lord lady gen general col colonel lt maj major capt captain sgt "
                         "adm admiral president minister prof professor judge rev father sheikh imam".split())
@@ -125,10 +134,11 @@ _QUOTES = "\"'“”‘’«»"
 # a dateline: at the start of a line (after at most a date or a label and a date, as pages print them),
 # a place, perhaps its country, then an agency in brackets, a dash, a slash or a date
 _LINE_LEAD = re.compile(r"(?:^|\n)[ \t]*(?:(?:[A-Za-z]{1,12}:?[ \t]+)?\d[\d./:-]*[ \t]+)?[(\[]?[ \t]*$")
+_SENTENCE_LEAD = re.compile(r"[.!?]\s+$")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATELINE_TAIL = re.compile(
     rf"(?:\s*,\s*(?P<country>[A-Z][\w.]*(?:[ -][A-Z][\w.]*)?))?\s*\)?\s*"
-    rf"(?:[—–]|--?\s|\(\s*[A-Z][^()\n]{{0,40}}\)\s*[—–:-]|/|,\s*(?:\d|{_MONTH}\b))",
+    rf"(?:[—–]|--?\s|\(\s*[A-Z][^()\n]{{0,40}}\)\s*[—–:-]|/\s*(?:\d{{1,2}}[./-]\d|[A-Z][a-z])|,\s*(?:\d|{_MONTH}\b))",
     re.I,
 )
 # where a dateline's head ends (what is between the place and this is its agency and date)
@@ -136,6 +146,33 @@ _DATELINE_END = re.compile(r"\s[—–-]{1,2}\s|[—–]|:\s|/\.?\s|\.\s")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z]+(?![\w'’-])")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|from|into|outside|inside|around|towards?|across|throughout)\s+"
                               r"(?:the\s+)?(?:(?:city|town|village|region|district|province)\s+of\s+)?$", re.I)
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*) $")
+_WORD_AFTER = re.compile(r" ([^\W\d_][\w'’.-]*)")
+_ARTICLE = re.compile(r"(?:A|An|The)\s+(?=\S)")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_NUMBER_AFTER = re.compile(r" \d")
+_DATE_AFTER = re.compile(rf" \d{{1,2}}(?:\s*(?:and|-|–|,)\s*\d{{1,2}})*\s+{_MONTH}\b", re.I)  # "Geneva 27 and 28 May"
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+# words after a town's name that make an institution of the town: it locates the document
+_LOCAL_AFTER = re.compile(
+    r"(?:\s+(?:City|County|Town|Township|Village|Area|Regional|Municipal|Metropolitan|Public|Volunteer|Community))*"
+    r"\s+(?:Police|Sheriff|Fire|Council|Schools?|High|Elementary|Library|Hospital|Court|Office|Department|"
+    r"Transit|Health|Water|Chamber|Senior|Mayor|Administration|Municipality|Board|Commission)\b")
+_LOWER_AFTER = re.compile(r"\s+[a-z]")
+_COMMA_GAP = re.compile(r",\s*")
+# nouns that name buildings and works: a gazetteer knows towns called "Hall" or "Street"
+_FACILITY_NOUNS = frozenset("hall street road avenue lane square center centre building tower hotel restaurant "
+                            "school college university hospital station stadium park market lake river mount "
+                            "mountain bay port gulf sea island islands valley hill hills".split())
+# capitalised words that make a longer name with the toponym next to them ("Richmond Street", "Athens
+# University", "Washington Post")
+_NAME_WORDS = _FACILITY_NOUNS | frozenset(
+    "university college school academy institute court house senate congress group party union police security "
+    "assembly department office church cathedral airport airlines airways times post news daily herald tribune "
+    "radio television agency company corporation bank club monitor watch foundation fund society league "
+    "federation initiative network alliance brigade battalion division regiment army navy front".split()
+)
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?")
 # capitalised words joined by "of (the)", "and" or spaces: "Democratic Republic of the Congo"
@@ -185,6 +222,7 @@ class _Candidate:
     dateline: bool = False
     people: bool = False  # a people's name formed from the place's ("Sarajevans")
     owner: _Candidate | None = None  # the possessor before it: "Mosul" of "Mosul's Old City"
+    strong: bool = False  # a place by a strong sign (a locative, a feature word, an entity): one sense for all
 
     @property
     def name(self) -> str:
@@ -235,7 +273,13 @@ class _Reading:
         self.covered = bytearray(len(self.text) + 1)  # characters inside some candidate's name
         for c in self.cands:
             self.covered[c.mention.start : c.mention.start + len(c.name)] = b"\x01" * len(c.name)
+        self.index = {id(c): k for k, c in enumerate(self.cands)}
+        self.starts = [c.mention.start for c in self.cands]
         self.lower = frozenset(_LOWER_WORD.findall(self.text))
+        # a person named in full somewhere ("Stanislav Galic") is a person where the surname stands alone
+        self.surnames = {fold(e[-1].text) for e in ents if e.label_ == "PERSON" and len(e) >= 2 and e[-1].is_title
+                         and not any(t.tag_ == "POS" or t.lower_ in ("'s", "’s") for t in e)
+                         and any(t.is_title and not self.covered[t.idx] for t in e[:-1])}
         self.chrome = _chrome_lines(self.text)
         self.publisher, self.brand = _publisher(self.text, meta)
         self.heads: list[tuple[int, int, int]] = []  # what follows each dateline's place (country, agency, date)
@@ -251,7 +295,7 @@ class _Reading:
     def judge(self) -> list[_Candidate]:
         for c in self.cands:
             self._judge(c)
-        _second_pass(self.cands, self.text)
+        _second_pass(self.cands, self.text, self.surnames)
         return self.cands
 
     # -------------------------------------------------------------- the rules
@@ -268,6 +312,10 @@ class _Reading:
             else:
                 c.reason = "the publisher's name"
             return
+        if c.dateline and not (_initials(c.name) and len(c.name) < 4):
+            c.role, c.reason = "dateline", "a dateline"
+            m.hint = m.hint or "city"  # a dateline names a city: "NEW YORK" is not the state
+            return
         if _initials(c.name):
             m.candidates = _initials_candidates(c.name, m.candidates, self.gaz)
             if not m.candidates:
@@ -279,16 +327,15 @@ class _Reading:
         if c.people or all(x.kind == DEMONYM for x in m.candidates):
             c.role, c.reason = "context", "a people or an adjective"
             return
-        if c.dateline:
-            c.role, c.reason = "dateline", "a dateline"
-            m.hint = m.hint or "city"  # a dateline names a city: "NEW YORK" is not the state
-            return
         head = self._in_head(m.start)
         if head is not None:
             if head[2] == m.start:
                 c.role, c.reason = "dateline", "a dateline's country"
             else:
                 c.reason = "a dateline's agency or date"
+            return
+        if len(c.name.split()) == 1 and not m.curated and _common(c.name):
+            c.reason = "a common word"
             return
         country = _is_country(m.candidates)
         if _AFFIX_BEFORE.search(text, max(0, m.start - 5), m.start) or _AFFIX_AFTER.match(text, m.end):
@@ -297,10 +344,88 @@ class _Reading:
         if _route(text, m):
             c.role, c.reason = ("context" if country else None), "a route's name (the Baku-Tbilisi-Ceyhan pipeline)"
             return
+        longer = "" if m.curated else self._inside_longer_name(c)
+        if longer:
+            context = _is_country_or_region(m.candidates) or self._local_institution(c, m.end)
+            c.role, c.reason = ("context" if context else None), longer
+            return
+        if len(c.name.split()) == 1 and not m.curated and _NUMBER_AFTER.match(text, m.start + len(c.name)) and not (
+                _DATE_AFTER.match(text, m.start + len(c.name))):
+            c.reason = "a name followed by a number (a unit, a route: 'Pack 122')"
+            return
+        if self._the_town(c):
+            c.reason = "'the' before a town's name: an institution or a group ('the Duma', 'the Minsk')"
+            return
+        within = self._within_next(c)
+        if within:
+            c.role, c.reason, c.strong = "place", within, True
+            return
         if c.read:
             self._judge_parsed(c, country)
         else:
             self._judge_unparsed(c)
+
+    def _the_town(self, c: _Candidate) -> bool:
+        """'the Duma', 'the Minsk' (group): a town's name as the head of a noun phrase with 'the'."""
+        m = c.mention
+        if (len(c.name.split()) != 1 or m.curated or m.hint or not _THE_BEFORE.search(self.text, max(0, m.start - 4), m.start)
+                or not all(x.place.feature in SETTLEMENT_FEATURES for x in m.candidates)):
+            return False
+        if c.read:  # "the Benghazi hospital": 'the' is the hospital's
+            return any(ch.dep_ == "det" and ch.lower_ == "the" for ch in c.span.root.children)
+        return not _LOWER_AFTER.match(self.text, m.end)
+
+    def _within_next(self, c: _Candidate) -> str:
+        """'Reston, Virginia', 'Krasnodar, Russia': a name followed by one of a place it may lie in."""
+        k = self.index.get(id(c))
+        nxt = self.cands[k + 1] if k is not None and k + 1 < len(self.cands) else None
+        if nxt is None or not _COMMA_GAP.fullmatch(self.text, c.mention.end, nxt.mention.start):
+            return ""
+        outer = [x.place for x in nxt.mention.candidates if x.kind != DEMONYM][:10]
+        for x in c.mention.candidates[:40]:
+            if any(self.gaz.is_within(x.place, o) and x.place.id != o.id for o in outer):
+                return f"lies in the place named after it ({nxt.name})"
+        return ""
+
+    def _inside_longer_name(self, c: _Candidate) -> str:
+        """A toponym next to a capitalised word that is no toponym, direction or feature word is part
+        of a longer name ("United Russia", "GeoProMining Gold", "Richmond Street", "Yokohama Japanese
+        Restaurant"), unless its line is set in title case (a headline: "Russia Takes Control of …")."""
+        text, m = self.text, c.mention
+        before = _WORD_BEFORE.search(text, max(0, m.start - 40), m.start)
+        after = _WORD_AFTER.match(text, m.end)  # after its feature word, if any ("the Dnepr River")
+        if before is not None and _SENTENCE_START.search(text, max(0, before.start(1) - 3), before.start(1)):
+            before = None  # "Official Baku defies …": capitalised for its place in the sentence
+        for w in (before, after):
+            if w is None or not w.group(1)[:1].isupper() or _glue(w.group(1)):
+                continue
+            other = self._candidate_at(w.start(1))
+            if other is not None and not _common(other.name) and fold(other.name) not in _ACTOR_NOUNS and (
+                    _big_or_curated(m) or _big_or_curated(other.mention)):
+                continue  # two places side by side: "Decatur Illinois", "MOSUL Iraq"
+            if self._title_case(m.start):
+                return ""
+            return f"part of a longer name ('{w.group(1)}')"
+        return ""
+
+    def _local_institution(self, c: _Candidate, end: int) -> bool:
+        """'the Tega Cay Fire Department', 'the Laurel County Sheriff's Office': an institution of the
+        place, which locates the document (context), unlike a group or a treaty named after a city."""
+        return bool(_LOCAL_AFTER.match(self.text, c.mention.start + len(c.name), min(len(self.text), end + 40)))
+
+    def _candidate_at(self, pos: int) -> _Candidate | None:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        if k >= 0 and self.cands[k].mention.start <= pos < self.cands[k].mention.start + len(self.cands[k].name):
+            return self.cands[k]
+        return None
+
+    def _title_case(self, pos: int) -> bool:
+        """Whether the line is a headline set in title case (its words that are no toponym capitalised)."""
+        a = self.text.rfind("\n", 0, pos) + 1
+        b = self.text.find("\n", pos)
+        words = [w.group(0) for w in _LONG_WORD.finditer(self.text, a, b if b != -1 else len(self.text))
+                 if not self.covered[w.start()]]
+        return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
     def _judge_parsed(self, c: _Candidate, country: bool) -> None:
         """A sentence the parser read: the entity, the word and its position decide."""
@@ -313,11 +438,14 @@ class _Reading:
         label = ent.label_ if ent is not None else ""
         if ent is not None and label in _NAME_LABELS:
             extra = _extra_words(_segment(ent, span), span, self.covered, person=label == "PERSON")
-            if extra and label in ("EVENT", "WORK_OF_ART") and _after_of(span):
+            if extra and label in ("EVENT", "WORK_OF_ART") and _after_of(span) and (
+                    m.curated or any(_big(x) for x in m.candidates)):
                 c.role, c.reason = "place", f"what '{ent.text}' is of"
                 return
             if extra:
-                c.role, c.reason = ("context" if country else None), f"inside the name '{ent.text}' ({label})"
+                context = _is_country_or_region(m.candidates) or self._local_institution(c, ent.end_char)
+                c.role = "context" if context else None
+                c.reason = f"inside the name '{ent.text}' ({label})"
                 return
         single = len(span) == 1 and not m.curated
         if single and (_common(c.name) or fold(c.name) in _ACTOR_NOUNS):
@@ -329,7 +457,7 @@ class _Reading:
         if single and root.pos_ != "PROPN" and not (label in ("GPE", "LOC") and root.pos_ == "NOUN"):
             # a capitalised common word ("Mass looting", "Most of the rockets"), unless a feature word
             # or its position makes a noun a name ("the city of Sake")
-            if root.pos_ != "NOUN" or not (m.hint or _place_like(root)):
+            if not ((m.hint and root.pos_ in ("ADJ", "NOUN")) or (root.pos_ == "NOUN" and _place_like(root)[1])):
                 c.reason = f"not a proper noun ({root.pos_})"
                 return
         if span.start > 0 and root.doc[span.start - 1].lower_.rstrip(".") in _HONORIFICS:
@@ -345,9 +473,12 @@ class _Reading:
         if other:
             c.role, c.reason = "context", other
             return
-        why = _place_like(root)
+        why, strong = _place_like(root)
         m.hint = m.hint or _hint_from_parse(root)
-        if why:
+        if self._surname(c) and not (why and strong):
+            c.reason = "a person's name (named in full in the document)"
+            return
+        if why and (strong or label not in ("PERSON", "ORG") or _big_or_curated(m)):
             c.role, c.reason = "place", why
         elif m.hint:
             c.role, c.reason = "place", f"feature word '{m.hint}'"
@@ -359,10 +490,21 @@ class _Reading:
             c.role, c.reason = "place", "a country"
         else:
             c.waits, c.reason = True, f"no support ({label or 'no entity'}, {root.dep_})"
+        c.strong = c.role == "place" and (strong or label in _PLACE_LABELS or m.curated or bool(m.hint))
 
     def _judge_unparsed(self, c: _Candidate) -> None:
         """A sentence the parser did not read: only what the gazetteer is sure of."""
+        self._judge_unread(c)
+        c.strong = c.role == "place"
+
+    def _surname(self, c: _Candidate) -> bool:
+        return len(c.name.split()) == 1 and not c.mention.curated and fold(c.name) in self.surnames
+
+    def _judge_unread(self, c: _Candidate) -> None:
         m = c.mention
+        if self._surname(c):
+            c.reason = "a person's name (named in full in the document)"
+            return
         words = c.name.split()
         if m.curated:
             c.role, c.reason = "place", "a curated name (unread sentence)"
@@ -422,7 +564,14 @@ def _phrases(text: str, gaz: Gazetteer) -> list[Mention]:
 def _candidates(text: str, gaz: Gazetteer, ents: list[Span]) -> list[_Candidate]:
     """Toponym candidates: the gazetteer's scan, names joined by "of"/"and", and spaCy's place and
     people entities that the gazetteer knows whole ("Democratic Republic of Congo", "Sarajevans")."""
-    found = find_toponyms(text, gaz)
+    found = []
+    for m in find_toponyms(text, gaz):
+        article = _ARTICLE.match(m.name)
+        if article and not m.curated:  # "A U.S. Embassy" is looked up as "U.S."
+            m = mention_for(text, m.start + article.end(), m.start + len(m.name), gaz)
+            if not m.candidates:
+                continue
+        found.append(m)
     for whole in _phrases(text, gaz):
         a, b = whole.start, whole.start + len(whole.name)
         found = [m for m in found if not (a <= m.start < b)] + [whole]
@@ -431,7 +580,7 @@ def _candidates(text: str, gaz: Gazetteer, ents: list[Span]) -> list[_Candidate]
         if e.label_ not in ("GPE", "LOC", "FAC", "NORP"):
             continue
         a, b = _trim(text, e.start_char, e.end_char)
-        if b <= a or any(m.start <= a and m.start + len(m.name) >= b for m in found):
+        if b <= a or not text[a].isupper() or any(m.start <= a and m.start + len(m.name) >= b for m in found):
             continue
         whole = mention_for(text, a, b, gaz)
         if not whole.candidates:
@@ -472,7 +621,9 @@ def _initials_candidates(name: str, cands: list[Candidate], gaz: Gazetteer) -> l
         if c.kind == DEMONYM:
             continue
         if c.kind == ABBREVIATION:
-            if "." in name and p.feature in ("region", "district"):
+            # a first-level division's abbreviation: "N.Y.", "NSW", "QLD" (two undotted letters are too
+            # often something else)
+            if p.feature in ("region", "district") and ("." in name or len(name) >= 3):
                 keep.append(c)
         elif p.layer == "curated" or p.feature == "country":
             keep.append(c)
@@ -482,9 +633,36 @@ def _initials_candidates(name: str, cands: list[Candidate], gaz: Gazetteer) -> l
     return keep
 
 
+def _is_country_or_region(cands: list[Candidate]) -> bool:
+    """A country, a continent or a first-level division named in an institution's name counts as the
+    document's context ("the Ontario Municipal Board", "the Illinois State Police"); a town does not."""
+    named = [c for c in cands if c.kind not in (DEMONYM, ABBREVIATION)]
+    if _is_country(cands):
+        return True
+    # a city of the name is what a name stands for first ("the OSCE Minsk Group", not Minsk oblast)
+    return any(c.place.feature == "region" for c in named) and not any(
+        c.place.feature in SETTLEMENT_FEATURES and c.place.population >= _PROMINENT for c in named)
+
+
+def _big_or_curated(m: Mention) -> bool:
+    return m.curated or any(_big(x) for x in m.candidates)
+
+
+def _glue(word: str) -> bool:
+    """A capitalised word next to a toponym that leaves it a place: a function word, a direction,
+    name glue ("Republic", "District"), a title ("President"); not a word that makes a longer name
+    ("Street", "Council", "University")."""
+    w = fold(word)
+    if w in _NAME_WORDS or w in _ACTOR_NOUNS:
+        return False
+    return w in _NAME_GLUE or w in _PLACE_NEIGHBOURS or w in COMMON_WORDS or w in _HONORIFICS
+
+
 def _common(word: str) -> bool:
     """A word that starts sentences and headlines as often as it names a place ("The", "No", "May")."""
-    return fold(word) in COMMON_WORDS or (len(word) <= 2 and not word.isupper())
+    w = fold(word)
+    return (w in COMMON_WORDS or w in _PLACE_NOUNS or w in _FACILITY_NOUNS or w in _PLACE_NEIGHBOURS
+            or (len(word) <= 2 and not word.isupper()))
 
 
 def _big(c: Candidate) -> bool:
@@ -588,33 +766,39 @@ def _names_other(root: Token, ents: dict[int, Span], country: bool) -> str:
     return ""
 
 
-def _place_like(root: Token) -> str:
-    """Why a name in this position is a location ('' if the position says nothing)."""
+def _place_like(root: Token) -> tuple[str, bool]:
+    """Why a name in this position is a location ('' if the position says nothing), and whether the
+    position is a strong sign (a locative preposition, a feature noun) or a weak one (a subject, an
+    object), which a person's or an organisation's name also takes ("Harman was last seen")."""
     head, dep = root.head, root.dep_
     if dep == "pobj":
         prep, gov = head.lower_, head.head
         if prep in _LOCATIVE_PREPS and not (prep == "to" and gov.lower_ in ("according", "due", "thanks", "owing")):
-            return f"object of '{prep}'"
+            return f"object of '{prep}'", True
         if prep in ("including", "like", "as") and (_is_noun_of(gov, _PLACE_NOUNS) or _lemma(gov) in _ATTACK_NOUNS):
-            return f"'{gov.text} {prep} …'"
-        if prep == "of" and _is_noun_of(gov, _PLACE_NOUNS):
-            return f"'{gov.text} of …'"
+            return f"'{gov.text} {prep} …'", True
+        if prep == "of" and (_is_noun_of(gov, _PLACE_NOUNS) or _lemma(gov) in ("street", "road")):
+            return f"'{gov.text} of …'", True
         if prep == "on" and _lemma(gov) in _ON_TARGET:
-            return f"'{gov.text} on …'"
-        return ""
+            return f"'{gov.text} on …'", True
+        if prep == "with" and _lemma(gov) in ("border", "frontier", "boundary"):
+            return f"'{gov.text} with …'", True
+        return "", False
     if dep in ("compound", "nmod", "amod", "poss") and _is_noun_of(head, _PLACE_NOUNS):
-        return f"before '{head.text}'"
+        return f"before '{head.text}'", True
+    if dep in ("compound", "nmod") and _is_noun_of(head, _ORIGIN_NOUNS):
+        return f"where a {head.lower_} is from", True
     if dep == "nsubjpass":
-        return "passive subject"
+        return "passive subject", False
     if dep == "dobj" and _lemma(head) in _OBJECT_PLACE_VERBS:
-        return f"object of '{head.lemma_}'"
+        return f"object of '{head.lemma_}'", False
     if dep == "nsubj" and _lemma(head) in _LOCATION_VERBS:
-        return f"subject of '{head.lemma_}'"
+        return f"subject of '{head.lemma_}'", False
     if any(ch.dep_ == "appos" and _is_noun_of(ch, _PLACE_NOUNS) for ch in root.children):
-        return "an apposition names a place"
+        return "an apposition names a place", True
     if dep in ("appos", "conj") and _is_noun_of(head, _PLACE_NOUNS):
-        return f"listed after '{head.text}'"
-    return ""
+        return f"listed after '{head.text}'", True
+    return "", False
 
 
 def _hint_from_parse(root: Token) -> str | None:
@@ -644,10 +828,10 @@ def _speech_place(root: Token) -> bool:
     return _lemma(gov) in _SPEECH_VERBS and not any(ch.dep_ in ("auxpass", "nsubjpass") for ch in gov.children)
 
 
-def _second_pass(cands: list[_Candidate], text: str) -> None:
+def _second_pass(cands: list[_Candidate], text: str, surnames: set[str]) -> None:
     """Names without support of their own: a place where the document uses the same name as a place,
     or where they are listed with places ("Shushi, Hadrut, Martuni")."""
-    places = {fold(c.name) for c in cands if c.role == "place"}
+    places = {fold(c.name) for c in cands if c.role == "place" and c.strong}
     owner = {i: c for c in cands if c.read for i in range(c.span.start, c.span.end)}
     neighbours: dict[int, list[_Candidate]] = {}  # in an unread sentence: the names next to it in a list
     for a, b in itertools.pairwise(cands):
@@ -661,6 +845,8 @@ def _second_pass(cands: list[_Candidate], text: str) -> None:
             if not c.waits:
                 continue
             why = ""
+            if fold(c.name) in surnames:
+                continue
             if fold(c.name) in places:
                 why = "the document uses this name as a place"
             elif not c.read:
@@ -674,7 +860,6 @@ def _second_pass(cands: list[_Candidate], text: str) -> None:
                     why = "listed with places"
             if why:
                 c.role, c.reason, c.waits = "place", why, False
-                places.add(fold(c.name))
                 changed = True
     for c in cands:
         c.waits = False
@@ -686,8 +871,9 @@ def _second_pass(cands: list[_Candidate], text: str) -> None:
 def _dateline(text: str, m: Mention) -> tuple[int, int, int] | None:
     """(start, end, country start or -1) of what follows a place that starts a dateline (its country,
     agency and date), else None."""
-    if not _LINE_LEAD.search(text, max(0, m.start - 40), m.start):
-        return None
+    if not _LINE_LEAD.search(text, max(0, m.start - 40), m.start) and not (
+            m.name.isupper() and _SENTENCE_LEAD.search(text, max(0, m.start - 4), m.start)):
+        return None  # a dateline starts a line, or in capitals a sentence ("… Available. ROCKY HILL - …")
     tail = _DATELINE_TAIL.match(text, m.end)
     if not tail:
         return None

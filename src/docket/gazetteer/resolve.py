@@ -116,6 +116,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 _NONSPACE = re.compile(r"\S+")
 _INITIAL_END = re.compile(r"\b[A-Z]\.$")
+_POSSESSIVE_END = re.compile(r"['’]s$")
 
 
 _FEATURE_BEFORE = re.compile(r"\b(town|city|village|district|region|province|county|river|castle|monastery)\s+of\s+(?:the\s+)?$", re.I)
@@ -166,6 +167,10 @@ def find_toponyms(text: str, gaz: Gazetteer) -> list[Mention]:
                     if taken.find(1, a, b) != -1:
                         continue
                     cands = gaz.candidates(name)
+                    if not cands and _POSSESSIVE_END.search(name):  # "Iraq's second city"
+                        name = name[:-2]
+                        b = a + len(name)
+                        cands = gaz.candidates(name)
                     if cands:
                         found = (b, name, cands, j)
                         break
