@@ -267,9 +267,9 @@ def test_words_that_look_like_speech_but_are_not(who):
     assert source(who, text, "its church was burned") == PUBLISHER
     text = "As said before, the road to Pell was mined."
     assert source(who, text, "the road to Pell") == PUBLISHER
-    text = "The Co-Chairs take note of the reported detention of six soldiers."
-    assert source(who, text, "detention of six") == PUBLISHER
-    text = "Satellite images show that the village of Ter was razed."
+    text = "The envoys took note of the reported arrest of four journalists in Pell."
+    assert source(who, text, "arrest of four") == PUBLISHER
+    text = "Drone footage shows that the village of Ter was razed."
     assert source(who, text, "village of Ter") == PUBLISHER
     text = "The government has not claimed that the mine was closed."
     assert source(who, text, "the mine was closed") == PUBLISHER
