@@ -220,3 +220,16 @@ def test_csv_cells_never_start_a_formula(tmp_path):
     rows = list(csv.DictReader(io.StringIO(run("export", "--db", db, "--format", "csv").stdout)))
     assert rows and all(not v.startswith(("=", "+", "@")) for r in rows for v in r.values() if v)
     assert rows[0]["document.publisher"] == "'=cmd|' /C calc'!A0"
+
+
+def test_who_decides_is_the_same_for_every_write(tmp_path, monkeypatch):
+    from docket.store import open_store
+
+    monkeypatch.setenv("DOCKET_USER", "alice")
+    db = tmp_path / "w.db"
+    run("demo", "--db", db)
+    victim = json.loads(run("claims", "--db", db, "--format", "json").stdout)[0]["id"]
+    run("review", "confirm", victim, "--db", db)
+    run("entities", "split", "armed forces of Armenia", "--db", db, "--reason", "x")
+    actors = {e["action"]: e["actor"] for e in open_store(str(db)).log_entries()}
+    assert actors["review"] == "alice" and actors["entity_decision"] == "alice"

@@ -729,8 +729,8 @@ def dossier(place, db, out_dir, fmt):
 
 @main.command()
 @db_option
-@click.option("--head", "pin", metavar="HASH", help="A chain head published earlier (in a dossier or an export): "
-              "fail unless this log still holds it.")
+@click.option("--head", "pin", metavar="[SEQ:]HASH", help="A chain head published earlier (in a dossier or an export: "
+              "its full hash, or entry:hash): fail unless this log still holds it.")
 @click.option("--all", "everything", is_flag=True, help="List every problem, not only the first.")
 @format_option("table", "json")
 @reports_errors
@@ -744,11 +744,10 @@ def verify(db, pin, everything, fmt):
     Example:
       docket verify --db docket-demo.db
     """
+    from docket.services.custody import head_of
     from docket.services.custody import verify as check
 
-    if pin is not None and not (4 <= len(pin) <= 64 and all(ch in "0123456789abcdef" for ch in pin)):
-        raise DocketError(f"--head {pin}: expected a chain head's hash (hexadecimal, as dossiers and exports print it)")
-    result = check(open_store(db, create=False), pin, everything)
+    result = check(open_store(db, create=False, upgrade=False), head_of(pin) if pin is not None else None, everything)
     if fmt == "json":
         emit_json(result.as_dict())
     else:
@@ -756,7 +755,14 @@ def verify(db, pin, everything, fmt):
         counted = (f"{result.entries} log entries, {result.documents} documents, {result.claims} claims, "
                    f"{result.versions} review versions, {result.decisions} entity decisions")
         if result.ok:
-            out.print(Text(f"ok: {counted}; chain head {seq} {head}"))
+            out.print(Text(f"ok: {counted}; chain head {seq}:{head}"))
+            if result.adopted:
+                first = result.adopted[0][1][:10]
+                out.print(Text(f"note: {len(result.adopted)} documents were held before the store kept a log and were "
+                               f"adopted into it on {first}: they are vouched for from then on only", style="yellow"))
+            if pin is None:
+                out.print(Text("note: the newest entries are vouched for only against a head published outside the "
+                               "store (a dossier's or an export's): --head SEQ:HASH", style="dim"))
         for p in result.problems:
             err.print(Text("does not match: ", style="bold red") + Text(str(p)))
         if result.problems and not everything:
@@ -816,6 +822,22 @@ def _entry_detail(e: dict) -> str:
     return ""
 
 
+@main.command()
+@db_option
+@reports_errors
+def upgrade(db):
+    """Bring an older store to the current schema (other commands do it on opening, `verify` never).
+
+    A store that held documents before it kept a write log adopts them into the log: they are vouched
+    for from the upgrade on, and `docket verify` says so.
+    """
+    from docket.store.migrations import CURRENT, current_version
+
+    store = open_store(db, create=False, upgrade=True)
+    with store.engine.connect() as conn:
+        out.print(f"{store.location}: at schema version {current_version(conn)} (current {CURRENT})")
+
+
 # ---------------------------------------------------------------- web
 
 
@@ -840,6 +862,9 @@ def serve(db, host, port, user, tiles, allowed):
     app = settle(create_app(db, user, tiles=tiles, allowed_hosts=hosts))
     err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; reviews recorded as {user!r})",
               markup=False)
+    if "*" in hosts:
+        err.print("warning: --allowed-host '*' answers any Host header, which lets a page on another site reach this "
+                  "server through DNS rebinding; name the hosts instead.", markup=False)
     if not is_loopback(host):
         err.print(f"warning: listening on {host}, not on this machine only. Docket has no accounts yet: anyone who "
                   f"can reach port {port} can read every document and change every claim. It answers to the host "
@@ -857,8 +882,8 @@ def review():
 
 def _review_options(f):
     f = click.option("--reason", help="Why (kept with the version; required except to confirm).")(f)
-    f = click.option("--by", "author", default=lambda: os.environ.get("USER", "analyst"),
-                     show_default="$USER", help="Who decides (the version's author).")(f)
+    f = click.option("--by", "author", default=lambda: services.local_user(),
+                     show_default="$DOCKET_USER or the login name", help="Who decides (the version's author).")(f)
     return db_option(f)
 
 
@@ -1004,7 +1029,8 @@ def _decide(db, action, a, b, author, reason):
 @click.argument("a")
 @click.argument("b")
 @db_option
-@click.option("--by", "author", help="Who decides (kept with the decision).")
+@click.option("--by", "author", default=lambda: services.local_user(), show_default="$DOCKET_USER or the login name",
+              help="Who decides (kept with the decision).")
 @click.option("--reason", help="Why (kept with the decision).")
 @reports_errors
 def entities_merge(a, b, db, author, reason):
@@ -1015,7 +1041,8 @@ def entities_merge(a, b, db, author, reason):
 @entities.command("split")
 @click.argument("alias")
 @db_option
-@click.option("--by", "author", help="Who decides (kept with the decision).")
+@click.option("--by", "author", default=lambda: services.local_user(), show_default="$DOCKET_USER or the login name",
+              help="Who decides (kept with the decision).")
 @click.option("--reason", help="Why (kept with the decision).")
 @reports_errors
 def entities_split(alias, db, author, reason):

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from docket import services
 from docket.cli import main
+from docket.errors import DocketError
 from docket.gazetteer import default_gazetteer
 from docket.services import review
 from docket.services.custody import custody, verify
@@ -146,12 +147,17 @@ def test_a_claim_inserted_behind_dockets_back_is_named(honest):
 
 
 def test_a_published_head_pins_the_log(honest):
+    from docket.services.custody import head_of
+
     db, store, _ = honest
     seq, head = store.chain_head()
-    assert verify(store, pin=head).ok
-    assert verify(store, pin=head[:16]).ok
-    result = verify(store, pin="ab" * 32)
+    assert verify(store, pin=head_of(head)).ok
+    assert verify(store, pin=head_of(f"{seq}:{head}")).ok
+    assert not verify(store, pin=head_of(f"{seq - 1}:{head}")).ok  # the hash, but at another entry
+    result = verify(store, pin=head_of("ab" * 32))
     assert not result.ok and "no entry of this log has that hash" in str(result.problems[0])
+    with pytest.raises(DocketError, match="its full 64-digit hash"):
+        head_of(head[:16])  # a prefix can be matched by grinding an entry's hash
     cli = CliRunner().invoke(main, ["verify", "--db", str(db), "--head", "not-a-hash"])
     assert cli.exit_code == 1 and "--head" in cli.stderr
 
@@ -201,11 +207,11 @@ def test_documents_edit_is_logged_and_claims_follow(honest):
     assert store.revision() != revision
     assert verify(store).ok
     assert custody(store, sha)["entries"][-1]["action"] == "edit_document"
-    with pytest.raises(Exception, match="nothing to change"):
+    with pytest.raises(DocketError, match="nothing to change"):
         edit_document(store, sha, {"published": "2018-04-02"}, "ana", "again")
-    with pytest.raises(Exception, match="give a reason"):
+    with pytest.raises(DocketError, match="give a reason"):
         edit_document(store, sha, {"published": "2018-04-03"}, "ana", "")
-    with pytest.raises(Exception, match="expected a date"):
+    with pytest.raises(DocketError, match="expected a date"):
         edit_document(store, sha, {"published": "April 2018"}, "ana", "x")
 
 
@@ -220,4 +226,123 @@ def test_documents_edit_from_the_command_line(honest):
     bad = CliRunner().invoke(main, ["documents", "edit", "b.txt", "--db", str(db), "--url", "javascript:alert(1)",
                                     "--reason", "x"])
     assert bad.exit_code == 1 and "expected an http:// or https:// address" in bad.stderr
+    assert verify(store).ok
+
+
+# ---------------------------------------------------------------- what comparisons read, and odd values
+
+
+def test_area_rows_moved_deleted_or_forged_are_named(honest):
+    db, store, killing = honest
+    conn = sqlite3.connect(db)
+    place = conn.execute("SELECT place_id FROM area_claims WHERE claim_id = ? LIMIT 1", (killing,)).fetchone()[0]
+    conn.close()
+    _tamper(db, "UPDATE area_claims SET place_id = 'docket:vang' WHERE claim_id = ? AND place_id = ?", killing, place)
+    assert killing in _first_problem(db) and "areas it counts for" in _first_problem(db)
+    _tamper(db, "UPDATE area_claims SET place_id = ? WHERE claim_id = ? AND place_id = 'docket:vang'", place, killing)
+    assert verify(store).ok
+    _tamper(db, "DELETE FROM area_claims WHERE claim_id = ?", killing)
+    assert killing in _first_problem(db)
+
+
+def test_a_forged_area_row_and_an_altered_anchor_year_are_named(tmp_path, honest):
+    db, store, _ = honest
+    forged = tmp_path / "forged.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(forged) as dst:
+        src.backup(dst)
+    _tamper(forged, "INSERT INTO area_claims SELECT place_id, 'c-fake000000000000', kind, status, when_start, "
+                    "when_ongoing, document_sha256, places, thing, 'Forged source', quantity_value, quantity_low, "
+                    "quantity_high, quantity_qualifier, quantity_unit FROM area_claims LIMIT 1")
+    problem = _first_problem(forged)
+    assert "c-fake000000000000" in problem and "a claim the store does not hold" in problem
+    _tamper(db, "UPDATE documents SET anchor_year = 1960")
+    assert "anchor_year" in _first_problem(db) and "is 1960" in _first_problem(db)
+
+
+def test_the_record_of_a_document_is_vouched_for(honest):
+    db, store, _ = honest
+    sha = store.document("a.txt").sha256
+    _tamper(db, "UPDATE documents SET filename = 'official-UN-report.pdf', media_type = 'application/pdf' WHERE sha256 = ?",
+            sha)
+    assert "its record was altered" in _first_problem(db) and "official-UN-report.pdf" in _first_problem(db)
+
+
+def test_a_claims_version_counter_is_checked(honest):
+    db, _, killing = honest
+    _tamper(db, "UPDATE claims SET version = 1 WHERE id = ?", killing)
+    assert "says it is at version 1, its history ends at version 3" in _first_problem(db)
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE claims SET quantity_value = X'00ff' WHERE kind = 'killing'",  # a blob where a number was
+    "UPDATE claim_versions SET data = '{}' WHERE version = 2",  # a version that no longer reads as a claim
+])
+def test_odd_values_left_by_an_edit_are_problems_not_errors(honest, sql):
+    db, _, _ = honest
+    _tamper(db, sql)
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db)])
+    assert cli.exit_code == 4, cli.output
+    assert "internal error" not in cli.output and "Traceback" not in cli.output
+
+
+def test_verify_never_upgrades_a_store(tmp_path, honest):
+    db, _, _ = honest
+    _tamper(db, "UPDATE claims SET quantity_value = 999 WHERE kind = 'killing'")
+    _tamper(db, "UPDATE area_claims SET quantity_value = 999 WHERE kind = 'killing'")
+    _tamper(db, "DROP TABLE log")
+    _tamper(db, "DROP TABLE log_head")
+    _tamper(db, "UPDATE schema_version SET version = 5")
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db)])
+    assert cli.exit_code == 1 and "schema version 5" in cli.stderr and "docket upgrade" in cli.stderr
+    upgraded = CliRunner().invoke(main, ["upgrade", "--db", str(db)])
+    assert upgraded.exit_code == 0
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db)])
+    assert cli.exit_code == 0 and "adopted into it" in cli.stdout, cli.output  # said: vouched for from the upgrade on
+
+
+def test_verify_reads_one_snapshot_while_a_write_lands(honest, tmp_path, monkeypatch):
+    from docket.services import custody as svc
+
+    db, store, _ = honest
+    (tmp_path / "late.txt").write_text("The Security Council adopted resolution 853 (1993).", encoding="utf-8")
+    real = svc._replay
+
+    def replay_then_write(s, result, pin):
+        exp = real(s, result, pin)
+        services.ingest_file(open_store(str(db)), tmp_path / "late.txt")  # another process, mid-check
+        return exp
+
+    monkeypatch.setattr(svc, "_replay", replay_then_write)
+    assert verify(open_store(str(db))).ok
+    monkeypatch.setattr(svc, "_replay", real)
+    assert verify(open_store(str(db))).ok
+
+
+def test_a_correction_refuses_when_the_metadata_changed_meanwhile(honest):
+    db, store, killing = honest
+    sha = store.document("a.txt").sha256
+    doc = store.document(sha)
+    edit_document(store, sha, {"publisher": "Someone"}, "ana", "first")
+    with pytest.raises(DocketError, match="metadata changed while this correction was prepared"):
+        store.update_document(sha, doc.meta, doc.meta.model_copy(update={"published": "2018-04-03"}), [], {}, [],
+                              "ben", "second, from a stale read")
+    assert verify(store).ok
+
+
+def test_a_review_that_lands_during_a_correction_is_kept(honest, monkeypatch):
+    import docket.services.documents as docs
+
+    db, store, _ = honest
+    sha = store.document("a.txt").sha256
+    victim = next(c for c in store.claims() if c.document.sha256 == sha and c.status == "extracted")
+    real = docs.extracted
+
+    def extract_then_review(doc):
+        out = real(doc)
+        review.confirm(store, default_gazetteer(), victim.id, "cem", "while the correction ran")
+        return out
+
+    monkeypatch.setattr(docs, "extracted", extract_then_review)
+    edit_document(store, sha, {"publisher": "Ministry"}, "ana", "letterhead")
+    assert review.claim(store, victim.id).status == "confirmed"
     assert verify(store).ok

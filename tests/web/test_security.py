@@ -303,6 +303,18 @@ def test_serve_derives_the_hosts_and_warns_off_loopback(tmp_path, monkeypatch):
     assert app.state.allowed_hosts == ["localhost", "127.0.0.1", "[::1]", "docket.example.org"]
 
 
+def test_serve_warns_when_any_host_is_allowed(tmp_path, monkeypatch):
+    import uvicorn
+
+    from docket.cli import main
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    monkeypatch.setattr("docket.web.settle", lambda app: app)
+    monkeypatch.delenv("DOCKET_ALLOWED_HOSTS", raising=False)
+    r = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "s.db"), "--allowed-host", "*"])
+    assert r.exit_code == 0 and "answers any Host header" in r.stderr and "DNS rebinding" in r.stderr
+
+
 def test_serve_factory_reads_its_settings_from_the_environment(tmp_path, monkeypatch):
     from docket.web import serve_factory
 

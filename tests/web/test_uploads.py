@@ -168,3 +168,30 @@ def test_a_long_ingest_does_not_hold_up_other_requests(live, monkeypatch):
             release.set()
             thread.join(30)
     assert result["r"].status_code == 303
+
+
+@pytest.mark.parametrize("fields,expected", [
+    ({"title": "x" * 5000}, "title: longer than 1000 characters"),
+    ({"published": "2 May 2020"}, "expected a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+    ({"publisher": "a\x07b"}, "control characters are not allowed"),
+])
+def test_the_form_s_metadata_is_checked_as_every_face_checks_it(app, client, fields, expected):
+    r = upload(client, "note.txt", **fields)
+    assert r.status_code == 400 and expected in r.text
+    assert stored(app) == []
+
+
+def test_a_title_with_line_breaks_is_one_line_in_the_dossier(app, client):
+    from docket.services.dossier import markdown_text
+
+    r = upload(client, "note.txt", title="Report\n\n# Verified by the UN")
+    assert r.status_code in (200, 303)
+    assert markdown_text("Report\n\n# Verified by the UN") == "Report # Verified by the UN"
+
+
+def test_a_bad_size_limit_is_said_when_the_app_starts(tmp_path, monkeypatch):
+    from docket.errors import DocketError
+
+    monkeypatch.setenv("DOCKET_MAX_BYTES", "lots")
+    with pytest.raises(DocketError, match="DOCKET_MAX_BYTES='lots'"):
+        create_app(str(tmp_path / "x.db"))

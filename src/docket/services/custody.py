@@ -39,6 +39,7 @@ class Verification:
     decisions: int = 0
     head: tuple[int, str] = (0, chain.GENESIS)
     problems: list[Problem] = field(default_factory=list)
+    adopted: list[tuple[int, str]] = field(default_factory=list)  # entries for what a store held before its log
 
     @property
     def ok(self) -> bool:
@@ -48,6 +49,7 @@ class Verification:
         return {"ok": self.ok, "entries": self.entries, "documents": self.documents, "claims": self.claims,
                 "versions": self.versions, "decisions": self.decisions,
                 "head": {"seq": self.head[0], "hash": self.head[1]},
+                "adopted": [{"entry": seq, "at": at} for seq, at in self.adopted],
                 "problems": [{"what": p.what, "subject": p.subject, "message": p.message} for p in self.problems]}
 
 
@@ -56,11 +58,12 @@ class _Expected:
     """What the log says the store holds, replayed entry by entry."""
 
     documents: dict[str, dict] = field(default_factory=dict)  # sha -> {"record", "meta", "entry"}
-    claims: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (hash, entry)
+    claims: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # id -> (hash, entry, hash format)
     versions: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     decisions: dict[str, tuple[str, int]] = field(default_factory=dict)
     relations: dict[str, str] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # claim id -> its document's SHA-256
+    adopted: list[tuple[int, str]] = field(default_factory=list)  # (entry, when): held before the log
 
     def claims_of(self) -> dict[str, set[str]]:
         """Document -> the ids of the claims the log says it has now."""
@@ -70,7 +73,7 @@ class _Expected:
         return out
 
 
-def _replay(store: ClaimStore, result: Verification, pin: str | None) -> _Expected:
+def _replay(store: ClaimStore, result: Verification, pin: tuple[int | None, str] | None) -> _Expected:
     exp = _Expected()
     prev, expected_seq, pinned = chain.GENESIS, 1, pin is None
     for e in store.log_entries():
@@ -87,27 +90,34 @@ def _replay(store: ClaimStore, result: Verification, pin: str | None) -> _Expect
             result.problems.append(Problem("chain", f"entry {seq}", f"its {e['action']} record was altered "
                                            f"(it no longer hashes to {e['hash'][:16]}…)"))
             return exp
-        if pin and e["hash"].startswith(pin):
+        if pin and e["hash"] == pin[1] and pin[0] in (None, seq):
             pinned = True
         prev, expected_seq = e["hash"], seq + 1
         _apply(exp, e, json.loads(e["data"]))
     seq, head = store.chain_head()
     result.head = (seq, head)
-    if (seq, head) != (expected_seq - 1, prev):
+    if seq != expected_seq - 1:
         result.problems.append(Problem("chain", "head", f"the log's head says entry {seq} but the log ends at entry "
                                        f"{expected_seq - 1} (entries removed from its end, or added without it)"))
+    elif head != prev:
+        result.problems.append(Problem("chain", "head", f"the log's head hash {head[:16]}… is not the hash of its last "
+                                       f"entry {seq} ({prev[:16]}…): the head was altered"))
     if not pinned:
-        result.problems.append(Problem("chain", "head", f"{pin}: no entry of this log has that hash (the log was "
+        shown = f"{pin[0]}:{pin[1]}" if pin[0] is not None else pin[1]
+        result.problems.append(Problem("chain", "head", f"{shown}: no entry of this log has that hash (the log was "
                                        "rewritten since that head was published, or it comes from another store)"))
     return exp
 
 
 def _apply(exp: _Expected, e: dict, data: dict) -> None:
     seq, action, subject = e["seq"], e["action"], e["subject"]
+    fmt = data.get("format", 1)
     if action in ("ingest", "adopt"):
         record = data["document"]
         exp.documents[subject] = {"record": record, "meta": record["meta"], "entry": seq}
-        exp.claims.update({cid: (h, seq) for cid, h in data["claims"].items()})
+        exp.claims.update({cid: (h, seq, fmt) for cid, h in data["claims"].items()})
+        if action == "adopt":
+            exp.adopted.append((seq, e["at"]))
         exp.owners.update(dict.fromkeys(data["claims"], subject))
         exp.relations[subject] = data["relations"]
         for key, h in data.get("versions", {}).items():
@@ -117,11 +127,11 @@ def _apply(exp: _Expected, e: dict, data: dict) -> None:
         exp.documents[subject]["meta"] = data["after"]
         for cid in data["removed"]:
             exp.claims.pop(cid, None)
-        exp.claims.update({cid: (h, seq) for cid, h in data["claims"].items()})
+        exp.claims.update({cid: (h, seq, fmt) for cid, h in data["claims"].items()})
         exp.owners.update(dict.fromkeys(data["claims"], subject))
         exp.relations[subject] = data["relations"]
     elif action in ("review", "create_claim"):
-        exp.claims[subject] = (data["claim"], seq)
+        exp.claims[subject] = (data["claim"], seq, fmt)
         exp.owners[subject] = data["document"]
         exp.versions.update({(subject, int(v)): (h, seq) for v, h in data["versions"].items()})
     elif action == "entity_decision":
@@ -151,34 +161,51 @@ def _what_changed(current: dict, logged: dict) -> str:
     return "; ".join(diffs[:4]) + (" …" if len(diffs) > 4 else "")
 
 
-def _state_of(c: Claim, sha256: str) -> dict:
-    from docket.store import _claim_row, _place_rows
-
-    return chain.claim_state(_claim_row(c, sha256, ""), _place_rows(c))
-
-
-def _logged_state(store: ClaimStore, claim_id: str, sha256: str, logged_hash: str) -> dict | None:
+def _logged_state(store: ClaimStore, claim_id: str, sha256: str, logged: tuple, areas: list[str],
+                  extractions: dict) -> dict | None:
     """The claim as the log vouched for it, where it can be recovered: a review version with that
-    hash, else the claim extracted again from the document's text (same Docket version)."""
-    for v in reversed(store.versions(claim_id)):
-        state = _state_of(Claim.model_validate(v["data"]), sha256)
-        if chain.sha256(state) == logged_hash:
-            return state
-    from docket.services import extracted
+    hash, else the claim extracted again from the document's text (same Docket version; once per
+    document, however many of its claims differ). None when neither gives it back."""
+    from docket.store import claim_state_of
 
-    for c in extracted(store.document(sha256))[0]:
-        if c.id == claim_id:
-            state = _state_of(c, sha256)
+    logged_hash, _, fmt = logged
+    try:
+        for v in reversed(store.versions(claim_id)):
+            state = claim_state_of(Claim.model_validate(v["data"]), sha256, areas, fmt)
+            if chain.sha256(state) == logged_hash:
+                return state
+        if sha256 not in extractions:
+            from docket.services import extracted
+
+            extractions[sha256] = {c.id: c for c in extracted(store.document(sha256))[0]}
+        c = extractions[sha256].get(claim_id)
+        if c is not None:
+            state = claim_state_of(c, sha256, areas, fmt)
             return state if chain.sha256(state) == logged_hash else None
+    except Exception:  # noqa: BLE001 - an altered version or text that no longer reads says only: changed
+        return None
     return None
 
 
-def verify(store: ClaimStore, pin: str | None = None, everything: bool = False) -> Verification:
-    """Check the store against its log. Stops at the first problem unless `everything`."""
+def verify(store: ClaimStore, pin: tuple[int | None, str] | None = None, everything: bool = False) -> Verification:
+    """Check the store against its log, in one snapshot of it. Stops at the first problem unless
+    `everything`. Whatever a store altered behind Docket's back makes it raise, it is a problem found,
+    not an error (an exit status says which)."""
     result = Verification()
+    with store.snapshot():
+        try:
+            _verify(store, pin, everything, result)
+        except Exception as e:  # noqa: BLE001 - see the docstring
+            result.problems.append(Problem("store", store.location, f"cannot be read as Docket wrote it "
+                                           f"({type(e).__name__}: {' '.join(str(e).split())[:200]})"))
+    return result
+
+
+def _verify(store: ClaimStore, pin, everything: bool, result: Verification) -> None:
     exp = _replay(store, result, pin)
+    result.adopted = list(exp.adopted)
     if result.problems:
-        return result
+        return
 
     def found(p: Problem) -> bool:
         result.problems.append(p)
@@ -186,6 +213,7 @@ def verify(store: ClaimStore, pin: str | None = None, everything: bool = False) 
 
     seen: set[str] = set()
     by_document = exp.claims_of()
+    extractions: dict = {}
     for row in store.stored_documents():
         sha = row["sha256"]
         seen.add(sha)
@@ -193,39 +221,48 @@ def verify(store: ClaimStore, pin: str | None = None, everything: bool = False) 
         logged = exp.documents.get(sha)
         if logged is None:
             if found(Problem("document", sha, f"{row['filename']}: stored but never logged (added behind Docket's back)")):
-                return result
+                return
             continue
+        record = logged["record"]
         if hashlib.sha256(_as_bytes(row["raw"])).hexdigest() != sha:
             if found(Problem("document", sha, f"{row['filename']}: its stored bytes were altered (they no longer hash "
                              f"to their SHA-256; logged in entry {logged['entry']})")):
-                return result
-        if chain.sha256(_as_bytes(row["text"])) != logged["record"]["text_sha256"]:
+                return
+        if chain.sha256(_as_bytes(row["text"])) != record["text_sha256"]:
             if found(Problem("document", sha, f"{row['filename']}: its extracted text was altered")):
-                return result
+                return
         meta = {k: row[k] for k in DocumentMeta.model_fields}
         if meta != logged["meta"]:
             if found(Problem("document", sha, f"{row['filename']}: its metadata was altered ("
                              f"{_what_changed(meta, logged['meta'])})")):
-                return result
-        if _check_claims(store, sha, row, exp, by_document.get(sha, set()), result, found):
-            return result
+                return
+        kept = {k: row[k] for k in ("filename", "media_type", "ingested_at") if k in record}
+        if kept != {k: record[k] for k in kept}:
+            if found(Problem("document", sha, f"its record was altered ({_what_changed(kept, record)})")):
+                return
+        if _check_claims(store, sha, row, exp, by_document.get(sha, set()), result, found, extractions):
+            return
         rel = chain.relations_hash(store.stored_rows("relations", sha))
         if rel != exp.relations.get(sha):
-            if found(Problem("relations", sha, "the relations it states were altered")):
-                return result
+            if found(Problem("relations", sha, "the relations it states were altered (a subject, predicate, "
+                             "object, span or source changed, or a relation was added or removed)")):
+                return
     for sha in sorted(set(exp.documents) - seen):
         if found(Problem("document", sha, f"logged in entry {exp.documents[sha]['entry']} but no longer stored (deleted)")):
-            return result
+            return
     if _check_rows(store, exp, result, found):
-        return result
-    return result
+        return
+    for what, subject, detail in store.derived_mismatches():
+        if found(Problem(what, subject, detail)):
+            return
 
 
-def _check_claims(store, sha, row_doc, exp, expected_ids, result, found) -> bool:
-    """A document's claims and their area digests; True when verification should stop."""
+def _check_claims(store, sha, row_doc, exp, expected_ids, result, found, extractions) -> bool:
+    """A document's claims (with the areas they count for) and their area digests; True when
+    verification should stop."""
     rows = store.claim_rows(sha)
     ids, altered = set(), set()
-    for cid, (row, places) in rows.items():
+    for cid, (row, places, areas) in rows.items():
         result.claims += 1
         ids.add(cid)
         logged = exp.claims.get(cid)
@@ -234,11 +271,12 @@ def _check_claims(store, sha, row_doc, exp, expected_ids, result, found) -> bool
                              "Docket's back)")):
                 return True
             continue
-        state = chain.claim_state(row, places)
+        state = chain.claim_state(row, places, areas, logged[2])
         if chain.sha256(state) != logged[0]:
             altered.add(cid)  # its area digests then differ too: reported once, as the claim
-            before = _logged_state(store, cid, sha, logged[0])
-            detail = _what_changed(state, before) if before else "it no longer matches its logged hash"
+            before = _logged_state(store, cid, sha, logged, areas, extractions)
+            detail = _what_changed(state, before) if before else \
+                "it no longer matches its logged hash (its row, its places or the areas it counts for changed)"
             if found(Problem("claim", cid, f"in document {sha[:12]} ({row_doc['filename']}): altered since log "
                              f"entry {logged[1]}: {detail}")):
                 return True
@@ -292,6 +330,17 @@ def _check_rows(store, exp, result, found) -> bool:
         if found(Problem("decision", key, f"logged in entry {exp.decisions[key][1]} but no longer stored (deleted)")):
             return True
     return False
+
+
+def head_of(text: str) -> tuple[int | None, str]:
+    """A published chain head as `verify --head` takes it: the full 64-digit hash, or SEQ:HASH. A
+    shorter prefix is refused: a few hex digits can be matched by altering an entry until it hashes so."""
+    seq, _, digest = text.strip().rpartition(":")
+    digest = digest.lower()
+    if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest) or seq and not seq.isdigit():
+        raise DocketError(f"--head {text}: expected a chain head as dossiers and exports print it: its full 64-digit "
+                          "hash, or ENTRY:HASH")
+    return (int(seq) if seq else None), digest
 
 
 def custody(store: ClaimStore, key: str) -> dict:

@@ -25,6 +25,5 @@ def edit_document(store: ClaimStore, key: str, changes: dict, author: str, reaso
     if meta == doc.meta:
         raise DocketError(f"{doc.filename or doc.sha256[:12]}: nothing to change (the metadata is already so)")
     found, stated = extracted(doc.model_copy(update={"meta": meta}))
-    outcome = store.update_document(doc.sha256, meta, found, areas_of(found), stated, store.reviewed(doc.sha256),
-                                    author, reason[:2000])
+    outcome = store.update_document(doc.sha256, doc.meta, meta, found, areas_of(found), stated, author, reason[:2000])
     return outcome | {"sha256": doc.sha256, "before": doc.meta.model_dump(), "after": meta.model_dump()}

@@ -151,7 +151,17 @@ _MARKDOWN = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|"})
 def markdown_text(value) -> str:
     """A value for the Markdown dossier, its Markdown characters escaped (CommonMark backslash escapes:
     a viewer shows them as the characters they are). Applied to every expression of the template."""
-    return "" if value is None else str(value).translate(_MARKDOWN)
+    # one line: a line break in a title would start a Markdown heading or list of its own (white space
+    # at either end kept as one space: evidence is written as before + quote + after)
+    if value is None:
+        return ""
+    text = str(value)
+    folded = " ".join(text.split())
+    if folded and text[:1].isspace():
+        folded = " " + folded
+    if folded and text[-1:].isspace():
+        folded += " "
+    return folded.translate(_MARKDOWN)
 
 
 @cache

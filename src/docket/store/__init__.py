@@ -103,6 +103,7 @@ class ClaimStore:
         self.created_file = created_file  # the SQLite file this open created, if it did
         self._counts: dict[tuple, int] = {}
         self._revision = None  # the statement `revision` runs
+        self._snapshot: Connection | None = None  # set inside `snapshot()`
 
     def discard_if_new_and_empty(self) -> bool:
         """Remove the SQLite file this open created when nothing went into it: a failed first ingest
@@ -117,7 +118,34 @@ class ClaimStore:
     # ------------------------------------------------------------------ writing
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
+    def _connect(self) -> Iterator[Connection]:
+        """A connection to read with: the snapshot's, inside `snapshot()`, else a fresh one."""
+        if self._snapshot is not None:
+            yield self._snapshot
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[ClaimStore]:
+        """Every read inside this block sees the store as it was when the block began (one read
+        transaction: a WAL snapshot on SQLite), so a check that reads the log, then the documents,
+        then the claims is not fooled by a write that lands in between."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN")
+                conn.exec_driver_sql("SELECT count(*) FROM schema_version").all()  # the snapshot starts here
+            else:
+                conn.begin()
+            self._snapshot = conn
+            try:
+                yield self
+            finally:
+                self._snapshot = None
+                conn.rollback()
+
+    @contextmanager
+    def _writing(self, integrity: bool = True) -> Iterator[Connection]:
         """One write transaction, holding the write lock from its start (SQLite: BEGIN IMMEDIATE), so a
         writer that reads before it writes never works from a state another writer has just changed.
         A store that cannot be written becomes a DocketError naming it."""
@@ -127,6 +155,11 @@ class ClaimStore:
                 yield conn
         except OperationalError as e:
             raise DocketError(f"{self.location}: cannot write to the store ({e.orig})") from e
+        except IntegrityError as e:
+            if not integrity:  # the caller reads it (add_document: stored meanwhile by another process)
+                raise
+            raise DocketError(f"{self.location}: the store refused the write, which contradicts what it holds "
+                              f"({str(e.orig).splitlines()[0]}); run `docket verify`") from e
 
     def has_document(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
@@ -144,7 +177,7 @@ class ClaimStore:
                               span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
                          for r in stated]
         try:
-            with self._writing() as conn:
+            with self._writing(integrity=False) as conn:
                 if conn.execute(select(documents.c.sha256).where(documents.c.sha256 == doc.sha256)).first():
                     return False
                 conn.execute(
@@ -157,8 +190,8 @@ class ClaimStore:
                 if relation_rows:
                     conn.execute(insert(relations), relation_rows)
                 update_anchor_years(conn, doc.sha256)  # the one definition of a document's anchor year
-                data = {"document": _document_record(doc, len(raw)), "source": custody or {},
-                        "claims": hashes, "relations": chain.relations_hash(relation_rows)}
+                data = {"document": _document_record(doc, len(raw), now), "source": custody or {},
+                        "claims": hashes, "format": chain.CLAIM_FORMAT, "relations": chain.relations_hash(relation_rows)}
                 chain.append(conn, "ingest", doc.sha256, actor, data)
         except IntegrityError as e:
             if self.has_document(doc.sha256):  # stored by another process between our check and our write
@@ -177,21 +210,27 @@ class ClaimStore:
             claim_rows.append(row)
             place_rows += places
             area_rows += _area_rows(c, areas.get(c.id, ()))
-            hashes[c.id] = chain.claim_hash(row, places)
+            hashes[c.id] = chain.claim_hash(row, places, sorted(areas.get(c.id, ())))
         # one statement per table, executed for all rows (executemany)
         for table, batch in ((claims, claim_rows), (claim_places, place_rows), (area_claims, area_rows)):
             if batch:
                 conn.execute(insert(table), batch)
         return hashes
 
-    def claim_rows(self, sha256: str) -> dict[str, tuple[dict, list[dict]]]:
-        """A document's claims as stored rows: claim id -> (its row, its places' rows), for hashing."""
-        with self.engine.connect() as conn:
-            out = {r.id: (dict(r._mapping), []) for r in conn.execute(select(claims).where(claims.c.document_sha256 == sha256))}
+    def claim_rows(self, sha256: str) -> dict[str, tuple[dict, list[dict], list[str]]]:
+        """A document's claims as stored rows: claim id -> (its row, its places' rows, the ids of the
+        areas it counts for), for hashing."""
+        with self._connect() as conn:
+            out = {r.id: (dict(r._mapping), [], []) for r in conn.execute(
+                select(claims).where(claims.c.document_sha256 == sha256))}
             ids = list(out)
             for i in range(0, len(ids), 500):
-                for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(ids[i : i + 500]))):
+                chunk = ids[i : i + 500]
+                for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(chunk))):
                     out[p.claim_id][1].append(dict(p._mapping))
+                for cid, pid in conn.execute(select(area_claims.c.claim_id, area_claims.c.place_id)
+                                             .where(area_claims.c.claim_id.in_(chunk))):
+                    out[cid][2].append(pid)
         return out
 
     def _refresh_digests(self, conn: Connection, ids: list[str]) -> None:
@@ -208,11 +247,13 @@ class ClaimStore:
             if rows:
                 conn.execute(insert(area_claims), rows)
 
-    def update_document(self, sha256: str, meta: DocumentMeta, found: list[Claim], areas: dict[str, set[str]],
-                        stated: Iterable, keep: set[str], actor: str, reason: str) -> dict:
-        """Correct a document's metadata: the claims extracted again with it (`found`) replace the
-        extracted ones, except the claims in `keep` (reviewed: an analyst's decision stands); its
-        relations and anchor year follow. One transaction and one log entry. Returns what changed."""
+    def update_document(self, sha256: str, seen: DocumentMeta, meta: DocumentMeta, found: list[Claim],
+                        areas: dict[str, set[str]], stated: Iterable, actor: str, reason: str) -> dict:
+        """Correct a document's metadata from `seen` (what the caller read) to `meta`: the claims
+        extracted again with it (`found`) replace the extracted ones, except the claims an analyst has
+        reviewed (their decisions stand); its relations and anchor year follow. One transaction and one
+        log entry; what is reviewed and what the metadata is are read inside it, so a review or another
+        correction that lands meanwhile is kept, or refused, never lost. Returns what changed."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         relation_rows = [dict(document_sha256=sha256, subject=r.subject, predicate=r.predicate, object=r.object,
                               span_start=r.span[0], span_end=r.span[1], text=r.text, attributed_to=r.attributed_to)
@@ -223,6 +264,9 @@ class ClaimStore:
             if row is None:
                 raise DocketError(f"{sha256}: no such document in {self.location}")
             before = dict(row._mapping)
+            if before != seen.model_dump():
+                raise DocketError(f"{sha256[:12]}: its metadata changed while this correction was prepared; run it again")
+            keep = self._reviewed(conn, sha256)
             old = {cid for (cid,) in conn.execute(select(claims.c.id).where(claims.c.document_sha256 == sha256))}
             replaced = sorted(old - keep)
             for i in range(0, len(replaced), 500):
@@ -239,7 +283,8 @@ class ClaimStore:
             self._refresh_digests(conn, sorted(keep & old))  # a kept claim's source may be the publisher
             update_anchor_years(conn, sha256)
             data = {"before": before, "after": meta.model_dump(), "reason": reason, "claims": hashes,
-                    "removed": sorted(set(replaced) - set(hashes)), "relations": chain.relations_hash(relation_rows)}
+                    "format": chain.CLAIM_FORMAT, "removed": sorted(set(replaced) - set(hashes)),
+                    "relations": chain.relations_hash(relation_rows)}
             seq, _ = chain.append(conn, "edit_document", sha256, actor, data)
         return {"entry": seq, "claims": len(hashes), "removed": len(data["removed"]), "kept": len(keep & old)}
 
@@ -266,7 +311,7 @@ class ClaimStore:
             if re.fullmatch(r"[0-9a-f]{4,63}", key):  # a prefix of a SHA-256, at least 4 hex digits
                 conditions.append(documents.c.sha256.like(f"{key}%"))
             stmt = select(*cols).where(or_(*conditions))
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(stmt).fetchall()
         if not rows:
             raise DocketError(f"{key}: no such document in {self.location}")
@@ -279,7 +324,7 @@ class ClaimStore:
         shas = list(dict.fromkeys(shas))
         cols = [c for c in documents.c if c.name != "raw"]
         out: dict[str, Document] = {}
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for i in range(0, len(shas), 500):
                 for r in conn.execute(select(*cols).where(documents.c.sha256.in_(shas[i : i + 500]))):
                     out[r.sha256] = _document_from_row(r._mapping)
@@ -297,7 +342,7 @@ class ClaimStore:
         return out
 
     def raw(self, sha256: str) -> bytes:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             value = conn.execute(select(documents.c.raw).where(documents.c.sha256 == sha256)).scalar_one()
         # bytes, even where an edit behind Docket's back stored them as text (verify then reports it)
         return value if isinstance(value, bytes) else str(value).encode("utf-8", errors="surrogatepass")
@@ -309,7 +354,9 @@ class ClaimStore:
             stmt = stmt.where(claims.c.id.in_(self._conditions(select(area_claims.c.claim_id), area_claims, f)))
         else:
             stmt = self._conditions(stmt, claims, f)
-        if f.document:
+        if f.document and re.fullmatch(r"[0-9a-f]{64}", f.document):
+            stmt = stmt.where(claims.c.document_sha256 == f.document)  # a document's key: that document only
+        elif f.document:
             doc = like_escaped(f.document)
             stmt = stmt.where(or_(claims.c.document_sha256.like(f"{doc}%", escape="\\"),
                                   documents.c.filename.like(f"%{doc}", escape="\\")))
@@ -411,7 +458,7 @@ class ClaimStore:
             return conn.execute(stmt).scalar_one()
 
     def claims(self, f: ClaimFilter | None = None) -> list[Claim]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return self._claims_in(conn, f or ClaimFilter())
 
     def _claims_in(self, conn, f: ClaimFilter) -> list[Claim]:
@@ -497,16 +544,20 @@ class ClaimStore:
     def reviewed(self, sha256: str) -> set[str]:
         """The ids of a document's claims an analyst has touched (any recorded version, or a state other
         than extracted)."""
+        with self._connect() as conn:
+            return self._reviewed(conn, sha256)
+
+    @staticmethod
+    def _reviewed(conn: Connection, sha256: str) -> set[str]:
         in_doc = select(claims.c.id).where(claims.c.document_sha256 == sha256)
-        with self.engine.connect() as conn:
-            versioned = {cid for (cid,) in conn.execute(select(claim_versions.c.claim_id).distinct()
-                                                        .where(claim_versions.c.claim_id.in_(in_doc)))}
-            touched = {cid for (cid,) in conn.execute(in_doc.where(claims.c.status != "extracted"))}
+        versioned = {cid for (cid,) in conn.execute(select(claim_versions.c.claim_id).distinct()
+                                                    .where(claim_versions.c.claim_id.in_(in_doc)))}
+        touched = {cid for (cid,) in conn.execute(in_doc.where(claims.c.status != "extracted"))}
         return versioned | touched
 
     def versions(self, claim_id: str) -> list[dict]:
         """Every recorded version of a claim, oldest first (an unreviewed claim has none yet)."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(select(claim_versions).where(claim_versions.c.claim_id == claim_id)
                                 .order_by(claim_versions.c.version)).fetchall()
         return [dict(r._mapping) | {"data": json.loads(r.data)} for r in rows]
@@ -558,7 +609,7 @@ class ClaimStore:
             chain.append(conn, "create_claim" if create else "review", new.id, author, {
                 "document": sha, "action": action or ("create" if create else "edit"), "version": version,
                 "versions": {str(v["version"]): chain.version_hash(v) for v in written},
-                "claim": chain.claim_hash(values, _place_rows(new))})
+                "claim": chain.claim_hash(values, _place_rows(new), sorted(areas or ())), "format": chain.CLAIM_FORMAT})
             return version
 
     def top_places(self, limit: int = 10) -> list[tuple[str, int]]:
@@ -598,7 +649,7 @@ class ClaimStore:
     def chain_head(self) -> tuple[int, str]:
         """The newest log entry's number and hash (0 and the genesis hash for an empty log): what a
         dossier or an export names as the state it was made from."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(select(log_head.c.seq, log_head.c.hash)).first()
         return (row.seq, row.hash) if row else (0, chain.GENESIS)
 
@@ -609,13 +660,13 @@ class ClaimStore:
             stmt = stmt.where(log.c.subject == subject)
         if subjects is not None:
             stmt = stmt.where(log.c.subject.in_(list(subjects)))
-        with self.engine.connect() as conn:
-            for r in conn.execution_options(yield_per=1000).execute(stmt):
+        with self._connect() as conn:
+            for r in conn.execute(stmt.execution_options(yield_per=1000)):
                 yield dict(r._mapping)
 
     def stored_documents(self) -> Iterator[dict]:
         """Every document row whole, bytes included, one at a time (for re-hashing)."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             shas = [s for (s,) in conn.execute(select(documents.c.sha256).order_by(documents.c.sha256))]
             for sha in shas:
                 yield dict(conn.execute(select(documents).where(documents.c.sha256 == sha)).one()._mapping)
@@ -637,8 +688,34 @@ class ClaimStore:
             stmt = stmt.order_by(area_claims.c.claim_id, area_claims.c.place_id)
         else:
             stmt = stmt.order_by(*table.primary_key.columns)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def derived_mismatches(self) -> list[tuple[str, str, str]]:
+        """What the store derives from its claims but does not hold as derived: (what, subject, detail)
+        for rows whose claim or document is gone (area rows and place rows of a deleted claim, relations
+        of a deleted document), anchor years that are not the earliest year of their documents' dated
+        events, and claims whose version is not their latest recorded one."""
+        from docket.store.migrations import anchor_year_expression
+
+        out: list[tuple[str, str, str]] = []
+        with self._connect() as conn:
+            for table in (area_claims, claim_places):
+                stmt = select(table.c.claim_id).distinct().where(table.c.claim_id.not_in(select(claims.c.id)))
+                out += [(table.name, cid, "rows for a claim the store does not hold") for (cid,) in conn.execute(stmt)]
+            stmt = select(relations.c.id).where(relations.c.document_sha256.not_in(select(documents.c.sha256)))
+            out += [("relations", str(i), "a relation of a document the store does not hold") for (i,) in conn.execute(stmt)]
+            expected = anchor_year_expression()
+            stmt = select(documents.c.sha256, documents.c.anchor_year, expected.label("expected")).where(
+                func.coalesce(documents.c.anchor_year, -1) != func.coalesce(expected, -1))
+            out += [("anchor_year", sha, f"is {got}, its claims give {want}") for sha, got, want in conn.execute(stmt)]
+            latest = select(func.max(claim_versions.c.version)).where(
+                claim_versions.c.claim_id == claims.c.id).scalar_subquery()
+            stmt = select(claims.c.id, claims.c.version, latest.label("latest")).where(
+                claims.c.version != func.coalesce(latest, 1))
+            out += [("claim", cid, f"says it is at version {v}, its history ends at version {want or 1}")
+                    for cid, v, want in conn.execute(stmt)]
+        return out
 
     def close(self) -> None:
         self.engine.dispose()
@@ -662,11 +739,20 @@ def _claim_row(c: Claim, sha256: str, now: str, version: int = 1) -> dict:
     )
 
 
-def _document_record(doc: Document, size: int) -> dict:
+def _document_record(doc: Document, size: int, ingested_at: str | None = None) -> dict:
     """What an ingest entry vouches for about a document: its bytes (by their SHA-256, its key), its
-    text and its metadata."""
-    return {"sha256": doc.sha256, "filename": doc.filename, "media_type": doc.media_type, "bytes": size,
-            "text_sha256": chain.sha256(doc.text.encode("utf-8")), "meta": doc.meta.model_dump()}
+    text, its metadata, its file name and type, and when it was stored."""
+    out = {"sha256": doc.sha256, "filename": doc.filename, "media_type": doc.media_type, "bytes": size,
+           "text_sha256": chain.sha256(doc.text.encode("utf-8")), "meta": doc.meta.model_dump()}
+    if ingested_at or doc.ingested_at:
+        out["ingested_at"] = ingested_at or doc.ingested_at
+    return out
+
+
+def claim_state_of(c: Claim, sha256: str, areas: list[str], fmt: int = chain.CLAIM_FORMAT) -> dict:
+    """What a claim's hash covers, for a claim as the model holds it (a review version, a claim
+    extracted again), written as its rows would be."""
+    return chain.claim_state(_claim_row(c, sha256, ""), _place_rows(c), areas, fmt)
 
 
 def area_digest(c: Claim) -> dict:
@@ -757,8 +843,10 @@ def _wal(cur) -> None:
             time.sleep(0.02)
 
 
-def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
-    """Open (and migrate) the store at a path or SQLAlchemy URL."""
+def open_store(location: str | None = None, create: bool = True, upgrade: bool = True) -> ClaimStore:
+    """Open (and migrate) the store at a path or SQLAlchemy URL. With `upgrade` False an older store is
+    refused rather than upgraded: a check must see the store as it found it (an upgrade adopts what
+    the store holds into its log)."""
     location = store_location(location)
     url = location if "://" in location else f"sqlite:///{location}"
     created = None
@@ -781,6 +869,15 @@ def open_store(location: str | None = None, create: bool = True) -> ClaimStore:
             cur.close()
 
     try:
+        if not upgrade:
+            from docket.store.migrations import CURRENT, current_version
+
+            with engine.connect() as conn:
+                version = current_version(conn)
+            if version < CURRENT:
+                raise DocketError(f"{location}: the store is at schema version {version}, not {CURRENT}; upgrading it "
+                                  "adopts what it holds into its write log, so run `docket upgrade` first (and know "
+                                  "that what it held before is then vouched for only from the upgrade on)")
         migrate(engine, metadata)
     except SQLAlchemyError as e:
         raise DocketError(f"{location}: cannot open the store ({getattr(e, 'orig', e)})") from e

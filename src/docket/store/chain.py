@@ -22,8 +22,17 @@ from docket.store.schema import log, log_head
 GENESIS = "0" * 64  # the `prev` of the first entry
 
 
+def _plain(value):
+    """A stored value that JSON has no form for (bytes an edit behind Docket's back left in a column)
+    as a tagged hex string, so that it hashes (and differs) instead of breaking the check."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$bytes": bytes(value).hex()}
+    return str(value)
+
+
 def canonical(value) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain).encode(
+        "utf-8", errors="surrogatepass")
 
 
 def sha256(value) -> str:
@@ -39,17 +48,25 @@ CLAIM_UNHASHED = ("version", "created_at")
 PLACE_FIELDS = ("ord", "name", "mention", "place_id", "geonames_id", "lat", "lon", "feature", "admin_path")
 
 
-def claim_state(row: dict, places: list[dict]) -> dict:
-    """What a claim's hash covers: its row as stored (every column but the bookkeeping) and its places'
-    rows. Hashing rows rather than the model means a write and a later check hash exactly the same
-    values, with no model built on either side (ingest writes tens of thousands of claims a document)."""
+# what a claim's hash covers, by the entry's `format`: 1 (the first entries) its row and its places'
+# rows; 2 also the areas it counts for, which comparisons, place pages and dossiers select it by
+CLAIM_FORMAT = 2
+
+
+def claim_state(row: dict, places: list[dict], areas: list[str] | None = None, fmt: int = CLAIM_FORMAT) -> dict:
+    """What a claim's hash covers: its row as stored (every column but the bookkeeping), its places'
+    rows and (format 2) the sorted ids of the areas it counts for. Hashing rows rather than the model
+    means a write and a later check hash exactly the same values, with no model built on either side
+    (ingest writes tens of thousands of claims a document)."""
     state = {k: v for k, v in row.items() if k not in CLAIM_UNHASHED}
     state["places"] = [[p[k] for k in PLACE_FIELDS] for p in sorted(places, key=lambda p: p["ord"])]
+    if fmt >= 2:
+        state["areas"] = sorted(areas or ())
     return state
 
 
-def claim_hash(row: dict, places: list[dict]) -> str:
-    return sha256(claim_state(row, places))
+def claim_hash(row: dict, places: list[dict], areas: list[str] | None = None, fmt: int = CLAIM_FORMAT) -> str:
+    return sha256(claim_state(row, places, areas, fmt))
 
 
 def version_hash(row) -> str:

@@ -103,11 +103,11 @@ def _v5_area_digests(conn: Connection) -> None:
 
 
 def _v6_write_log(conn: Connection) -> None:
-    """The write log (a hash chain, store/log.py). A store that held data before it had a log adopts
+    """The write log (a hash chain, store/chain.py). A store that held data before it had a log adopts
     what it holds: one entry per document (its bytes, text, metadata, claims and relations as they are
     now) and one per entity decision, so that `verify` can vouch for everything from here on; what
     happened before the upgrade is not in the log, and the entries say so."""
-    from docket.store import _document_from_row, chain
+    from docket.store import _document_from_row, _document_record, chain
 
     log.create(conn, checkfirst=True)
     log_head.create(conn, checkfirst=True)
@@ -117,21 +117,23 @@ def _v6_write_log(conn: Connection) -> None:
     cols = [c for c in documents.c if c.name != "raw"]
     for r in conn.execute(select(*cols, func.length(documents.c.raw).label("size")).order_by(documents.c.ingested_at,
                                                                                            documents.c.sha256)).fetchall():
-        from docket.store import _document_record
-
         doc = _document_from_row(r._mapping)
-        found = {r.id: (dict(r._mapping), []) for r in conn.execute(select(claims).where(
+        found = {r.id: (dict(r._mapping), [], []) for r in conn.execute(select(claims).where(
             claims.c.document_sha256 == doc.sha256))}
-        for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(
-                select(claims.c.id).where(claims.c.document_sha256 == doc.sha256)))):
+        of_doc = select(claims.c.id).where(claims.c.document_sha256 == doc.sha256)
+        for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(of_doc))):
             found[p.claim_id][1].append(dict(p._mapping))
+        for cid, pid in conn.execute(select(area_claims.c.claim_id, area_claims.c.place_id)
+                                     .where(area_claims.c.claim_id.in_(of_doc))):
+            found[cid][2].append(pid)
         rels = conn.execute(select(relations).where(relations.c.document_sha256 == doc.sha256)
                             .order_by(relations.c.id)).fetchall()
         versions = conn.execute(select(claim_versions).where(claim_versions.c.claim_id.in_(list(found)))
                                 .order_by(claim_versions.c.claim_id, claim_versions.c.version)).fetchall()
         chain.append(conn, "adopt", doc.sha256, "docket (upgrade)", {
             "note": "held before the store had a write log; its earlier history is not logged",
-            "document": _document_record(doc, r.size), "claims": {cid: chain.claim_hash(*rows) for cid, rows in found.items()},
+            "document": _document_record(doc, r.size), "format": chain.CLAIM_FORMAT,
+            "claims": {cid: chain.claim_hash(*rows) for cid, rows in found.items()},
             "relations": chain.relations_hash([dict(x._mapping) for x in rels]),
             "versions": {f"{v.claim_id} {v.version}": chain.version_hash(v._mapping) for v in versions}})
     for d in conn.execute(select(entity_decisions).order_by(entity_decisions.c.id)).fetchall():
@@ -153,21 +155,27 @@ def _v7_things_from_kinds(conn: Connection) -> None:
     ClaimStore(conn.engine, "migration")._refresh_digests(conn, ids)
 
 
-def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
-    """Recompute the anchor year of one document (or of all): the earliest year of its dated events."""
-    from sqlalchemy import Integer, and_, cast, func, or_, update
+def anchor_year_expression():
+    """A document's anchor year, as SQL over its claims: the earliest year of its dated events."""
+    from sqlalchemy import Integer, cast, or_
 
     from docket.model import SHOWN
     from docket.resolve.clusters import EVENT_KINDS
 
-    earliest = (
+    return (
         select(func.min(cast(func.substr(claims.c.when_start, 1, 4), Integer)))
         .where(claims.c.document_sha256 == documents.c.sha256, claims.c.kind.in_(EVENT_KINDS),
                claims.c.when_start.is_not(None), claims.c.status.in_(SHOWN),
                or_(claims.c.when_ongoing.is_(None), claims.c.when_ongoing.is_(False)))
         .scalar_subquery()
     )
-    stmt = update(documents).values(anchor_year=earliest)
+
+
+def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
+    """Recompute the anchor year of one document (or of all): the earliest year of its dated events."""
+    from sqlalchemy import and_, update
+
+    stmt = update(documents).values(anchor_year=anchor_year_expression())
     if sha256:
         stmt = stmt.where(and_(documents.c.sha256 == sha256))
     conn.execute(stmt)

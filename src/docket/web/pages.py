@@ -74,14 +74,11 @@ Author = Annotated[str, Depends(writer)]
 
 
 def meta_from_form(**fields: str) -> DocumentMeta:
-    """The metadata typed into the upload form (blank fields left unset); a value the model refuses
-    is a DocketError saying which."""
-    from pydantic import ValidationError
+    """The metadata typed into the upload form (blank fields left unset), checked as every face checks
+    what a user gives (ingest/sidecar.checked_meta: dates, lengths, no control characters)."""
+    from docket.ingest.sidecar import checked_meta
 
-    try:
-        return DocumentMeta(**{k: v or None for k, v in fields.items()})
-    except ValidationError as e:
-        raise DocketError("; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from e
+    return checked_meta({k: v for k, v in fields.items() if v}, "the form")
 
 
 def pages_router(app: FastAPI) -> APIRouter:
@@ -299,7 +296,6 @@ def pages_router(app: FastAPI) -> APIRouter:
         try:
             if not isinstance(file, UploadFile):
                 raise DocketError("choose a file to upload")
-            services.check_date("date", published or None)
             overrides = meta_from_form(publisher=publisher, published=published, title=title)
             source = services.Source(via="web upload", name=file.filename, actor=author)
             outcome = await run_in_threadpool(ingest_upload, store(), file.file, safe_name(file.filename), overrides,
