@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
 from docket.extract.arguments import Frame, frame, including, items, negated, phrase
-from docket.extract.dates import find_dates
+from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
 from docket.extract.quantities import Count, find_counts
 from docket.extract.relations import Relation
@@ -138,6 +138,7 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     ctx = doc._.docket
     sents = [sentence_span(doc, i) for i, parsed in enumerate(ctx.parsed) if parsed]
     found: list[Claim] = []
+    _read_dates(doc, meta)
     triggers = _events(find_triggers(doc, sents))
     heads = {t.head.i for t in triggers}
     for trig in triggers:
@@ -312,15 +313,44 @@ def _count_for(tok: Token) -> Count | None:
     return counts[-1] if counts else None
 
 
-def _when(head: Token, doc: Doc, meta: DocumentMeta) -> When | None:
-    sent = head.sent
-    found = find_dates(sent.text, meta.published)
-    if not found:
+def _read_dates(doc: Doc, meta: DocumentMeta) -> None:
+    """Every sentence's dates, read in order against what the text has said so far (extract/dates.py):
+    each sentence's mentions, and the last date the text had given before it."""
+    ctx = doc._.docket
+    dates = DateContext(meta.published)
+    per_sentence, last_before = [], []
+    for s in ctx.sentences:
+        found = dates_in(s.text, dates, s.start)
+        per_sentence.append(found)
+        last_before.append(dates.last_date)
+        dates.saw(*found)
+    ctx.notes["dates"] = per_sentence
+    ctx.notes["last_date"] = last_before
+
+
+def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None = None, event: bool = True) -> When | None:
+    """The claim's date: a date of its own clause (the nearest to the trigger), else of its sentence;
+    else, for an event told without one, the publication date when the sentence speaks of the present,
+    the last date the text gave when it goes on with a story."""
+    ctx = doc._.docket
+    i = ctx.sentence_of(head.i)
+    mentions = [m for m in ctx.notes.get("dates", [[]] * (i + 1))[i] if m.relation != "of" and (m.iso or m.iso_end)]
+    if clause:
+        lo, hi = min(t.idx for t in clause), max(t.idx + len(t) for t in clause)
+        inside = [m for m in mentions if lo <= m.start and m.end <= hi]
+        mentions = inside or mentions
+    if mentions:
+        d = min(mentions, key=lambda m: abs(m.start - head.idx))
+        return When(start=d.iso, end=d.iso_end, precision=d.precision, ongoing=d.ongoing)
+    if not event:
         return None
-    # the date nearest the trigger in its sentence
-    pos = head.idx - sent.start_char
-    d = min(found, key=lambda d: abs(d.start - pos))
-    return When(start=d.iso, precision=d.precision, ongoing=d.since)
+    tenses = {t.tag_ for t in head.sent if t.pos_ in ("VERB", "AUX")}
+    if head.tag_ in ("VBZ", "VBP", "VBG") and "VBD" not in tenses and meta.published:
+        return When(start=meta.published, precision={4: "year", 7: "month"}.get(len(meta.published), "day"), ongoing=True)
+    last = ctx.notes.get("last_date", [None] * (i + 1))[i]
+    if last:
+        return When(start=last, precision={4: "year", 7: "month"}.get(len(last), "day"))
+    return None
 
 
 def _text_of(tok: Token) -> str:
@@ -464,7 +494,8 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
             while a < b and doc.text[a] in " ,;:\n":
                 a += 1
             out.append(Claim(kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=meta.source, agent=agent,
-                             places=[x.ref(gaz) for x in locs], when=_when(trig.head, doc, meta), confidence=0.6))
+                             places=[x.ref(gaz) for x in locs], when=_when(trig.head, doc, meta, toks, False),
+                             confidence=0.6))
     return out
 
 
@@ -526,7 +557,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
 
     out = []
     sent = trig.head.sent
-    when = _when(trig.head, doc, meta)
+    when = _when(trig.head, doc, meta, clause, trig.kind in kinds_events())
     agent = _agent_name(f.agent)
     seen: set = set()
     # patients listed side by side ("44 people in Nondin and 179 people in Soro"), places aside
