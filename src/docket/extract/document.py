@@ -96,7 +96,7 @@ def read(text: str, is_candidate: Callable[[str], bool], deadline: float | None 
         firsts.append(len(pieces))
         pieces.append((s.start, s.end, wanted))
         pos = s.end
-    if pos < len(text) or not pieces:
+    if pos < len(text):
         pieces.append((pos, len(text), False))
     todo = [text[a:b] for a, b, wanted in pieces if wanted]
     read_docs = iter(model.pipe(todo, batch_size=batch_size)) if todo else iter(())

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
 from docket.extract.arguments import Frame, frame, including, items, negated, phrase
+from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute
 from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
 from docket.extract.quantities import Count, find_counts
@@ -129,9 +130,10 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     meta = meta or DocumentMeta()
     gaz = gazetteer or default_gazetteer()
     deadline = time.monotonic() + (budget if budget is not None else extract_budget(len(text)))
-    test = candidate_test((), inflected_forms() | set(REPORTING))
+    test = candidate_test((), inflected_forms() | set(REPORTING) | set(CANDIDATE_WORDS))
     doc = read(text, test, deadline)
     _budget(deadline)
+    doc._.docket.notes["said"] = SaidIndex(attribute(doc, meta.source))
     located = [Located(r.start, r.end, r.place, text[r.start:r.end]) for r in geocode(text, gaz) if r.place is not None]
     located = [p for p in located if _place_ok(doc, p)]
     located = _with_unknown_places(doc, located)
@@ -493,7 +495,15 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
                 b -= 1
             while a < b and doc.text[a] in " ,;:\n":
                 a += 1
-            out.append(Claim(kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=meta.source, agent=agent,
+            said = doc._.docket.notes["said"].at(trig.head.idx)
+            # a demand reported in indirect speech is the reporter's account of the demander's demand;
+            # a quoted one the speaker's own
+            source, demander = meta.source, agent
+            if said is not None and said.direct:
+                source = said.source
+            elif said is not None:
+                source, demander = said.via or meta.source, agent or said.source
+            out.append(Claim(kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=source, agent=demander,
                              places=[x.ref(gaz) for x in locs], when=_when(trig.head, doc, meta, toks, False),
                              confidence=0.6))
     return out
@@ -600,7 +610,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 continue  # the same place reached through two patients of one event ("cities and regions - A, B")
             seen.add(key)
             out.append(Claim(
-                kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=meta.source, agent=agent,
+                kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
                 quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs, when=when,
                 confidence=NOMINAL_CONFIDENCE if trig.word.nominal else 0.6))
@@ -685,6 +695,12 @@ def _nominal(c: Claim) -> bool:
 
 
 NOMINAL_CONFIDENCE = 0.55
+
+
+def _source(doc: Doc, trig: Trigger, meta: DocumentMeta) -> str | None:
+    """Who makes the claim: the speaker of the reported speech its trigger lies in, else the document's
+    source (extract/attribution.py)."""
+    return doc._.docket.notes["said"].source_at(trig.head.idx, meta.source)
 
 
 def _dedupe(found: list[Claim]) -> list[Claim]:
