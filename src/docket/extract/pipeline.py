@@ -569,6 +569,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     sent = trig.head.sent
     when = _when(trig.head, doc, meta, clause, trig.kind in kinds_events())
     agent = _agent_name(f.agent)
+    weapons = _weapons(sorted(set(clause) | set(f.agent.subtree if f.agent is not None else ()), key=lambda t: t.i),
+                       trig)
+    site = _site(clause, doc) if kind.thing != "instrument" else None
     seen: set = set()
     # patients listed side by side ("44 people in Nondin and 179 people in Soro"), places aside
     listed = sum(1 for p, _ in fitting if p is not None and p.lemma_.lower() not in _TERRITORY | _PLACE_LISTS
@@ -613,6 +616,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
                 quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs, when=when,
+                weapons=weapons, site=site, instrument=_instrument(p, trig) if kind.thing == "instrument" else None,
                 confidence=NOMINAL_CONFIDENCE if trig.word.nominal else 0.6))
     return out
 
@@ -695,6 +699,60 @@ def _nominal(c: Claim) -> bool:
 
 
 NOMINAL_CONFIDENCE = 0.55
+
+
+def _weapons(tokens: list[Token], trig: Trigger) -> list[str]:
+    """The weapons a clause names ("used cluster munitions and artillery", "a mortar shell killed"),
+    each its noun phrase's head with the words that say which ("heavy artillery", "attack UAVs")."""
+    spec = schema().get("weapons", {})
+    if trig.kind not in spec.get("kinds", ()):
+        return []
+    words = set(spec.get("lemmas", ()))
+    out: list[str] = []
+    for t in tokens:
+        lemma = t.lemma_.lower()
+        if t.pos_ not in ("NOUN", "PROPN") or not (lemma in words or t.lower_ in words):
+            continue
+        if t.i == trig.head.i and trig.word.nominal:
+            continue  # "the airstrike" names the attack, not its weapon: but see below
+        mods = [c for c in t.children if c.dep_ in ("compound", "amod") and c.i < t.i]
+        start = min([t.i] + [m.left_edge.i for m in mods])
+        name = t.doc[start : t.i + 1].text
+        if name not in out:
+            out.append(name)
+    if trig.word.nominal and trig.head.lemma_.lower() in words and not out:
+        out.append(trig.head.text)  # "amid junta airstrikes": the strikes are the weapon too
+    return out[:8]
+
+
+_SITE_HEADS = {"plant", "station", "market", "mine", "deposit", "church", "cemetery", "mosque", "monastery", "camp",
+               "site", "airport", "hospital", "school", "bridge", "dam", "factory", "base", "port", "stadium",
+               "square", "cathedral", "temple", "shrine", "prison", "field"}
+
+
+def _instrument(p: Token | None, trig: Trigger) -> str | None:
+    """The instrument a legal act issues or a claim names: its patient phrase ("criminal charges",
+    "an arrest warrant for X", "Monitoring Report #7"), else the trigger noun's phrase."""
+    tok = p if p is not None else (trig.head if trig.word.nominal else None)
+    if tok is None:
+        return None
+    text = phrase(tok).text
+    return re.sub(r"^(?:the|a|an|its|their)\s+", "", text, flags=re.I)[:200] or None
+
+
+def _site(tokens: list[Token], doc: Doc) -> str | None:
+    """A named facility the clause is about ("the Zaporozhye Nuclear Power Plant", "the Markale market",
+    "the Vezhnyali deposit"): a facility entity, or a proper name before a facility noun."""
+    for e in doc.ents:
+        if e.label_ == "FAC" and tokens and tokens[0].i <= e.start and e.end <= tokens[-1].i + 1:
+            return e.text.removeprefix("the ").strip()
+    for t in tokens:
+        if t.lemma_.lower() in _SITE_HEADS and t.pos_ == "NOUN":
+            names = [c for c in t.children if c.dep_ == "compound" and c.i < t.i and c.pos_ == "PROPN"]
+            if names:
+                start = min(c.left_edge.i for c in names)
+                return doc[start : t.i + 1].text
+    return None
 
 
 def _source(doc: Doc, trig: Trigger, meta: DocumentMeta) -> str | None:
