@@ -126,6 +126,13 @@ def phrase(tok: Token, stop: set[str] | None = None) -> Span:
     return doc[lo : hi + 1]
 
 
+def _parenthesised(tok: Token) -> bool:
+    """Whether a token stands inside parentheses of its sentence."""
+    sent = tok.sent
+    before = sent.doc[sent.start : tok.i].text
+    return before.count("(") > before.count(")")
+
+
 def _child(tok: Token, deps: set[str]) -> Token | None:
     return next((c for c in tok.children if c.dep_ in deps), None)
 
@@ -356,8 +363,10 @@ def _noun_frame(f: Frame, noun: Token) -> None:
         if poss is not None and poss.pos_ in ("PROPN", "NOUN"):
             f.agent = poss
         else:
-            mod = next((c for c in noun.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "ORG", "GPE")),
-                       None)
+            # "Israeli strikes", "RSF looting": the nationality or body before the noun, not one naming a
+            # weapon's maker inside a parenthesis ("UAV (including Turkish “Bayraktar”) attacks")
+            mod = next((c for c in noun.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "ORG", "GPE")
+                        and not _parenthesised(c)), None)
             if mod is not None:
                 f.agent = mod
     if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ in ("take", "occur", "happen", "continue", "begin",

@@ -249,6 +249,14 @@ def attribute(doc: Doc, default: str | None = None) -> list[Said]:
     """The document's reported speech: spans of its text and who says them (see the module's docstring).
     Speakers are read in the parsed sentences only; a quotation may run through unparsed ones. A first-
     person speaker ("we said") is `default`'s, and makes no Said when `default` is None."""
+    return attribute_and_name(doc, default)[0]
+
+
+def attribute_and_name(doc: Doc, default: str | None = None):
+    """`attribute`'s answer, and a function that names any actor token as this module names speakers
+    (acronyms written out where the document gives them in full, "we" the document's own voice,
+    pronouns and descriptions such as "the army" resolved to the named party they refer to): the
+    extractor names a claim's agent with it."""
     r = _Reader(doc, default, doc.text)
     ctx = doc._.docket if Doc.has_extension("docket") else None
     if ctx is None:  # a Doc made by the model directly: every sentence parsed
@@ -267,7 +275,11 @@ def attribute(doc: Doc, default: str | None = None) -> list[Said]:
     found.sort(key=lambda f: f.anchor)
     for f in found:
         _resolve(r, f)
-    return _relays(found, [q for q in quotes if not q.skip])
+
+    def name(t: Token) -> str | None:
+        return _name(r, t, t.idx)[0]
+
+    return _relays(found, [q for q in quotes if not q.skip]), name
 
 
 def _index_names(r: _Reader) -> None:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
 from docket.extract.arguments import Frame, frame, including, items, negated, phrase
-from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute
+from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute_and_name
 from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
 from docket.extract.quantities import Count, find_counts
@@ -133,7 +133,9 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     test = candidate_test((), inflected_forms() | set(REPORTING) | set(CANDIDATE_WORDS))
     doc = read(text, test, deadline)
     _budget(deadline)
-    doc._.docket.notes["said"] = SaidIndex(attribute(doc, meta.source))
+    saids, namer = attribute_and_name(doc, meta.source)
+    doc._.docket.notes["said"] = SaidIndex(saids)
+    doc._.docket.notes["name"] = namer
     located = [Located(r.start, r.end, r.place, text[r.start:r.end]) for r in geocode(text, gaz) if r.place is not None]
     located = [p for p in located if _place_ok(doc, p)]
     located = _with_unknown_places(doc, located)
@@ -175,12 +177,16 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
         best = max(counts, key=lambda k: (counts[k], -min(i for i, c in enumerate(found) if any(p.id == k for p in c.places))))
         focus = next(p for c in found for p in c.places if p.id == best)
     last: dict[int, Claim] = {}
+    story: tuple[int, str] | None = None  # the last actor of an event told, and its paragraph
     for i, c in enumerate(found):
         par = _paragraph_of(ctx, c.span[0])
         before = last.get(par)
         update = {}
-        if c.kind in events and c.agent is None and before is not None and before.agent and before.kind in events:
-            update["agent"] = before.agent
+        if c.kind in events and c.agent is None:
+            if before is not None and before.agent and before.kind in events:
+                update["agent"] = before.agent
+            elif story is not None and par - story[0] <= 2:
+                update["agent"] = story[1]  # a story names its actor once and goes on about it
         if not c.places:
             if before is not None and before.places:
                 update["places"] = before.places
@@ -189,6 +195,8 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
         if update:
             found[i] = c.model_copy(update=update)
         last[par] = found[i]
+        if found[i].kind in events and found[i].agent:
+            story = (par, found[i].agent)
 
 
 def kinds_events() -> tuple[str, ...]:
@@ -369,17 +377,31 @@ def _affected(tok: Token) -> str:
 
 
 def _agent_name(tok: Token | None) -> str | None:
-    if tok is None:
+    """How a claim's actor is written: as the document names it (extract/attribution.py's namer:
+    acronyms written out, pronouns and descriptions resolved), canonical where the actor vocabulary
+    knows the name. A weapon or an attack as the subject ("a mortar shell killed …", "strikes hit …")
+    is no actor: the claim takes its actor from its context instead."""
+    if tok is None or tok.lower_ in ("who", "which", "that"):
         return None
-    if tok.lower_ in ("who", "which", "that", "it", "they", "he", "she"):
+    lemma = tok.lemma_.lower()
+    if lemma in set(schema().get("weapons", {}).get("lemmas", ())) or lemma in _ATTACK_NOUNS or tok.like_num:
         return None
-    span = phrase(tok)
-    text = span.text.strip()
-    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    if tok.ent_type_ == "DATE" or tok.pos_ == "NUM":
+        return None
+    namer = tok.doc._.docket.notes.get("name") if tok.doc._.docket is not None else None
+    text = namer(tok) if namer is not None else None
+    if not text:
+        if tok.pos_ == "PRON":
+            return None
+        text = re.sub(r"^(?:the|a|an)\s+", "", phrase(tok).text.strip(), flags=re.I)
     v = vocab()
     for m in v.actors.finditer(text):
         return v.actor_names[m.lastgroup][0]
     return text or None
+
+
+_ATTACK_NOUNS = {"strike", "airstrike", "attack", "shelling", "bombardment", "explosion", "blast", "raid", "fire",
+                 "talk", "video", "image", "report"}
 
 
 def _in_subtree(tok: Token, located: list[Located], siblings: list[Token] | None = None) -> list[Located]:
