@@ -218,3 +218,46 @@ def test_unparsed_sentences_are_read_strictly(gaz):
     found = find_places(doc, gaz)
     the_place(found, "Goma", GOMA)
     assert not named(found, "Jackson")  # a single name in an unread sentence needs the document's support
+
+
+# ------------------------------------------------------------------ names inside longer names
+
+
+def test_a_toponym_inside_a_longer_name_is_not_a_place(gaz):
+    found = places(gaz, "Protesters gathered on Richmond Street before marching to the Gulf War memorial.")
+    assert not [m for m in found if m.role == "place"], found
+    found = places(gaz, "The United Russia candidate lost the vote in Murmansk.")
+    assert not [m for m in named(found, "Russia") if m.role == "place"]
+    assert all(near(m, (68.979, 33.093), km=300) for m in named(found, "Murmansk"))  # the city or its oblast
+
+
+def test_a_towns_own_institution_is_context(gaz):
+    found = places(gaz, "The Goma Police Department said that two men were arrested in Bukavu.")
+    assert named(found, "Goma")[0].role == "context"
+    the_place(found, "Bukavu", (-2.508, 28.861))
+
+
+def test_a_surname_is_not_a_place(gaz):
+    text = "Mayor Robert Jackson visited the camp. Jackson said the shelling of Goma must stop."
+    found = places(gaz, text)
+    assert not named(found, "Jackson"), found
+    the_place(found, "Goma", GOMA)
+
+
+def test_entities_are_read_as_spacy_reads_them(gaz):
+    from docket.extract.places import _entities
+
+    text = ("The Foreign Minister of Armenia met the OSCE Minsk Group in Vienna on 3 May. Nothing else.\n\n"
+            "Rebels seized Goma, the capital of North Kivu, the UN said.")
+    for parse in (lambda s: True, lambda s: "Goma" in s):
+        doc = read(text, parse)
+        assert [(e.start, e.end, e.label_) for e in _entities(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
+
+
+def test_rejected_candidates_are_given_with_the_reason(gaz):
+    from docket.extract.places import Rejected
+
+    rejected: list[Rejected] = []
+    find_places(read("The OSCE Minsk Group met in Vienna.", lambda s: True), gaz, None, rejected)
+    minsk = [r for r in rejected if r.text == "Minsk"]
+    assert minsk and "longer name" in minsk[0].reason
