@@ -149,8 +149,8 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
         _budget(deadline)
         found.extend(_claims(trig, doc, located, meta, gaz, heads))
     found = _dedupe(found)
-    found = _without_restatements(found)
     _inherit(found, ctx, located, gaz)
+    found = _without_restatements(found)
     return found, []
 
 
@@ -323,6 +323,14 @@ def _count_for(tok: Token) -> Count | None:
     return counts[-1] if counts else None
 
 
+def _own_date(head: Token, doc: Doc, clause: list[Token]) -> bool:
+    """Whether the clause gives a date of its own (not one carried from the story)."""
+    ctx = doc._.docket
+    i = ctx.sentence_of(head.i)
+    lo, hi = min(t.idx for t in clause), max(t.idx + len(t) for t in clause)
+    return any(lo <= m.start and m.end <= hi and m.relation != "of" for m in ctx.notes.get("dates", [[]] * (i + 1))[i])
+
+
 def _read_dates(doc: Doc, meta: DocumentMeta) -> None:
     """Every sentence's dates, read in order against what the text has said so far (extract/dates.py):
     each sentence's mentions, and the last date the text had given before it."""
@@ -439,7 +447,20 @@ def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str 
         return bool(_in_subtree(p, located)) or p.lemma_.lower() in _TERRITORY, None
     if want == "instrument":
         return p.lemma_.lower() in _INSTRUMENTS or bool(re.search(r"\d", p.text)), None
+    if want in ("resource", "goods"):
+        # what is mined or traded: the kind's vocabulary ([needs] in kinds.toml), or a named mine or deposit
+        pattern = _needs(want)
+        return bool(pattern.search(phrase(p).text)), object_category(p, kind.objects or None)
     return True, object_category(p, kind.objects or None)
+
+
+def _needs(name: str) -> re.Pattern:
+    if name not in _NEEDS:
+        _NEEDS[name] = re.compile(rf"\b(?:{schema().get('needs', {}).get(name, name)})\b", re.I)
+    return _NEEDS[name]
+
+
+_NEEDS: dict[str, re.Pattern] = {}
 
 
 _INSTRUMENTS = {"resolution", "statement", "decision", "report", "declaration", "warrant", "sanction", "charge",
@@ -460,6 +481,9 @@ def _contents(trig: Trigger) -> list[tuple[Token, list[Token]]]:
         verb = head.head if head.dep_ == "aux" else head
         if verb.i == head.i or verb.pos_ not in ("VERB", "AUX"):
             return []
+        # "should have been" looks back at what was not done; "it should be noted that" introduces
+        if any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children) or verb.lemma_ in _REMARKS:
+            return []
         return [(verb, _item_tokens(verb))]
     roots: list[Token] = []
     for tok in trig.span:
@@ -478,6 +502,9 @@ def _contents(trig: Trigger) -> list[tuple[Token, list[Token]]]:
             if item.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
                 out.append((item, _item_tokens(item)))
     return out
+
+
+_REMARKS = {"note", "say", "mention", "stress", "emphasize", "emphasise", "recall", "remember", "add", "point"}
 
 
 def _item_tokens(item: Token) -> list[Token]:
@@ -586,10 +613,15 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             fitting = [(None, None)]
     if trig.word.nominal and fitting == [(None, None)] and not clause_places and f.agent is None:
         return []  # a noun with nothing around it is a mention, not a claim ("the attacks")
+    if trig.word.nominal and trig.kind == "noncompliance" and f.agent is None and not any(
+            p is not None and (any(t.pos_ == "PROPN" or t.like_num for t in phrase(p))) for p, _ in fitting):
+        return []  # "violations of international law" in general; a breach claim names who or what
 
     out = []
     sent = trig.head.sent
     when = _when(trig.head, doc, meta, clause, trig.kind in kinds_events())
+    own_date = _own_date(trig.head, doc, clause)
+    asserted = trig.word.nominal and f.clause is not None and f.clause.i != trig.head.i
     agent = _agent_name(f.agent)
     weapons = _weapons(sorted(set(clause) | set(f.agent.subtree if f.agent is not None else ()), key=lambda t: t.i),
                        trig)
@@ -639,7 +671,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
                 quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs, when=when,
                 weapons=weapons, site=site, instrument=_instrument(p, trig) if kind.thing == "instrument" else None,
-                confidence=NOMINAL_CONFIDENCE if trig.word.nominal else 0.6))
+                confidence=(ASSERTED_CONFIDENCE if asserted or own_date else NOMINAL_CONFIDENCE) if trig.word.nominal
+                else 0.6))
     return out
 
 
@@ -703,24 +736,40 @@ def _without_restatements(found: list[Claim]) -> list[Claim]:
     """A claim made again by a noun later in the document ("the occupation of the Kalbajar district",
     after the occupation was told) restates it; only its first telling is a claim."""
     out: list[Claim] = []
-    told: dict[tuple, Claim] = {}
     for c in found:
-        key = (c.kind, tuple(sorted(p.id or p.name for p in c.places)), c.object.category if c.object else None)
-        before = told.get(key)
-        if before is not None and c.places and c.quantity is None and _nominal(c) and \
-                c.agent in (None, before.agent) and (c.when is None or c.when == before.when):
+        if _nominal(c) and c.quantity is None and any(_restates(c, b) for b in out):
             continue
-        told.setdefault(key, c)
         out.append(c)
     return out
 
 
+def _restates(c: Claim, before: Claim) -> bool:
+    """Whether a noun's claim says nothing an earlier claim did not: same kind and thing, its places
+    among the earlier one's, the same actor (or none), the same date (or none). A noun that a verb
+    asserts ("launched an attack", "conducts airstrikes") or that carries its own date is told anew."""
+    if c.confidence == ASSERTED_CONFIDENCE:
+        return False
+    if c.kind != before.kind or (c.object and before.object and c.object.category != before.object.category):
+        return False
+    mine = {p.id or p.name for p in c.places}
+    if mine and not mine <= {p.id or p.name for p in before.places}:
+        return False
+    if c.agent and before.agent and c.agent != before.agent:
+        return False
+    if c.when and before.when and c.when.start and before.when.start and c.when.start[:4] != before.when.start[:4]:
+        return False
+    return True
+
+
 def _nominal(c: Claim) -> bool:
     # set by _claims: the claim came from a noun trigger
-    return c.confidence == NOMINAL_CONFIDENCE
+    return c.confidence in (NOMINAL_CONFIDENCE, ASSERTED_CONFIDENCE)
 
 
+# how sure a claim is, by what it was read from: a verb; a noun a verb asserts or that gives its own
+# date ("launched an attack", "an attack on October 4"); a bare noun, which may restate an earlier claim
 NOMINAL_CONFIDENCE = 0.55
+ASSERTED_CONFIDENCE = 0.58
 
 
 def _weapons(tokens: list[Token], trig: Trigger) -> list[str]:

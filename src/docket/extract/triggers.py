@@ -142,4 +142,8 @@ def find_triggers(doc: Doc, sentences: list[Span]) -> list[Trigger]:
             old = found.get((a, word.kind))
             if old is None or (b - a) > len(old.span):
                 found[(a, word.kind)] = Trigger(word, doc[a:b])
-    return sorted(found.values(), key=lambda t: (t.span.start, t.kind))
+    # where triggers of two kinds overlap, the longer phrase is the reading ("left 18 civilians dead"
+    # kills; it displaces no one)
+    out = sorted(found.values(), key=lambda t: (t.span.start, t.kind))
+    return [t for t in out if not any(o is not t and o.kind != t.kind and o.span.start <= t.span.start and
+                                      t.span.end <= o.span.end and len(o.span) > len(t.span) for o in out)]
