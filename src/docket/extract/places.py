@@ -288,6 +288,7 @@ class _Reading:
                          and not any(t.tag_ == "POS" or t.lower_ in ("'s", "’s") for t in e)
                          and any(t.is_title and not self.covered[t.idx] for t in e[:-1])}
         self.chrome = _chrome_lines(self.text)
+        self.title_lines: dict[int, bool] = {}  # line start -> set in title case
         self.publisher, self.brand = _publisher(self.text, meta)
         self.heads: list[tuple[int, int, int]] = []  # what follows each dateline's place (country, agency, date)
         for c in self.cands:
@@ -297,7 +298,8 @@ class _Reading:
                 self.heads.append(head)
 
     def _in_head(self, pos: int) -> tuple[int, int, int] | None:
-        return next((h for h in self.heads if h[0] <= pos < h[1]), None)
+        k = bisect.bisect_right(self.heads, (pos, 1 << 62)) - 1  # heads come in text order
+        return self.heads[k] if k >= 0 and self.heads[k][0] <= pos < self.heads[k][1] else None
 
     def judge(self) -> list[_Candidate]:
         for c in self.cands:
@@ -429,10 +431,12 @@ class _Reading:
     def _title_case(self, pos: int) -> bool:
         """Whether the line is a headline set in title case (its words that are no toponym capitalised)."""
         a = self.text.rfind("\n", 0, pos) + 1
-        b = self.text.find("\n", pos)
-        words = [w.group(0) for w in _LONG_WORD.finditer(self.text, a, b if b != -1 else len(self.text))
-                 if not self.covered[w.start()]]
-        return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+        if a not in self.title_lines:
+            b = self.text.find("\n", pos)
+            words = [w.group(0) for w in _LONG_WORD.finditer(self.text, a, b if b != -1 else len(self.text))
+                     if not self.covered[w.start()]]
+            self.title_lines[a] = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+        return self.title_lines[a]
 
     def _judge_parsed(self, c: _Candidate, country: bool) -> None:
         """A sentence the parser read: the entity, the word and its position decide."""
@@ -866,9 +870,9 @@ def _second_pass(cands: list[_Candidate], text: str, surnames: set[str]) -> None
         if _LIST_GAP.fullmatch(text, a.mention.end, b.mention.start):
             neighbours.setdefault(id(a), []).append(b)
             neighbours.setdefault(id(b), []).append(a)
-    changed = True
-    while changed:
-        changed = False
+    changed, rounds = True, 0
+    while changed and rounds < 8:  # a list is read in text order; a few rounds carry it backwards too
+        changed, rounds = False, rounds + 1
         for c in cands:
             if not c.waits:
                 continue
@@ -957,12 +961,16 @@ def _resolved(cands: list[_Candidate], gaz: Gazetteer, text: str) -> list[PlaceM
     by_line: dict[int, list[_Candidate]] = {}
     for c in datelines:
         by_line.setdefault(text.rfind("\n", 0, c.mention.start), []).append(c)
+    seen: dict[tuple, list[Place | None]] = {}
     for group in by_line.values():
         # where the reporter sat says nothing about the story's places, nor they about it (a wire story
         # filed in New York about Ukraine is not filed from a Ukrainian village once called New York):
-        # a dateline is resolved with its own line only ("IRBIL, Iraq")
-        for c, r in zip(group, resolve([c.mention for c in group], gaz, text), strict=True):
-            chosen[id(c)] = r.place
+        # a dateline is resolved with its own line only ("IRBIL, Iraq"), each form once
+        key = tuple((fold(c.name), c.mention.hint) for c in group)
+        if key not in seen:
+            seen[key] = [r.place for r in resolve([c.mention for c in group], gaz, text)]
+        for c, place in zip(group, seen[key], strict=True):
+            chosen[id(c)] = place
     far = _isolated(kept, chosen, gaz)
     # "Mosul's Old City" lies in Mosul: a sense that does not, for any mention of the name, is a namesake
     elsewhere = {fold(c.name) for c in kept if c.owner is not None and chosen.get(id(c)) is not None
