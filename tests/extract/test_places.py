@@ -135,6 +135,21 @@ def test_a_government_acting_is_context_and_its_target_a_place(gaz):
     the_place(found, "Mariupol", MARIUPOL)
 
 
+# ------------------------------------------------------------------ the small model's labels
+
+
+def test_a_place_the_model_labels_as_a_person_or_an_organisation_is_a_place(gaz):
+    # en_core_web_sm reads "Stepanakert" here as a PERSON, "Mariupol" as an ORG, "Sake" as a noun
+    the_place(places(gaz, "Residents fled Stepanakert after the shelling."), "Stepanakert", (39.815, 46.752))
+    the_place(places(gaz, "Russian troops entered Mariupol in March."), "Mariupol", MARIUPOL)
+    the_place(places(gaz, "Fighting reached the city of Sake on Thursday."), "Sake", (-1.574, 29.043))
+
+
+def test_a_person_or_an_organisation_named_like_a_town_is_not_one(gaz):
+    found = places(gaz, "Commissioner Hopkins said the Jackson Foundation would pay for the Orlando Group's report.")
+    assert not [m for m in found if m.role == "place"], found
+
+
 # ------------------------------------------------------------------ common words
 
 
