@@ -32,11 +32,16 @@ from pathlib import Path
 
 from docket.errors import DocketError
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "wordnet-people.json"
 
 PERSON_LEXFILE = 18  # noun.person (WordNet's lexnames: 18 noun.person, 14 noun.group)
 GROUP_LEXFILE = 14
+# the lexicographer files of things a claim can be about besides people: what is destroyed, looted,
+# built, traded or mined (a noun's first sense in one of these makes it such a thing: "shelter",
+# "vehicle", "barrel", "infrastructure")
+THING_LEXFILES = {5: "animal", 6: "artifact", 13: "food", 15: "location", 17: "object", 20: "plant",
+                  21: "possession", 27: "substance"}
 
 # Synsets outside noun.person that are persons all the same: the top of the person tree is filed in
 # noun.Tops, human beings in noun.animal.
@@ -245,9 +250,20 @@ def _groups(group_hypernyms: dict[str, list[str]], keys: dict[str, str]) -> set[
     return {offset for offset in group_hypernyms if people(offset)}
 
 
-def _read_index(path: Path, persons: set[str], groups: set[str]) -> dict[str, str]:
+def _read_lexfiles(path: Path) -> dict[str, int]:
+    """From data.noun: each synset's lexicographer file (offset -> number)."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith(" "):
+                out[line[:8]] = int(line[9:11])
+    return out
+
+
+def _read_index(path: Path, persons: set[str], groups: set[str], lexfiles: dict[str, int]) -> dict[str, str]:
     """From index.noun ("lemma pos synset_cnt p_cnt ptr… sense_cnt tagsense_cnt offset…", senses most
-    frequent first): each lemma whose first SENSES senses hold a person or a group, with the first kind."""
+    frequent first): each lemma whose first SENSES senses hold a person or a group, with the first kind;
+    else, when its first sense is a thing (THING_LEXFILES), that file's name."""
     out = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -255,11 +271,15 @@ def _read_index(path: Path, persons: set[str], groups: set[str]) -> dict[str, st
                 continue
             fields = line.split()
             n = int(fields[2])
-            for offset in fields[len(fields) - n:][:SENSES]:
+            offsets = fields[len(fields) - n:]
+            lemma = fields[0].replace("_", " ")
+            for offset in offsets[:SENSES]:
                 kind = "person" if offset in persons else "group" if offset in groups else None
                 if kind:
-                    out[fields[0].replace("_", " ")] = kind
+                    out[lemma] = kind
                     break
+            if lemma not in out and offsets and lexfiles.get(offsets[0]) in THING_LEXFILES:
+                out[lemma] = THING_LEXFILES[lexfiles[offsets[0]]]
     return out
 
 
@@ -270,7 +290,8 @@ def build(folder: Path) -> dict[str, str]:
         missing = sorted(set(GROUP_ROOTS) - set(keys))
         if missing:
             raise DocketError(f"{folder}: not a WordNet Docket can read (no synset {', '.join(missing[:3])})")
-        lexicon = _read_index(folder / "index.noun", persons, _groups(group_hypernyms, keys))
+        lexicon = _read_index(folder / "index.noun", persons, _groups(group_hypernyms, keys),
+                              _read_lexfiles(folder / "data.noun"))
     except (ValueError, IndexError) as e:
         raise DocketError(f"{folder}: WordNet files Docket cannot read ({e})") from e
     except OSError as e:
@@ -301,8 +322,8 @@ def _load(path: Path) -> dict | None:
 
 def _save(path: Path, source: dict, lexicon: dict[str, str]) -> None:
     data = {"format": FORMAT, "rules": _rules(), "source": source,
-            "person": sorted(k for k, v in lexicon.items() if v == "person"),
-            "group": sorted(k for k, v in lexicon.items() if v == "group")}
+            **{kind: sorted(k for k, v in lexicon.items() if v == kind)
+               for kind in ("person", "group", *THING_LEXFILES.values())}}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -330,7 +351,10 @@ def lexicon() -> dict[str, str]:
         built = build(folder)
         _save(path, source, built)
         return built
-    return {**dict.fromkeys(data["person"], "person"), **dict.fromkeys(data["group"], "group")}
+    out: dict[str, str] = {}
+    for kind in (*THING_LEXFILES.values(), "group", "person"):
+        out.update(dict.fromkeys(data.get(kind, ()), kind))
+    return out
 
 
 def _singulars(word: str) -> list[str]:
@@ -355,14 +379,23 @@ def person_kind(lemma: str) -> str | None:
     says nothing ("forces", lemma "force"). Peoples newer than WordNet 3.1 (Rohingya, Yazidi, Bosniak)
     and abbreviations (IDPs) are not in it.
     """
+    kind = noun_kind(lemma)
+    return kind if kind in ("person", "group") else None
+
+
+def noun_kind(lemma: str) -> str | None:
+    """What a noun's first sense is: "person", "group", or a kind of thing ("artifact", "location",
+    "object", "possession", "substance", "food", "plant", "animal"), else None. As person_kind asks."""
     word = " ".join(lemma.lower().replace("_", " ").split())
     lex = lexicon()
     kind = lex.get(word)
-    if kind is None and not word.endswith("ss"):  # "boss", "witness": singular already
-        for singular in _singulars(word):
-            kind = lex.get(singular)
-            if kind:
-                break
+    if kind in ("person", "group") or word.endswith("ss"):  # "boss", "witness": singular already
+        return kind
+    for singular in _singulars(word):
+        other = lex.get(singular)
+        if other in ("person", "group"):
+            return other  # "humans": the plural is filed as an animal, the singular as a person
+        kind = kind or other
     return kind
 
 

@@ -441,7 +441,7 @@ def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str 
     if want == "persons":
         return (is_people(p) or p.like_num), None
     if want == "object":
-        cat = object_category(p, kind.objects or None)
+        cat = object_category(p, kind.objects or None) or _thing(p)
         return cat is not None, cat
     if want == "place":
         return bool(_in_subtree(p, located)) or p.lemma_.lower() in _TERRITORY, None
@@ -451,7 +451,31 @@ def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str 
         # what is mined or traded: the kind's vocabulary ([needs] in kinds.toml), or a named mine or deposit
         pattern = _needs(want)
         return bool(pattern.search(phrase(p).text)), object_category(p, kind.objects or None)
-    return True, object_category(p, kind.objects or None)
+    return True, object_category(p, kind.objects or None) or (_thing(p) if kind.objects else None)
+
+
+# WordNet's kinds of things that are destroyed, damaged, looted or built (extract/people.noun_kind)
+_THINGS = {"artifact", "location", "object", "possession", "food", "plant", "animal"}
+_TYPE_WORDS = {"residential", "administrative", "military", "civilian", "religious", "cultural", "medical",
+               "educational", "industrial", "rocket", "agricultural", "commercial", "public", "government"}
+
+
+def _thing(p: Token) -> str | None:
+    """The category of a thing the object vocabulary does not list, from WordNet: its noun, singular,
+    with a modifier that says which kind ("residential building", "rocket launcher"); None when the
+    noun is not a thing at all ("hopes", "signs of identity")."""
+    if p.pos_ not in ("NOUN", "PROPN") or p.ent_type_ in ("PERSON", "NORP", "GPE", "ORG", "DATE"):
+        return None
+    try:
+        from docket.extract.people import noun_kind
+
+        if noun_kind(p.lemma_) not in _THINGS and noun_kind(p.text) not in _THINGS:
+            return None
+    except DocketError:
+        return None
+    kind_words = [c.lemma_.lower() for c in p.children if c.i < p.i and c.dep_ in ("amod", "compound") and
+                  c.lemma_.lower() in _TYPE_WORDS]
+    return "_".join([*kind_words[-1:], p.lemma_.lower()]).replace(" ", "_").replace("-", "_")
 
 
 def _needs(name: str) -> re.Pattern:
