@@ -10,24 +10,34 @@ the name) and a role:
   country in a title or an institution's name, "the Foreign Minister of Armenia"). It counts as the
   document's context when homonyms are resolved, and never places a claim;
 - "dateline": where the reporter or the speaker was ("GENEVA (Reuters) -", "Baku, 12 May /AzerTAc/",
-  "said at a press conference in Geneva"), not where the event was. It is resolved with the
-  document as context but gives no context itself (a wire story's dateline says nothing about which
-  Springfield the story is about).
+  "said at a press conference in Geneva"), not where the event was. It is resolved with its own line
+  only (the prominent city, "IRBIL, Iraq"), and gives no context to the story's names: a wire story
+  filed in New York says nothing about which Springfield it is about, nor the story about New York.
+
+Not mentions: a word inside an organisation's, a person's or a treaty's name ("the OSCE Minsk
+Group", "the Geneva Conventions", "Stanislav Galic"), next to a capitalised word that makes a longer
+name ("United Russia", "Richmond Street"), all-caps initials the gazetteer knows only as some town's
+code ("CHW", "NGO"), page chrome (runs of short lines), the publisher's and a dateline's agency,
+route names ("the Baku-Tbilisi-Ceyhan pipeline"), and capitalised common words ("Gold", "Most").
+A country or first-level division in such a name, and a town in its own institutions' names ("the
+Tega Cay Fire Department"), is context.
 
 Candidates come from the gazetteer (curated phrases; capitalised phrases any layer knows) and from
 spaCy's entities (GPE, LOC, FAC, NORP), so "Bosnia and Herzegovina" and "Democratic Republic of Congo"
 are found whole. Both signals decide. The small model's labels are often wrong on single names
 ("Mariupol" ORG, "Stepanakert" PERSON), so a label is taken as evidence *against* a place only where
-the name sits inside a longer name ("the OSCE Minsk Group", "the Zaporozhye Nuclear Power Plant");
-otherwise the name's position in the parse decides (the object of "in/near/from", a compound before
-"district", a list of places, a possessive before "capital"), and a name neither the parse nor the
-entity supports is left out ("Gold" in a company's name, "Jackson" as a surname). Sentences the
+the name sits inside a longer name; otherwise the name's position in the parse decides (the object of
+"in/near/from", a compound before "district", a list of places, a possessive before "capital"), and a
+name neither the parse nor the entity supports is left out ("Jackson" as a surname). Sentences the
 parser did not read are judged more strictly: curated names, names with a feature word, several-word
-names, and names the document uses as places elsewhere.
+names of large places, names after "in/near/from", and names the document uses as places elsewhere.
 
 Resolution is the gazetteer's (`gazetteer.resolve.resolve`): the document's countries and regions,
-containment ("Soro village, Thiou district"), distance to the places already resolved, one sense per
-name per document.
+each name once, containment ("Soro village, Thiou district"), distance to the places already
+resolved, one sense per name per document. After it, a sense is dropped (the place left None) where
+the text says it is a namesake: a small place far from everything else the document names, in a
+country it never names (the base layer lacks most villages, and "Alashan" in Karabakh is not Alxa in
+China); a sense outside its possessor ("Mosul's Old City"); a city where the text says "village".
 """
 
 from __future__ import annotations
