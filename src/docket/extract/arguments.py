@@ -89,6 +89,35 @@ def items(tok: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
+def continued(tok: Token) -> list[Token]:
+    """The items a list goes on with after `tok` when the parser hung them on another head ("of
+    looting banks, gold markets, homes and vehicles", the markets made a conjunct of the subject):
+    the nouns that follow it, separated only by commas and "and"/"or", each a conjunct of something."""
+    doc = tok.doc
+    out = []
+    i = max(t.i for t in tok.subtree) + 1 if tok.dep_ != "conj" else tok.i + 1
+    sent_end = tok.sent.end
+    while i < sent_end:
+        t = doc[i]
+        if t.is_punct and t.text in ",;" or t.dep_ == "cc":
+            i += 1
+            continue
+        # the next phrase: its head is the last noun before the next comma, conjunction or other word
+        j = i
+        while j < sent_end and (doc[j].dep_ in ("compound", "amod", "nummod", "det", "quantmod", "advmod", "poss")
+                                or doc[j].pos_ in ("ADJ", "NUM")) and doc[j].pos_ != "VERB":
+            j += 1
+        if j >= sent_end:
+            break
+        head = doc[j]
+        if head.pos_ not in ("NOUN", "PROPN") or head.dep_ != "conj" or head.head.i > tok.i:
+            break
+        out.append(head)
+        i = max(t.i for t in head.subtree if t.i >= head.i) + 1
+        i = max(i, j + 1)
+    return out
+
+
 def including(tok: Token) -> list[Token]:
     """The sub-items a phrase lists with "including" / "among them" ("50 civilians, including 1 child")."""
     out = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
-from docket.extract.arguments import Frame, frame, including, items, negated, phrase
+from docket.extract.arguments import Frame, continued, frame, including, items, negated, phrase
 from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute_and_name
 from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
@@ -589,7 +589,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     f = frame(trig)
     if f.negated or f.irrealis:
         return []
-    if not trig.word.nominal and trig.head.dep_ == "amod" and not any(
+    if not trig.word.nominal and trig.head.dep_ == "amod" and trig.head.tag_ == "VBN" and not any(
             c.dep_ == "nummod" or c.like_num for c in trig.head.head.children):
         return []  # "the occupied territories" names a state; "6 newly destroyed sites" counts an event
     kind = kinds()[trig.kind]
@@ -602,6 +602,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     # the patients that fit what the kind is about, each with its sub-items ("including 1 child"); and
     # counted phrases of the clause the parse hung elsewhere ("killed 44 people in A and 179 people in B")
     patients = list(f.patients)
+    if len(patients) == 1 and patients[0].head.dep_ != "conj":
+        patients += [t for t in continued(patients[0]) if t not in patients]
     if not trig.word.nominal and want in ("persons", "object"):
         for t in clause:
             if t.pos_ == "NOUN" and t not in patients and t.i not in {x.i for x in agent_toks} and \
