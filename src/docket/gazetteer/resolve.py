@@ -90,18 +90,60 @@ class Resolved:
     guess: Place | None = None  # where the resolver abstained: its first choice, never used as an answer
 
 
-def _nearest_km(lat: float, lon: float, points: list[tuple[float, float]]) -> float:
-    """Equirectangular distance to the nearest of `points` (given in radians)."""
-    la, lo = math.radians(lat), math.radians(lon)
-    c = math.cos(la)
-    best = math.inf
-    for qa, qo in points:
-        dx = (qo - lo) * c
-        dy = qa - la
-        d = dx * dx + dy * dy
-        if d < best:
-            best = d
-    return 6371.0 * math.sqrt(best)
+NEAR_KM = 500.0  # beyond this distance a neighbour adds nothing to a candidate's score
+
+
+class _Neighbours:
+    """The document's other places in cells of 5 degrees, so that the distance from a candidate to the
+    nearest of them looks at the few cells within NEAR_KM instead of every name of the document (a long
+    text naming thousands of places made the resolver quadratic). Distances are equirectangular, as the
+    scores need only be right to a few kilometres; beyond NEAR_KM the answer is infinity."""
+
+    CELL = 5.0
+
+    def __init__(self, points: list[tuple[str, float, float]]):
+        self.cells: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
+        for key, lat, lon in points:
+            cell = (math.floor(lat / self.CELL), math.floor(lon / self.CELL))
+            self.cells.setdefault(cell, []).append((key, math.radians(lat), math.radians(lon)))
+        self.lon_cells = sorted({c[1] for c in self.cells})
+        # a short document's few places are scanned whole: cheaper than walking the cells
+        self.flat = [p for ps in self.cells.values() for p in ps] if len(points) <= 64 else None
+
+    def nearest_km(self, lat: float, lon: float, skip: str) -> float:
+        la, lo = math.radians(lat), math.radians(lon)
+        c = math.cos(la)
+        if self.flat is not None:
+            best = math.inf
+            for key, qa, qo in self.flat:
+                if key != skip:
+                    dx = (qo - lo) * c
+                    dy = qa - la
+                    d = dx * dx + dy * dy
+                    if d < best:
+                        best = d
+            km = 6371.0 * math.sqrt(best)
+            return km if km <= NEAR_KM else math.inf
+        reach = math.degrees(NEAR_KM / 6371.0)
+        rows = range(math.floor((lat - reach) / self.CELL), math.floor((lat + reach) / self.CELL) + 1)
+        if c > 0.05:
+            wide = reach / c
+            cols = range(math.floor((lon - wide) / self.CELL), math.floor((lon + wide) / self.CELL) + 1)
+        else:
+            cols = self.lon_cells  # near a pole every longitude is close
+        best = math.inf
+        for r in rows:
+            for col in cols:
+                for key, qa, qo in self.cells.get((r, col), ()):
+                    if key == skip:
+                        continue
+                    dx = (qo - lo) * c
+                    dy = qa - la
+                    d = dx * dx + dy * dy
+                    if d < best:
+                        best = d
+        km = 6371.0 * math.sqrt(best)
+        return km if km <= NEAR_KM else math.inf
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -344,12 +386,13 @@ def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_mar
                 q = cands[members[0]][b].place
                 if q.lat is not None and q.feature not in ("country", "continent"):
                     points.append((k, q))
+        near_index = _Neighbours([(k, q.lat, q.lon) for k, q in points])
         # the part of a score that depends on the name alone is computed once per distinct name
         by_group: dict[str, list[float]] = {}
         for k, members in groups.items():
             i = members[0]
             own = per_name.get(k)
-            others = [(math.radians(q.lat), math.radians(q.lon)) for kk, q in points if kk != k]
+            others = any(kk != k for kk, _q in points[:2])
             top = max(priors[i], default=0.0)  # a candidate this far behind cannot be saved by distance
             row = []
             for c, base_score in zip(cands[i], priors[i], strict=True):
@@ -362,7 +405,7 @@ def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_mar
                     w = regions.get(p.admin1, 0) - (own[2] if own and own[1] == p.admin1 else 0)
                     s += REGION_CONTEXT * min(2.0, w)
                 if p.lat is not None and others and p.feature not in ("country", "continent") and base_score > top - 8:
-                    near = _nearest_km(p.lat, p.lon, others)
+                    near = near_index.nearest_km(p.lat, p.lon, k)
                     s += 1.5 if near < 50 else 1.0 if near < 161 else 0.4 if near < 500 else 0.0
                 row.append(s)
             by_group[k] = row
