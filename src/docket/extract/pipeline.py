@@ -20,11 +20,11 @@ from docket.extract.arguments import Frame, continued, frame, including, items, 
 from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute_and_name
 from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
+from docket.extract.places import Rejected, find_places
 from docket.extract.quantities import Count, find_counts
 from docket.extract.relations import Relation
 from docket.extract.triggers import Trigger, find_triggers, inflected_forms
 from docket.gazetteer import Gazetteer, Place, default_gazetteer
-from docket.gazetteer.resolve import geocode
 from docket.kinds import kinds, schema
 from docket.model import Claim, DocumentMeta, ObjectRef, PlaceRef, Quantity, When
 from docket.vocab import vocab
@@ -136,9 +136,14 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     saids, namer = attribute_and_name(doc, meta.source)
     doc._.docket.notes["said"] = SaidIndex(saids)
     doc._.docket.notes["name"] = namer
-    located = [Located(r.start, r.end, r.place, text[r.start:r.end]) for r in geocode(text, gaz) if r.place is not None]
-    located = [p for p in located if _place_ok(doc, p)]
-    located = _with_unknown_places(doc, located)
+    # places: find_places's mentions in the role "place" (never a country named as an actor, a dateline,
+    # or a word in an organisation's name), and the unknown names the parse lists with places
+    rejected: list[Rejected] = []
+    mentions = find_places(doc, gaz, meta, rejected)
+    located = [Located(m.start, m.end, gaz.get(m.place.id) if m.place is not None and m.place.id else None, m.text)
+               for m in mentions if m.role == "place"]
+    judged = [(m.start, m.end) for m in mentions if m.role != "place"] + [(r.start, r.end) for r in rejected]
+    located = _with_unknown_places(doc, located, judged)
     ctx = doc._.docket
     sents = [sentence_span(doc, i) for i, parsed in enumerate(ctx.parsed) if parsed]
     found: list[Claim] = []
@@ -225,11 +230,12 @@ def _events(triggers: list[Trigger]) -> list[Trigger]:
     return out
 
 
-def _with_unknown_places(doc: Doc, located: list[Located]) -> list[Located]:
+def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[int, int]]) -> list[Located]:
     """Add the places the parse says the text names that the gazetteer does not know: a place entity
     (GPE, LOC, FAC) of a parsed sentence, and a proper noun listed with a known place or after
-    "the villages of" ("villages of Taghaser, Vardashat and …")."""
-    taken = [(p.start, p.end) for p in located]
+    "the villages of" ("villages of Taghaser, Vardashat and …"); never a span find_places has judged
+    (a context or dateline mention, a rejected candidate)."""
+    taken = [(p.start, p.end) for p in located] + judged
 
     def free(a: int, b: int) -> bool:
         return not any(x < b and a < y for x, y in taken)
@@ -262,24 +268,6 @@ def _with_unknown_places(doc: Doc, located: list[Located]) -> list[Located]:
                 taken.append((span.start_char, span.end_char))
                 by_token[t.i] = p
     return sorted(out, key=lambda p: p.start)
-
-
-def _place_ok(doc: Doc, p: Located) -> bool:
-    """A toponym the parse agrees is one: not inside a person's or organisation's name, not an
-    all-capital initialism the gazetteer happens to know."""
-    span = doc.char_span(p.start, p.end, alignment_mode="expand")
-    if span is None:
-        return True
-    if not span[0].has_dep() if hasattr(span[0], "has_dep") else False:
-        return True
-    if any(t.ent_type_ in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "LAW") and t.ent_iob_ != "O" for t in span):
-        ents = [e for e in doc.ents if e.start <= span.start and span.end <= e.end]
-        if ents and ents[0].label_ in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "LAW") and len(ents[0]) > len(span):
-            return False
-    text = p.mention
-    if text.isupper() and len(text) <= 4:
-        return False
-    return True
 
 
 def _places_in(tokens: Span | list[Token], located: list[Located]) -> list[Located]:
