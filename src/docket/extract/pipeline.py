@@ -64,6 +64,11 @@ class Located:
         return gaz.ref(self.place, self.mention)
 
 
+_LOCATIVES = {"in", "near", "outside", "around", "at"}
+
+# kinds whose noun with its own date is a claim by itself ("the ceasefire declaration of 9 November")
+_DATED_NOUN_KINDS = {"diplomacy", "legal_act"}
+
 # nouns that introduce a list of places ("the villages of A, B and C", "the cities of …")
 _PLACE_LISTS = {"village", "town", "city", "district", "region", "province", "settlement", "community",
                 "neighbourhood", "neighborhood", "area", "municipality", "township", "state", "county", "camp"}
@@ -257,6 +262,9 @@ def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[in
             continue
         listed = t.dep_ in ("conj", "appos") and t.head.i in by_token
         intro = t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _PLACE_LISTS
+        # a name no entity claims after a locative preposition ("schools in Tsar and Chragh")
+        intro = intro or (t.dep_ == "pobj" and t.head.lower_ in _LOCATIVES and t.ent_type_ in ("", "GPE", "LOC", "FAC")
+                          and t.is_title and not t.is_sent_start)
         if t.dep_ == "compound":
             continue
         if (listed or intro) and object_category(t) is None:
@@ -625,8 +633,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             return []
         else:
             fitting = [(None, None)]
-    if trig.word.nominal and fitting == [(None, None)] and not clause_places and f.agent is None:
-        return []  # a noun with nothing around it is a mention, not a claim ("the attacks")
+    if trig.word.nominal and fitting == [(None, None)] and not clause_places and f.agent is None and not (
+            trig.kind in _DATED_NOUN_KINDS and _own_date(trig.head, doc, list(trig.head.subtree))):
+        return []  # a noun with nothing around it is a mention, not a claim ("the attacks"), unless it is dated
     if trig.word.nominal and trig.kind == "noncompliance" and f.agent is None and not any(
             p is not None and (any(t.pos_ == "PROPN" or t.like_num for t in phrase(p))) for p, _ in fitting):
         return []  # "violations of international law" in general; a breach claim names who or what

@@ -45,7 +45,12 @@ class Trigger:
 
     @property
     def head(self) -> Token:
-        """The token the claim's arguments hang from: the verb (or noun) of the phrase."""
+        """The token the claim's arguments hang from: the verb of the phrase, or the noun the phrase's
+        other words modify ("statement" of "the trilateral statement")."""
+        if self.word.nominal and len(self.span) > 1:
+            words = self.word.phrase.split()
+            if "*" not in words and len(words) == len(self.span):
+                return self.span[_head_word(words, True)]
         return self.span[0]
 
 
@@ -70,11 +75,21 @@ def _pattern(phrase: str, nominal: bool) -> list[dict]:
             out.append({"IS_PUNCT": False, "OP": f"{{0,{GAP}}}"})
             continue
         token: dict = {"NORM": w}
-        if i == 0:
+        if i == _head_word(words, nominal):
             # a verb trigger is a verb (or an adjective-like participle: "destroyed houses"); a noun one a noun
             token["POS"] = {"IN": ["NOUN", "PROPN"]} if nominal else {"IN": ["VERB", "AUX", "ADJ"]}
         out.append(token)
     return out
+
+
+def _head_word(words: list[str], nominal: bool) -> int:
+    """Which word of a trigger phrase is its head: a verb phrase's first word ("take control of"), a
+    noun phrase's last word before "of" ("trilateral statement", "ceasefire declaration", "timetable of
+    urgent steps"): the words before it modify it and may be tagged anything."""
+    if not nominal:
+        return 0
+    end = words.index("of") if "of" in words else len(words)
+    return max(i for i in range(end) if words[i] != "*")
 
 
 @cache
