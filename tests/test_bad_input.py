@@ -366,3 +366,44 @@ def test_a_pdf_flate_bomb_is_refused_before_pdfium_reads_it(tmp_path, store):
     result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
     assert result.exit_code == 1 and "flate bomb" in result.output, result.output
     assert time.perf_counter() - t0 < 20
+
+
+def test_a_pdf_whose_page_contents_inflate_far_is_refused_but_a_large_image_is_not(tmp_path, store):
+    """pdfium parses page contents at about a second per inflated megabyte: a 50 KB file holding 16 MB of
+    text operators (the fuzz's hang) is refused at once; an image stream of that size is not parsed, and
+    counts only against the overall cap."""
+    import zlib
+
+    from docket.ingest import _check_streams
+    from tests.documents import make_pdf
+
+    ops = b"BT /F1 11 Tf 40 950 Td\n" + b"(Forty houses were damaged in the night.) Tj\n" * 400_000 + b"ET"
+    packed = zlib.compress(ops, 9)
+    raw = make_pdf(["x"])
+    head, _, rest = raw.partition(b"5 0 obj\n")
+    _, _, tail = rest.partition(b"\nendobj\n")
+    bomb = head + b"5 0 obj\n<< /Length " + str(len(packed)).encode() + b" /Filter /FlateDecode >>\nstream\n" + packed + \
+        b"\nendstream\nendobj\n" + tail
+    assert len(bomb) < 100_000
+    path = tmp_path / "ops.pdf"
+    path.write_bytes(bomb)
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "page contents and fonts (a flate bomb)" in result.output, result.output
+
+    pixels = zlib.compress(b"\x80" * len(ops), 9)
+    image = head + b"5 0 obj\n<< /Length 0 >>\nstream\n\nendstream\nendobj\n9 0 obj\n<< /Type /XObject /Subtype /Image " \
+        b"/Width 4000 /Height 4000 /BitsPerComponent 8 /ColorSpace /DeviceGray /Length " + str(len(pixels)).encode() + \
+        b" /Filter /FlateDecode >>\nstream\n" + pixels + b"\nendstream\nendobj\n" + tail
+    _check_streams(image, "image.pdf")  # within the overall cap: not refused
+
+
+def test_a_bad_sidecar_of_a_file_whose_name_holds_a_line_break_is_one_line(tmp_path, store):
+    before = _store_digest(store)
+    path = tmp_path / "new\nline.md"
+    path.write_text("The Security Council adopted resolution 853 (1993).", encoding="utf-8")
+    (tmp_path / "new\nline.md.meta.yml").write_text("source_url: 'javascript:alert(1)'\n")
+    (tmp_path / "new\nline.md.meta.yml.bad").write_text("")  # a neighbour that is not its sidecar
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    lines = [ln for ln in result.output.splitlines() if "source_url" in ln]
+    assert result.exit_code == 1 and len(lines) == 1 and "new\\x0aline.md.meta.yml: source_url" in lines[0], result.output
+    assert _store_digest(store) == before

@@ -19,6 +19,7 @@ from charset_normalizer import from_bytes
 from docket.errors import DocketError
 from docket.ingest.docx import OLE_MAGIC, docx_text
 from docket.ingest.metadata import detect_metadata
+from docket.ingest.names import display_name
 from docket.ingest.sidecar import found_meta, read_sidecar, sidecar_path
 from docket.model import Document, DocumentMeta, sha256_bytes
 
@@ -31,22 +32,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TEXT_RATIO = 50
 MAX_HTML_TREE = 500_000  # HTML elements trafilatura walks at most (a page has a few thousand)
 PDF_TEXT_FLOOR = 2_000_000
-
-
-def display_name(name: str) -> str:
-    """A file name as text that can be printed and stored: bytes that are not UTF-8 (which Python
-    keeps as lone surrogates) are written as backslash escapes ("bad\\xff.txt")."""
-    if name.isascii() and name.isprintable():
-        return name
-    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    # a line break or another control or format character (a right-to-left override, a zero-width space)
-    # would split the one line an error is, or make a name read as another: written as an escape
-    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    n = ord(ch)
-    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
 class Reading(NamedTuple):
@@ -172,33 +157,53 @@ _SPACES[0xFEFF] = None
 # the most: raw pixels), so the cap is the larger of a floor and a multiple of the file's size.
 PDF_INFLATE_FLOOR = 64 * 1024 * 1024
 PDF_INFLATE_RATIO = 40
+# streams pdfium parses (page contents, fonts: all but images) cost about a second per megabyte
+# inflated (a 48 KB file with 16 MB of text operators: 14 s), and real ones compress a few times
+# over; their own, tighter cap
+PDF_PARSED_FLOOR = 2 * 1024 * 1024
+PDF_PARSED_RATIO = 40
 _STREAM = re.compile(rb"/FlateDecode.{0,200}?>>\s*stream\r?\n", re.S)
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+
+
+def _inflated_size(data: memoryview, cap: int) -> int:
+    """What a Flate stream inflates to, counted in pieces and stopping past `cap` (never held whole)."""
+    import zlib
+
+    d = zlib.decompressobj()
+    total = pos = 0
+    while pos < len(data) and not d.eof and total <= cap:
+        chunk = d.decompress(data[pos:pos + 65536], cap - total + 1)
+        pos += 65536 - len(d.unconsumed_tail) if d.unconsumed_tail else 65536
+        total += len(chunk)
+        while d.unconsumed_tail and total <= cap:
+            chunk = d.decompress(d.unconsumed_tail, cap - total + 1)
+            total += len(chunk)
+    return total
 
 
 def _check_streams(raw: bytes, name: str) -> None:
-    """Refuse a PDF whose Flate streams inflate past the cap, before pdfium reads it; each stream is
-    inflated in pieces with a cap, so the check itself never holds much in memory."""
+    """Refuse a PDF whose Flate streams inflate past the caps, before pdfium reads it: all streams
+    past PDF_INFLATE_*, the streams pdfium parses (all but images) past PDF_PARSED_*."""
     import zlib
 
     cap = max(PDF_INFLATE_FLOOR, PDF_INFLATE_RATIO * len(raw))
-    total = 0
+    parsed_cap = max(PDF_PARSED_FLOOR, PDF_PARSED_RATIO * len(raw))
+    total = parsed = 0
     for m in _STREAM.finditer(raw):
-        d = zlib.decompressobj()
-        data = memoryview(raw)[m.end():]
-        pos = 0
+        # the stream's dictionary: from its object's start ("12 0 obj") to the stream keyword
+        head = raw[max(0, m.start() - 400):m.end()]
+        head = head[head.rfind(b" obj") + 1:] if b" obj" in head else head
+        image = bool(_IMAGE.search(head))
         try:
-            while pos < len(data) and not d.eof:
-                chunk = d.decompress(data[pos:pos + 65536], cap - total + 1)
-                pos += 65536 - len(d.unconsumed_tail) if d.unconsumed_tail else 65536
-                total += len(chunk)
-                while d.unconsumed_tail and total <= cap:
-                    chunk = d.decompress(d.unconsumed_tail, cap - total + 1)
-                    total += len(chunk)
-                if total > cap:
-                    raise DocketError(f"{name}: refused: its compressed streams inflate past {cap:,} "
-                                      "bytes (a flate bomb)")
+            size = _inflated_size(memoryview(raw)[m.end():], cap - total)
         except zlib.error:
             continue  # a broken stream: pdfium says what it makes of it
+        total += size
+        parsed += 0 if image else size
+        if total > cap or parsed > parsed_cap:
+            what = f"{cap:,} bytes" if total > cap else f"{parsed_cap:,} bytes of page contents and fonts"
+            raise DocketError(f"{name}: refused: its compressed streams inflate past {what} (a flate bomb)")
 
 
 def _pdf_text(raw: bytes, name: str) -> tuple[str, DocumentMeta]:

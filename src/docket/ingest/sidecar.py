@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from docket.errors import DocketError
+from docket.ingest.names import display_name
 from docket.model import DocumentMeta
 
 SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml")
@@ -132,12 +133,13 @@ def _no_aliases(text: str) -> None:
 
 def read_sidecar(side: Path) -> tuple[DocumentMeta, bytes]:
     """A sidecar's metadata, checked, and its bytes (kept in the document's custody record)."""
+    shown = display_name(str(side))  # a name with a line break must not split the message
     try:
         raw = side.read_bytes() if side.stat().st_size <= MAX_SIDECAR_BYTES else None
     except OSError as e:
-        raise DocketError(f"{side}: cannot read ({e.strerror})") from e
+        raise DocketError(f"{shown}: cannot read ({e.strerror})") from e
     if raw is None:
-        raise DocketError(f"{side}: a sidecar of more than {MAX_SIDECAR_BYTES:,} bytes; it holds a few fields")
+        raise DocketError(f"{shown}: a sidecar of more than {MAX_SIDECAR_BYTES:,} bytes; it holds a few fields")
     kind = "JSON" if side.name.endswith(".json") else "YAML"
     try:
         text = raw.decode("utf-8-sig")
@@ -148,11 +150,11 @@ def read_sidecar(side: Path) -> tuple[DocumentMeta, bytes]:
             _no_aliases(text)
             data = yaml.safe_load(text)
     except DocketError as e:
-        raise DocketError(f"{side}: {e}") from e
+        raise DocketError(f"{shown}: {e}") from e
     except UnicodeDecodeError as e:
-        raise DocketError(f"{side}: not UTF-8 (byte {e.start})") from e
+        raise DocketError(f"{shown}: not UTF-8 (byte {e.start})") from e
     except (ValueError, yaml.YAMLError, RecursionError) as e:
-        raise DocketError(f"{side}: not valid {kind} ({' '.join(str(e).split())[:200]})") from e
+        raise DocketError(f"{shown}: not valid {kind} ({' '.join(str(e).split())[:200]})") from e
     if not isinstance(data, dict):
-        raise DocketError(f"{side}: expected a mapping of metadata fields")
-    return checked_meta(data, str(side)), raw
+        raise DocketError(f"{shown}: expected a mapping of metadata fields")
+    return checked_meta(data, shown), raw
