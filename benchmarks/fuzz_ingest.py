@@ -102,6 +102,7 @@ def main() -> int:
                 out.write(json.dumps({"seed": r.seed, "index": r.index, "batch": r.batch, "outcome": r.outcome,
                                       "signature": r.signature, "detail": r.detail, "frames": r.frames,
                                       "labels": r.labels, "seconds": r.seconds}, ensure_ascii=False) + "\n")
+                out.flush()  # a failure is readable while the run goes on
             now = time.perf_counter()
             if now - last > 10:
                 last = now
