@@ -257,7 +257,7 @@ def attribute_and_name(doc: Doc, default: str | None = None):
     (acronyms written out where the document gives them in full, "we" the document's own voice,
     pronouns and descriptions such as "the army" resolved to the named party they refer to): the
     extractor names a claim's agent with it."""
-    r = _Reader(doc, default, doc.text)
+    r = _Reader(doc, default, doc._.docket.text if doc.has_extension("docket") and doc._.docket else doc.text)
     ctx = doc._.docket if Doc.has_extension("docket") else None
     if ctx is None:  # a Doc made by the model directly: every sentence parsed
         r.sents = list(doc.sents)

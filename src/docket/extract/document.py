@@ -41,6 +41,7 @@ class DocumentContext:
     sentences: list[Sentence]
     parsed: list[bool]
     starts: list[int]  # the first token of each sentence
+    text: str = ""  # the document's text (Doc.text joins every token again at each call)
     notes: dict = field(default_factory=dict)
 
     def sentence_of(self, token_index: int) -> int:
@@ -119,7 +120,7 @@ def read(text: str, is_candidate: Callable[[str], bool], deadline: float | None 
         token_starts.append(pos)
         pos += len(d)
     starts = [token_starts[k] for k in firsts]
-    doc._.docket = DocumentContext(sentences, parsed, starts)
+    doc._.docket = DocumentContext(sentences, parsed, starts, text)
     return doc
 
 

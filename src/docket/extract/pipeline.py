@@ -312,7 +312,7 @@ def _count_for(tok: Token) -> Count | None:
         head = head.head.head
     doc = tok.doc
     a, b = doc[start].idx, span.end_char
-    text = doc.text[a:b]
+    text = doc._.docket.text[a:b]
     counts = [c for c in find_counts(text) if c.end <= tok.idx - a + len(tok) or c.start < tok.idx - a]
     if tok.like_num:
         counts = find_counts(text)
@@ -560,9 +560,9 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
             if modal:
                 a = min(a, subject.idx) if subject is not None and subject.i < verb.i else a
             a, b = max(a, sent.start_char), min(b, sent.end_char)
-            while b > a and doc.text[b - 1] in " ,;:.\n":
+            while b > a and doc._.docket.text[b - 1] in " ,;:.\n":
                 b -= 1
-            while a < b and doc.text[a] in " ,;:\n":
+            while a < b and doc._.docket.text[a] in " ,;:\n":
                 a += 1
             said = doc._.docket.notes["said"].at(trig.head.idx)
             # a demand reported in indirect speech is the reporter's account of the demander's demand;
@@ -572,7 +572,7 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
                 source = said.source
             elif said is not None:
                 source, demander = said.via or meta.source, agent or said.source
-            out.append(Claim(kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=source, agent=demander,
+            out.append(Claim(kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=source, agent=demander,
                              places=[x.ref(gaz) for x in locs], when=_when(trig.head, doc, meta, toks, False),
                              confidence=0.6))
     return out
@@ -675,7 +675,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             if loc is not None:
                 a, b = min(a, loc.start), max(b, loc.end)
             a, b = max(a, sent.start_char), min(b, sent.end_char)
-            while b > a and doc.text[b - 1] in " ,;:.\n":
+            while b > a and doc._.docket.text[b - 1] in " ,;:.\n":
                 b -= 1
             q = None
             if p is not None:
@@ -690,7 +690,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 continue  # the same place reached through two patients of one event ("cities and regions - A, B")
             seen.add(key)
             out.append(Claim(
-                kind=trig.kind, span=(a, b), text=doc.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
+                kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
                 quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs, when=when,
                 weapons=weapons, site=site, instrument=_instrument(p, trig) if kind.thing == "instrument" else None,

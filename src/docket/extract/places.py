@@ -268,7 +268,8 @@ class _Reading:
     """One document being read for places: its text, entities, page chrome, datelines, publisher."""
 
     def __init__(self, doc: Doc, gaz: Gazetteer, meta: DocumentMeta | None):
-        self.doc, self.gaz, self.text = doc, gaz, doc.text  # Doc.text joins every token: read once
+        # Doc.text joins every token at each call: the text as read, once
+        self.doc, self.gaz, self.text = doc, gaz, doc._.docket.text if doc.has_extension("docket") and doc._.docket else doc.text
         ents = _entities(doc)
         self.ents: dict[int, Span] = {i: e for e in ents for i in range(e.start, e.end)}
         self.cands = _candidates(self.text, gaz, ents)
