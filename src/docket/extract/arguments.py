@@ -65,6 +65,9 @@ def semantic_head(tok: Token) -> Token:
 def _describes(appos: Token) -> bool:
     """An apposition that describes its noun ("Adnan Khader, a senior leader") rather than continuing
     a list ("133 houses …, 14 schools, three hospitals")."""
+    if any(semantic_head(t).lower_ in ("them", "whom", "which", "these", "those") for t in (appos, *appos.children)
+           if t is appos or t.lower_ in QUANTIFIERS):
+        return True  # a part of the noun ("40 people, most of them students"): the same people, not more
     has_number = any(c.like_num or c.dep_ == "nummod" for c in appos.children) or appos.like_num
     has_det = any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "its", "their") for c in appos.children)
     return has_det and not has_number
@@ -219,6 +222,9 @@ def _listed(subject: Token, verb: Token) -> list[Token]:
                 break
             if cur.dep_ == "prep" and cur.pos_ == "ADP" and cur.lower_ not in ("with", "along", "including"):
                 ok = False
+                break
+            if cur.dep_ == "appos" and _describes(cur):
+                ok = False  # what the subject is ("40 people, most of them students"), not more of it
                 break
             cur, steps = cur.head, steps + 1
         if ok and cur.i == verb.i and (t.dep_ != "nsubj" or t.i == subject.i):

@@ -218,8 +218,15 @@ def kinds_events() -> tuple[str, ...]:
 def _events(triggers: list[Trigger]) -> list[Trigger]:
     """One trigger per event: triggers of one kind coordinated or stacked in one phrase ("strikes,
     shelling and UAV attacks", "looted and burned") are one event, read from the first."""
+    from docket.extract.arguments import LIGHT_VERBS
+
     out: list[Trigger] = []
-    taken: set[int] = set()
+    # a light verb of one kind whose object is another kind's noun ("signed an agreement", "announced a
+    # ceasefire") carries that noun's claim, not one of its own
+    nouns = {t.head.i: t for t in triggers if t.word.nominal}
+    taken: set[int] = {
+        t.head.i for t in triggers if not t.word.nominal and t.head.lemma_.lower() in LIGHT_VERBS and any(
+            c.dep_ in ("dobj", "nsubjpass") and c.i in nouns and nouns[c.i].kind != t.kind for c in t.head.children)}
     for t in triggers:
         if t.head.i in taken:
             continue
@@ -230,6 +237,7 @@ def _events(triggers: list[Trigger]) -> list[Trigger]:
                 continue
             h = other.head
             if h.i in group or (h.head.i == t.head.i and h.dep_ in ("compound", "amod", "nmod")) or \
+                    (not t.word.nominal and h.head.i == t.head.i and h.dep_ in ("dobj", "nsubjpass")) or \
                     (t.head.head.i == h.i and t.head.dep_ in ("compound", "amod", "nmod")):
                 taken.add(h.i)
     return out
@@ -317,6 +325,16 @@ def _count_for(tok: Token) -> Count | None:
     if tok.like_num:
         counts = find_counts(text)
     return counts[-1] if counts else None
+
+
+def _in_date(tok: Token) -> bool:
+    """Whether a token is part of a date the text gives ("9" and "2021" of "between 3 and 9 May 2021"):
+    never a count."""
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    ctx = tok.doc._.docket
+    i = ctx.sentence_of(tok.i)
+    return any(m.start <= tok.idx < m.end for m in ctx.notes.get("dates", [[]] * (i + 1))[i])
 
 
 def _own_date(head: Token, doc: Doc, clause: list[Token]) -> bool:
@@ -597,7 +615,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
 
     # the patients that fit what the kind is about, each with its sub-items ("including 1 child"); and
     # counted phrases of the clause the parse hung elsewhere ("killed 44 people in A and 179 people in B")
-    patients = list(f.patients)
+    patients = [p for p in f.patients if not _in_date(p)]
     if len(patients) == 1 and patients[0].head.dep_ != "conj":
         patients += [t for t in continued(patients[0]) if t not in patients]
     if not trig.word.nominal and want in ("persons", "object"):
