@@ -271,6 +271,12 @@ def irrealis(head: Token) -> bool:
         if t.dep_ == "pobj" and t.head.lower_ in ("for", "to") and t.head.head.lemma_.lower() in IRREALIS_GOVERNORS | {
                 "appeal", "call", "demand", "need", "right"}:
             return True
+        # the object of a verb demanded or planned ("called upon all parties to lift the sieges", "demanded that
+        # they enable the evacuation"); or of a verb with its own modal ("they could lift the sieges")
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "nsubjpass") and (
+                t.head.dep_ in ("xcomp", "ccomp") and t.head.head.lemma_.lower() in IRREALIS_GOVERNORS
+                or any(c.dep_ == "aux" and c.lower_ in MODALS for c in t.head.children)):
+            return True
         if t.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "pobj", "prep") or t.head.i == t.i:
             break
         t = t.head

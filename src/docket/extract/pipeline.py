@@ -271,8 +271,11 @@ def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[in
         listed = t.dep_ in ("conj", "appos") and t.head.i in by_token
         intro = t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _PLACE_LISTS
         # a name no entity claims after a locative preposition ("schools in Tsar and Chragh")
-        intro = intro or (t.dep_ == "pobj" and t.head.lower_ in _LOCATIVES and t.ent_type_ in ("", "GPE", "LOC", "FAC")
-                          and t.is_title and not t.is_sent_start)
+        # (the small model calls many a one-word village ORG: only a longer organisation's name, or an
+        # acronym, or "at" (at Amnesty, at Google) counts against it)
+        intro = intro or (t.dep_ == "pobj" and t.head.lower_ in _LOCATIVES and t.is_title and not t.is_sent_start
+                          and (t.ent_type_ in ("", "GPE", "LOC", "FAC") or t.ent_type_ == "ORG" and t.ent_iob_ == "B"
+                               and (t.i + 1 >= len(doc) or doc[t.i + 1].ent_iob_ != "I") and t.head.lower_ != "at"))
         if t.dep_ == "compound":
             continue
         if (listed or intro) and object_category(t) is None:
@@ -416,6 +419,13 @@ def _agent_name(tok: Token | None) -> str | None:
         if tok.pos_ == "PRON":
             return None
         text = re.sub(r"^(?:the|a|an)\s+", "", phrase(tok).text.strip(), flags=re.I)
+    # where the actor was is the claim's place, not part of its name ("the militia in Dorvan")
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in _LOCATIVES and c.i > tok.i and any(
+                o.dep_ == "pobj" and (o.pos_ == "PROPN" or o.ent_type_ in ("GPE", "LOC")) for o in c.children):
+            tail = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
+            if text.endswith(" " + tail):
+                text = text[: -len(tail) - 1].rstrip(" ,")
     v = vocab()
     for m in v.actors.finditer(text):
         return v.actor_names[m.lastgroup][0]
@@ -423,6 +433,7 @@ def _agent_name(tok: Token | None) -> str | None:
 
 
 _ATTACK_NOUNS = {"strike", "airstrike", "attack", "shelling", "bombardment", "explosion", "blast", "raid", "fire",
+                 "detonation", "bombing", "missile", "rocket", "shell", "mine", "landmine", "drone",
                  "talk", "video", "image", "report"}
 
 
