@@ -116,6 +116,44 @@ def _shown_to_spacy(piece: str) -> str:
     return _LONG_TOKEN.sub(spaced, piece)
 
 
+# words a line that goes on in the next one may end with ("the forces of / Armenia")
+_CONTINUES = frozenset("a an the of in on at by for from to with and or but nor as than that which who whose "
+                       "its their his her our my your this these those said mr mrs ms dr".split())
+
+
+def _hard_wrapped(paragraph: str) -> bool:
+    """Whether a paragraph's line breaks are a layout's (prose wrapped at a width, as in a PDF's text
+    or a plain-text e-mail) rather than ends of units: in wrapped prose most lines go on in the next
+    (a lower-case word, a line ending with "of" or a comma); in a list of lines few do."""
+    lines = [ln.strip() for ln in paragraph.split("\n") if ln.strip()]
+    if len(lines) < 2:
+        return False
+    goes_on = sum(1 for before, after in zip(lines, lines[1:], strict=False) if _goes_on(before, after))
+    return goes_on >= 0.4 * (len(lines) - 1)
+
+
+def _goes_on(before: str, after: str) -> bool:
+    last = before.rsplit(None, 1)[-1].lower()
+    return after[:1].islower() or before[-1] in ",-–—(/&" or last in _CONTINUES
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A sentence cut at its line breaks where a line is a unit of its own: a text without full stops
+    (a list of incidents, one a line; a heading over a dateline) is otherwise read as one sentence.
+    A line goes on in the next where it ends with a comma, a hyphen or a word like "of", or where the
+    next line starts in lower case."""
+    pos = start
+    for m in re.finditer(r"[ \t]*\n\s*", text[start:end]):
+        cut, nxt = start + m.start(), start + m.end()
+        before = text[pos:cut].rstrip()
+        after = text[nxt:end]
+        if not before.strip() or not after.strip() or _goes_on(before, after):
+            continue
+        yield pos, cut
+        pos = nxt
+    yield pos, end
+
+
 def sentences(text: str) -> list[Sentence]:
     """Every sentence of `text`, whitespace trimmed, offsets into `text`, none over `MAX_SENTENCE`."""
     return list(iter_sentences(text))
@@ -128,9 +166,17 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
     # a small batch: the sentencizer gains nothing from large ones, and a batch of long pieces is a
     # batch of large Docs held at once
     docs = _nlp().pipe((_shown_to_spacy(text[a:b]) for _, a, b in chunks), batch_size=16)
+    spans = paragraphs(text)
+    wrapped = {}
     for (index, cstart, _), doc in zip(chunks, docs, strict=True):
+        if index not in wrapped:
+            wrapped[index] = _hard_wrapped(text[spans[index][0]:spans[index][1]])
         for sent in doc.sents:
-            for a, b in _pieces(text, cstart + sent.start_char, cstart + sent.end_char, MAX_SENTENCE, ((";", ":"), (",",))):
+            lines = [(cstart + sent.start_char, cstart + sent.end_char)]
+            if not wrapped[index] and "\n" in sent.text:
+                lines = list(_lines(text, *lines[0]))
+            for a, b in (piece for line in lines for piece in _pieces(
+                    text, line[0], line[1], MAX_SENTENCE, ((";", ":"), (",",)))):
                 raw = text[a:b]
                 body = raw.strip()
                 if not body:
