@@ -407,3 +407,19 @@ def test_a_bad_sidecar_of_a_file_whose_name_holds_a_line_break_is_one_line(tmp_p
     lines = [ln for ln in result.output.splitlines() if "source_url" in ln]
     assert result.exit_code == 1 and len(lines) == 1 and "new\\x0aline.md.meta.yml: source_url" in lines[0], result.output
     assert _store_digest(store) == before
+
+
+def test_a_docx_needing_a_newer_zip_version_is_reported(tmp_path, store):
+    """zipfile raises NotImplementedError ("zip file version 6.9") for a part whose header asks for a
+    zip version it lacks: one line, exit 1, store unchanged."""
+    from tests.documents import make_docx
+
+    raw = bytearray(make_docx(["Around 150 villages were destroyed."]))
+    at = raw.find(b"PK\x01\x02")
+    raw[at + 6:at + 8] = (69).to_bytes(2, "little")  # version needed to extract: 6.9
+    path = tmp_path / "new.docx"
+    path.write_bytes(bytes(raw))
+    before = _store_digest(store)
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
+    assert result.exit_code == 1 and "a zip feature Python cannot read: zip file version 6.9" in result.output, result.output
+    assert "internal error" not in result.output and _store_digest(store) == before

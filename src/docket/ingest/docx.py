@@ -41,6 +41,8 @@ def check_archive(raw: bytes, name: str) -> None:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
         raise DocketError(f"{name}: not a readable DOCX file (not a zip archive: {e})") from e
+    except NotImplementedError as e:  # zipfile's answer to a feature it lacks ("zip file version 6.9")
+        raise DocketError(f"{name}: not a readable DOCX file (a zip feature Python cannot read: {e})") from e
     total = xml = 0
     for info in infos:
         if info.flag_bits & 0x1:
