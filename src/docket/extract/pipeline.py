@@ -297,6 +297,19 @@ def _places_in(tokens: Span | list[Token], located: list[Located]) -> list[Locat
     return [p for p in located if lo <= p.start and p.end <= hi]
 
 
+def _free_places(trig: Trigger, doc: Doc, located: list[Located], heads: set[int],
+                 agent_toks: set[Token]) -> list[Located]:
+    """The places of the trigger's sentence that lie outside the phrases of its other triggers and of
+    the actor: where a claim happened when its own clause names no place."""
+    sent = trig.head.sent
+    held = {t.i for t in agent_toks}
+    for h in heads:
+        if sent.start <= h < sent.end:
+            held |= {t.i for t in doc[h].subtree}
+    toks = [t for t in sent if t.i not in held]
+    return [p for p in located if any(t.idx <= p.start < t.idx + len(t) for t in toks)]
+
+
 def _clause_tokens(head: Token, others: set[int] | None = None) -> list[Token]:
     """The trigger's clause: its subtree, without the subtrees of other triggers in it (each is a
     claim of its own: "aggression and occupied Agdam, Jabrayil …" gives the occupation its places)."""
@@ -619,6 +632,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         return []  # "the occupied territories" names a state; "6 newly destroyed sites" counts an event
     kind = kinds()[trig.kind]
     want = kind.raw.get("triggers", {}).get("patient", "any")
+    # the trigger's own phrase is part of the clause that asserts it ("continue their shelling of …")
+    heads = (heads or set()) - {trig.head.i}
     clause = _clause_tokens(f.clause or trig.head, heads)
     agent_toks = set(phrase(f.agent)) if f.agent is not None else set()
     clause_places = [p for p in _places_in(clause, located)
@@ -696,6 +711,10 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             targets = [mine or _finest(shared, gaz)]
         else:
             targets = _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
+            if targets == [[]]:
+                # the parser hung the place elsewhere in the sentence ("fighting resumed on Tuesday, and
+                # along the border villages were shelled"): a place of the sentence no other claim holds
+                targets = [_finest(_free_places(trig, doc, located, heads, agent_toks), gaz)]
         for locs in targets:
             loc = locs[0] if locs else None
             toks = [trig.span[0], trig.span[-1]] + (list(phrase(p)) if p is not None else [])

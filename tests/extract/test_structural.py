@@ -1,0 +1,39 @@
+"""The structural extractor (docket.extract.pipeline) on sentences written for these tests: each
+family of rules with a case it must read and, where one is sensible, a case it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from docket.extract.pipeline import extract
+from docket.model import DocumentMeta
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+META = DocumentMeta(publisher="Ministry of Defence", published="2024-03-05")
+
+
+def claims(text: str, kind: str | None = None):
+    found, _ = extract(text, META)
+    return [c for c in found if kind is None or c.kind == kind]
+
+
+def place_names(c) -> set[str]:
+    return {p.name for p in c.places}
+
+
+# places: a claim whose clause names no place takes a place its sentence names outside other claims
+
+
+def test_place_hung_outside_the_clause_is_the_sentences():
+    text = "Rebels shelled Kharkiv on Sunday. Around Donetsk on Monday the army said three soldiers were killed."
+    (killing,) = claims(text, "killing")
+    assert killing.quantity.value == 3
+    assert any("Donetsk" in n for n in place_names(killing))
+    assert not any("Kharkiv" in n for n in place_names(killing))
+
+
+def test_sentence_place_is_no_fallback_when_the_clause_has_one():
+    text = "Rebels shelled Kharkiv on Sunday. Around Donetsk on Monday the army said three soldiers were killed in Kharkiv."
+    (killing,) = claims(text, "killing")
+    assert not any("Donetsk" in n for n in place_names(killing))
