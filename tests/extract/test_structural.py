@@ -37,3 +37,19 @@ def test_sentence_place_is_no_fallback_when_the_clause_has_one():
     text = "Rebels shelled Kharkiv on Sunday. Around Donetsk on Monday the army said three soldiers were killed in Kharkiv."
     (killing,) = claims(text, "killing")
     assert not any("Donetsk" in n for n in place_names(killing))
+
+
+# triggers: a phrase as kinds.toml writes it matches its words by their lemmas ("held talks")
+
+
+def test_phrase_trigger_matches_inflected_words():
+    (talks,) = claims("The two sides held talks in Kharkiv on Monday.", "diplomacy")
+    assert talks.text.startswith("held talks")
+    assert talks.agent == "two sides"
+    (idps,) = claims("About 2,000 internally displaced persons live in camps near Kharkiv.", "displacement")
+    assert idps.quantity.value == 2000
+    assert any("Kharkiv" in n for n in place_names(idps))
+
+
+def test_phrase_words_alone_are_no_trigger():
+    assert claims("The governor held two meetings about the harvest.", "diplomacy") == []

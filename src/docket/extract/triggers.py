@@ -74,12 +74,22 @@ def _pattern(phrase: str, nominal: bool) -> list[dict]:
         if w == "*":
             out.append({"IS_PUNCT": False, "OP": f"{{0,{GAP}}}"})
             continue
-        token: dict = {"NORM": w}
+        token: dict = {"NORM": {"IN": _forms(w, nominal and i == _head_word(words, nominal))}}
         if i == _head_word(words, nominal):
             # a verb trigger is a verb (or an adjective-like participle: "destroyed houses"); a noun one a noun
             token["POS"] = {"IN": ["NOUN", "PROPN"]} if nominal else {"IN": ["VERB", "AUX", "ADJ"]}
         out.append(token)
     return out
+
+
+def _forms(word: str, noun: bool) -> list[str]:
+    """The norms a phrase word matches: itself and its lemmas, since a token's norm is its lemma and
+    kinds.toml writes a phrase as it reads ("internally displaced persons", "urgent steps" match on
+    "displace" and "step"); a noun phrase's head only by its noun lemmas."""
+    import lemminflect
+
+    lemmas = lemminflect.getAllLemmas(word, upos="NOUN") if noun else lemminflect.getAllLemmas(word)
+    return sorted({word} | {x.lower() for forms in lemmas.values() for x in forms})
 
 
 def _head_word(words: list[str], nominal: bool) -> int:
