@@ -53,3 +53,13 @@ def test_phrase_trigger_matches_inflected_words():
 
 def test_phrase_words_alone_are_no_trigger():
     assert claims("The governor held two meetings about the harvest.", "diplomacy") == []
+
+
+# objects: a part that is not what the kind is about stands for the whole its "of" phrase names
+
+
+def test_part_of_an_object_is_the_object():
+    (alt,) = claims("Soldiers altered the original features of the old church in Kharkiv.", "heritage_alteration")
+    assert alt.object.category == "religious_site"
+    assert alt.agent == "Soldiers"
+

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
-from docket.extract.arguments import Frame, continued, frame, including, items, negated, phrase
+from docket.extract.arguments import Frame, continued, frame, including, items, negated, phrase, semantic_head
 from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute_and_name
 from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
@@ -654,6 +654,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                     continue
                 if (want == "persons" and is_people(t)) or (want == "object" and object_category(t, kind.objects or None)):
                     patients.append(t)
+    if want in ("object", "persons"):
+        patients = _wholes(patients, want, kind, located)
     fitting: list[tuple[Token | None, str | None]] = []
     for p in patients:
         ok, cat = _fits(p, want, kind, located)
@@ -744,6 +746,24 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 weapons=weapons, site=site, instrument=_instrument(p, trig) if kind.thing == "instrument" else None,
                 confidence=(ASSERTED_CONFIDENCE if asserted or own_date else NOMINAL_CONFIDENCE) if trig.word.nominal
                 else 0.6))
+    return out
+
+
+# nouns for a part or an aspect of a thing, whose "of" phrase names the thing ("the roof of the school")
+_PARTS = {"feature", "part", "portion", "section", "roof", "wall", "facade", "façade", "dome", "interior", "exterior",
+          "structure", "remains", "remnant", "rest", "appearance", "architecture", "character", "element",
+          "foundation", "floor", "minaret", "tower", "bell", "inscription", "fresco", "altar"}
+
+
+def _wholes(patients: list[Token], want: str, kind, located: list[Located]) -> list[Token]:
+    """Patients with a part that is not what the kind is about replaced by the whole its "of" phrase
+    names, each item of it ("damaged the roofs of the school and the clinic": the school, the clinic)."""
+    out = []
+    for p in patients:
+        of = next((c for c in p.children if c.dep_ == "prep" and c.lower_ == "of"), None) \
+            if p.lemma_.lower() in _PARTS and not _fits(p, want, kind, located)[0] else None
+        whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        out.extend([semantic_head(i) for i in items(whole)] if whole is not None else [p])
     return out
 
 
