@@ -925,8 +925,8 @@ def _dateline(text: str, m: Mention) -> tuple[int, int, int] | None:
 
 
 def _chrome_lines(text: str) -> list[tuple[int, int]]:
-    """Page chrome: runs of three or more consecutive short lines none of which ends a sentence
-    (menus, navigation, bylines, captions set line by line)."""
+    """Page chrome: runs of three or more consecutive short lines none of which ends a sentence or
+    reads as a clause (menus, navigation, bylines, captions set line by line)."""
     out: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
     pos = 0
@@ -934,7 +934,11 @@ def _chrome_lines(text: str) -> list[tuple[int, int]]:
         a, b = pos, pos + len(line)
         pos = b + 1
         body = line.strip()
-        if body and len(body.split()) <= 12 and body[-1] not in ".!?;\"”":
+        words = body.split()
+        # a line in sentence case with a few words is a clause (a list of incidents one a line), not a
+        # menu or a headline in title case
+        prose = len(words) >= 5 and sum(w[:1].isupper() for w in words) <= len(words) // 2
+        if body and len(words) <= 12 and body[-1] not in ".!?;\"”" and not prose:
             run.append((a, b))
             continue
         if len(run) >= 3:
