@@ -63,3 +63,20 @@ def test_part_of_an_object_is_the_object():
     assert alt.object.category == "religious_site"
     assert alt.agent == "Soldiers"
 
+
+
+# frames: a predicate noun ("live as displaced persons", "became refugees") is said of the subject
+
+
+def test_predicate_noun_takes_the_subject_as_patient():
+    (idps,) = claims("Some 3,000 villagers from Kharkiv now live in tents as internally displaced persons.",
+                     "displacement")
+    assert idps.quantity.value == 3000
+    assert idps.quantity.qualifier == "approx"
+    assert any("Kharkiv" in n for n in place_names(idps))
+    (refugees,) = claims("Many residents of Kharkiv became refugees.", "displacement")
+    assert "residents" in refugees.text
+
+
+def test_predicate_noun_of_no_kind_is_no_claim():
+    assert claims("Officials said the budget was subject to review.") == []

@@ -367,14 +367,49 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "commit", "stage", "mount", "wage",
 CAUSE_VERBS = {"cause", "inflict", "do", "deal", "bring"}
 
 
+def _predicated_of(noun: Token) -> Token | None:
+    """The verb that says a predicate noun of its subject ("they live as displaced persons", "they
+    became refugees", "the forests are subject to illegal logging"); None for any other noun."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "as" and head.head.pos_ in ("VERB", "AUX"):
+        return head.head
+    if noun.dep_ in ("attr", "oprd") and head.lemma_.lower() in ("be", "become", "remain"):
+        return head
+    if noun.dep_ == "pobj" and head.lower_ == "to" and head.head.lemma_.lower() in ("subject", "expose", "vulnerable"):
+        adj = head.head
+        return adj if adj.pos_ in ("VERB", "AUX") else adj.head if adj.head.pos_ in ("VERB", "AUX") else None
+    return None
+
+
+def _cause_after(noun: Token) -> Token | None:
+    """A subjectless cause verb right after the noun and its auxiliaries, whose subject the noun is
+    though the parser took it into an opening phrase ("As a result of the war serious damage has been
+    done to the forests")."""
+    doc = noun.doc
+    j = noun.i + 1
+    while j < len(doc) and doc[j].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        j += 1
+    if j < len(doc) and j > noun.i + 1 and doc[j].lemma_.lower() in CAUSE_VERBS and _subject(doc[j]) is None:
+        return doc[j]
+    return None
+
+
 def _noun_frame(f: Frame, noun: Token) -> None:
+    host = _predicated_of(noun)
+    subject = _subject(host) if host is not None else None
+    if subject is not None and subject.lower_ not in ("who", "which", "that"):
+        # what the noun is said of is its patient: the displaced persons are the residents
+        f.patients = [semantic_head(i) for i in items(subject)]
+        f.clause = host
+        return
     cause = noun.head if noun.dep_ in ("nsubjpass", "dobj") and noun.head.lemma_.lower() in CAUSE_VERBS else None
+    cause = cause or _cause_after(noun)
     if cause is not None:
         f.clause = cause
         target = _pobj(cause, {"to", "on", "upon"})
         if target is not None:
             f.patients = [semantic_head(i) for i in items(target)]
-        by = _pobj(cause, {"by"}) if noun.dep_ == "nsubjpass" else _subject(cause)
+        by = _pobj(cause, {"by"}) if noun.dep_ != "dobj" else _subject(cause)
         if by is not None:
             f.agent = by
         return
