@@ -80,3 +80,33 @@ def test_predicate_noun_takes_the_subject_as_patient():
 
 def test_predicate_noun_of_no_kind_is_no_claim():
     assert claims("Officials said the budget was subject to review.") == []
+
+
+# slots: company, parent company, minerals, site, corroboration, and a Security Council resolution's symbol
+
+
+def test_resource_extraction_slots():
+    text = ("Acme Mining LLC, a subsidiary of Northern Holdings Ltd., has been extracting gold and copper at the "
+            "Kharkiv deposit since 2015, as documented by the monitoring mission.")
+    (c,) = claims(text, "resource_extraction")
+    assert c.company == "Acme Mining LLC"
+    assert c.parent_company == "Northern Holdings Ltd."
+    assert c.minerals == ["gold", "copper"]
+    assert c.corroborated_by == "monitoring mission"
+    assert c.when.start == "2015"
+
+
+def test_minerals_are_not_words_of_a_name():
+    (c,) = claims("Caucasus Gold LLC has been extracting copper near Kharkiv since 2015.", "resource_extraction")
+    assert c.minerals == ["copper"]
+
+
+def test_security_council_resolution_by_its_symbol():
+    (act,) = claims("The Security Council adopted resolution 2334 (2016).", "legal_act")
+    assert act.instrument == "S/RES/2334 (2016)"
+    assert act.when.start == "2016"
+
+
+def test_other_bodies_resolutions_keep_their_words():
+    acts = claims("The city council adopted resolution 45 (2019) on parking.", "legal_act")
+    assert all(not (a.instrument or "").startswith("S/RES") for a in acts)

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
-from docket.extract.arguments import Frame, continued, frame, including, items, negated, phrase, semantic_head
+from docket.extract.arguments import (
+    Frame,
+    _pobj,
+    continued,
+    frame,
+    including,
+    items,
+    negated,
+    phrase,
+    semantic_head,
+)
 from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute_and_name
 from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
@@ -695,6 +705,11 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     weapons = _weapons(sorted(set(clause) | set(f.agent.subtree if f.agent is not None else ()), key=lambda t: t.i),
                        trig)
     site = _site(clause, doc) if kind.thing != "instrument" else None
+    extra = {"corroborated_by": _corroboration(trig)}
+    if kind.thing == "site":
+        site = _gazetteer_site(clause_places) or site
+        extra["minerals"] = _minerals(clause, f.agent)
+        extra["company"], extra["parent_company"] = _company(f.agent)
     seen: set = set()
     # patients listed side by side ("44 people in Nondin and 179 people in Soro"), places aside
     listed = sum(1 for p, _ in fitting if p is not None and p.lemma_.lower() not in _TERRITORY | _PLACE_LISTS
@@ -734,6 +749,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                     q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
                                  unit=p.text if not p.like_num else None)
             refs = [x.ref(gaz) for x in locs]
+            # a named thing the gazetteer knows as a site ("Lech castle") is the claim's site
+            item_site = _gazetteer_site(locs) if kind.thing != "site" and p is not None and p.pos_ == "PROPN" else None
+            instrument = _instrument(p, trig) if kind.thing == "instrument" else None
             key = (loc.place.id if loc is not None and loc.place is not None else loc.mention if loc else None,
                    q.value if q else None, cat, p.i if p is not None and want == "persons" else None)
             if key in seen:
@@ -742,8 +760,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             out.append(Claim(
                 kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
-                quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs, when=when,
-                weapons=weapons, site=site, instrument=_instrument(p, trig) if kind.thing == "instrument" else None,
+                quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs,
+                when=when or _instrument_year(instrument), weapons=weapons, site=item_site or site,
+                instrument=instrument, **extra,
                 confidence=(ASSERTED_CONFIDENCE if asserted or own_date else NOMINAL_CONFIDENCE) if trig.word.nominal
                 else 0.6))
     return out
@@ -898,8 +917,99 @@ def _instrument(p: Token | None, trig: Trigger) -> str | None:
     tok = p if p is not None else (trig.head if trig.word.nominal else None)
     if tok is None:
         return None
+    symbol = _unsc_symbol(tok)
+    if symbol:
+        return symbol
     text = phrase(tok).text
     return re.sub(r"^(?:the|a|an|its|their)\s+", "", text, flags=re.I)[:200] or None
+
+
+def _unsc_symbol(tok: Token) -> str | None:
+    """A Security Council resolution by its UN document symbol, S/RES/<number> (<year>): the number of
+    "resolution 822" or of an item of "resolutions 853 (1993), 874 (1993) and 884 (1993)", with the
+    year in brackets after it or, failing that, the year the Council's numbering gives it. Only in a
+    sentence that names the Security Council (other bodies number resolutions too)."""
+    if not re.search(r"Security Council|\bUNSC", tok.sent.text):
+        return None
+    number = None
+    if tok.like_num and re.fullmatch(r"\d{1,4}", tok.text):
+        head = tok
+        while head.dep_ in ("conj", "appos") and head.head.i != head.i:
+            head = head.head
+        if head.lemma_.lower() == "resolution" or head.i != tok.i and head.head.lemma_.lower() == "resolution":
+            number = tok
+    elif tok.lemma_.lower() in ("resolution", "unscr"):
+        number = next((c for c in tok.children if c.dep_ == "nummod" and re.fullmatch(r"\d{1,4}", c.text)), None)
+    if number is None:
+        return None
+    doc = tok.doc
+    year = None
+    if number.i + 3 < len(doc) and doc[number.i + 1].text == "(" and re.fullmatch(r"\d{4}", doc[number.i + 2].text) \
+            and doc[number.i + 3].text == ")":
+        year = int(doc[number.i + 2].text)
+    year = year or vocab().resolution_year(int(number.text))
+    return f"S/RES/{number.text} ({year})" if year else f"S/RES/{number.text}"
+
+
+def _instrument_year(instrument: str | None) -> When | None:
+    """When an instrument with a year in its symbol was adopted: that year ("S/RES/822 (1993)")."""
+    year = re.search(r"\((\d{4})\)$", instrument or "")
+    return When(start=year.group(1), precision="year") if year else None
+
+
+# features the gazetteer gives places that are sites of their own rather than settlements or areas
+_SITE_FEATURES = {"mine", "deposit", "castle", "bridge", "monastery", "church", "mosque", "cemetery", "site",
+                  "landmark", "road", "reservoir"}
+
+
+def _gazetteer_site(places: list[Located]) -> str | None:
+    """The first of the places that the gazetteer knows as a site (a mine, a castle), as written."""
+    return next((p.mention for p in places if p.place is not None and p.place.feature in _SITE_FEATURES), None)
+
+
+def _minerals(clause: list[Token], agent: Token | None) -> list[str]:
+    """The minerals a clause names ("a copper-gold mine", "including gold"), not words of a proper name
+    ("Caucasus Gold") or of the actor's phrase."""
+    names = set(schema().get("minerals", {}).get("names", ()))
+    skip = {t.i for t in phrase(agent)} if agent is not None else set()
+    out: list[str] = []
+    for t in clause:
+        w = t.lemma_.lower()
+        if t.pos_ != "PROPN" and w in names and t.i not in skip and w not in out:
+            out.append(w)
+    return out
+
+
+_COMPANY_NOUNS = {"company", "firm", "subsidiary", "corporation", "enterprise", "operator", "contractor"}
+
+
+def _company(agent: Token | None) -> tuple[str | None, str | None]:
+    """The company a claim's actor is, and the company that owns it: a proper name with a legal form
+    ("Acme Mining LLC") or described as a company ("Acme, a subsidiary of Northern Holdings Ltd.")."""
+    if agent is None or agent.pos_ != "PROPN":
+        return None, None
+    name = re.sub(r"^the\s+", "", phrase(agent).text.strip(), flags=re.I)
+    described = next((t for t in agent.subtree if t.lemma_.lower() in _COMPANY_NOUNS and t.i != agent.i), None)
+    if not (described is not None or vocab().company_suffix.search(name)):
+        return None, None
+    owner = _pobj(described, {"of"}) if described is not None and described.lemma_.lower() == "subsidiary" else None
+    parent = re.sub(r"^the\s+", "", phrase(owner).text.strip(), flags=re.I) if owner is not None else None
+    return name, parent or None
+
+
+# verbs of recording whose by-agent bears a claim out ("…, as documented by the monitoring mission")
+_CORROBORATION = {"document", "confirm", "verify", "record", "corroborate", "establish", "observe"}
+
+
+def _corroboration(trig: Trigger) -> str | None:
+    """Who else the trigger's sentence says bears the claim out: the by-agent of a participle of
+    recording other than the trigger."""
+    for t in trig.head.sent:
+        if t.lemma_.lower() in _CORROBORATION and t.tag_ == "VBN" and t.i != trig.head.i:
+            obj = _pobj(t, {"by"})
+            if obj is not None:
+                return re.sub(r"^the\s+", "", phrase(obj).text.strip(), flags=re.I)
+    return None
 
 
 def _site(tokens: list[Token], doc: Doc) -> str | None:
