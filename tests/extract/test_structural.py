@@ -110,3 +110,26 @@ def test_security_council_resolution_by_its_symbol():
 def test_other_bodies_resolutions_keep_their_words():
     acts = claims("The city council adopted resolution 45 (2019) on parking.", "legal_act")
     assert all(not (a.instrument or "").startswith("S/RES") for a in acts)
+
+
+# demands: who demands through a participle or an instrument, and by which instrument
+
+
+def test_demand_of_a_participle_after_an_adoption():
+    text = "The Security Council adopted resolution 2139 (2014), demanding that all parties lift the sieges."
+    (demand,) = claims(text, "demand")
+    assert demand.agent == "United Nations Security Council"
+    assert demand.instrument == "S/RES/2139 (2014)"
+
+
+def test_instrument_as_the_demander():
+    text = "Resolution 2139 (2014) of the Security Council demands the immediate release of all detainees."
+    (demand,) = claims(text, "demand")
+    assert demand.agent == "United Nations Security Council"
+    assert demand.instrument == "S/RES/2139 (2014)"
+
+
+def test_demand_of_a_person_has_no_instrument():
+    (demand,) = claims("The mayor demanded the release of the detainees.", "demand")
+    assert demand.agent == "mayor"
+    assert demand.instrument is None

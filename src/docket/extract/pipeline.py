@@ -19,6 +19,7 @@ from docket.errors import DocketError
 from docket.extract.arguments import (
     Frame,
     _pobj,
+    _subject,
     continued,
     frame,
     including,
@@ -171,6 +172,7 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     found = _dedupe(found)
     _inherit(found, ctx, located, gaz)
     found = _without_restatements(found)
+    _demands_by_instrument(found)
     return found, []
 
 
@@ -598,9 +600,15 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
     if not contents:
         return []
     verb = trig.head.head if trig.head.dep_ == "aux" else trig.head
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj",)), None)
     modal = trig.word.phrase in kinds()[trig.kind].raw.get("triggers", {}).get("modals", ())
-    agent = None if modal else _agent_name(subject)
+    if modal:
+        subject, instrument, agent = next((c for c in verb.children if c.dep_ in ("nsubj",)), None), None, None
+    else:
+        subject, instrument = _demander(verb)
+        agent = _agent_name(subject) if subject is not None else _intro_actor(verb)
+        # "By the terms of resolution 2139 (2014), the Council demanded …": the resolution its sentence names
+        instrument = instrument or next(
+            (x for x in (_unsc_symbol(t) for t in verb.sent if t.lemma_.lower() == "resolution") if x), None)
     sent = trig.head.sent
     out = []
     for _head, toks in contents:
@@ -625,9 +633,103 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
             elif said is not None:
                 source, demander = said.via or meta.source, agent or said.source
             out.append(Claim(kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=source, agent=demander,
-                             places=[x.ref(gaz) for x in locs], when=_when(trig.head, doc, meta, toks, False),
-                             confidence=0.6))
+                             instrument=instrument, places=[x.ref(gaz) for x in locs],
+                             when=_when(trig.head, doc, meta, toks, False), confidence=0.6))
     return out
+
+
+def _demander(verb: Token) -> tuple[Token | None, str | None]:
+    """Who demands, and by what instrument: the verb's subject (shared along a list of verbs), the noun
+    a relative clause describes ("Resolution 822, which … demanded"), the subject of the clause a
+    participle hangs from ("the Council adopted resolution 1004 (1995), demanding …"). An instrument as
+    the subject ("the resolution demands") is the instrument; its issuer is the subject of the verb that
+    adopted it, or the body it is said to be of."""
+    subject = _subject(verb)
+    instrument = None
+    v = verb
+    while v.dep_ == "conj" and v.head.i != v.i:
+        v = v.head
+    if subject is not None and subject.lower_ in ("which", "that") and v.dep_ == "relcl":
+        subject = v.head
+    if subject is None and v.dep_ in ("advcl", "acl") and v.tag_ == "VBG":
+        if v.dep_ == "acl":
+            subject = v.head
+        else:
+            subject = _subject(v.head)
+            obj = next((c for c in v.head.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.lemma_.lower() in _INSTRUMENTS:
+                instrument = _instrument(obj, None)
+    if subject is not None and subject.lemma_.lower() in _INSTRUMENTS | {"unscr"} and subject.pos_ in ("NOUN", "PROPN"):
+        # ("resolution 2139 (2014) of the Security Council demands …": the body it is of)
+        issuer = _subject(subject.head) if subject.dep_ in ("dobj", "obj") else _pobj(subject, {"of", "by"})
+        return issuer, _instrument(subject, None)
+    return subject, instrument
+
+
+def _intro_actor(verb: Token) -> str | None:
+    """The subject the parser took into an opening phrase with no comma after it ("Following the
+    debate the Security Council adopted …"): an actor the vocabulary knows that ends right before a
+    finite verb without a subject of its own."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or _subject(verb) is not None or verb.i == verb.sent.start:
+        return None
+    doc = verb.doc
+    before = doc[verb.i - 1]
+    if before.pos_ != "PROPN":
+        return None
+    t = before
+    while t.head.i != t.i and t.head.i != verb.i:
+        t = t.head
+    if t.head.i != verb.i or t.dep_ not in ("prep", "advcl", "npadvmod"):
+        return None
+    start = t.left_edge.idx
+    text = doc._.docket.text[start : before.idx + len(before)]
+    v = vocab()
+    best = None
+    for m in v.actors.finditer(text):
+        if start + m.end() == before.idx + len(before):
+            best = v.actor_names[m.lastgroup][0]
+    return best
+
+
+def _same_actor(a: str | None, b: str | None) -> bool:
+    """Whether two actor names name one actor: the words of one among the other's ("the Security
+    Council", "the United Nations Security Council")."""
+    if not a or not b:
+        return False
+    generic = {"the", "of", "un", "united", "nations"}
+    ta = {w for w in re.findall(r"\w+", a.lower()) if w not in generic}
+    tb = {w for w in re.findall(r"\w+", b.lower()) if w not in generic}
+    return bool(ta) and (ta <= tb or tb <= ta)
+
+
+def _named_instrument(instrument: str | None) -> bool:
+    # "S/RES/2139 (2014)", "Resolution 5/1", not "a resolution"
+    return bool(instrument and re.search(r"\d|^[A-Z]", instrument))
+
+
+def _demands_by_instrument(found: list[Claim]) -> None:
+    """A demand an institution makes after adopting an instrument is made by that instrument ("the
+    Council adopted resolution 2139 (2014). It demanded …"); a demand an instrument makes is its
+    issuer's."""
+    acts: list[Claim] = []
+    for i, c in enumerate(found):
+        if c.kind == "legal_act" and _named_instrument(c.instrument):
+            acts.append(c)
+        if c.kind != "demand":
+            continue
+        if c.agent and _named_instrument(c.instrument):
+            acts.append(c)
+        update = {}
+        if c.instrument and not c.agent:
+            act = next((a for a in reversed(acts) if a.instrument == c.instrument and a.agent), None)
+            if act is not None:
+                update["agent"] = act.agent
+        elif c.agent and not c.instrument:
+            act = next((a for a in reversed(acts) if _same_actor(a.agent, c.agent)), None)
+            if act is not None:
+                update["instrument"] = act.instrument
+        if update:
+            found[i] = c.model_copy(update=update)
 
 
 def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta, gaz: Gazetteer,
@@ -702,6 +804,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     own_date = _own_date(trig.head, doc, clause)
     asserted = trig.word.nominal and f.clause is not None and f.clause.i != trig.head.i
     agent = _agent_name(f.agent)
+    if agent is None and f.agent is None and not trig.word.nominal:
+        agent = _intro_actor(trig.head)
     weapons = _weapons(sorted(set(clause) | set(f.agent.subtree if f.agent is not None else ()), key=lambda t: t.i),
                        trig)
     site = _site(clause, doc) if kind.thing != "instrument" else None
@@ -911,10 +1015,10 @@ _SITE_HEADS = {"plant", "station", "market", "mine", "deposit", "church", "cemet
                "square", "cathedral", "temple", "shrine", "prison", "field"}
 
 
-def _instrument(p: Token | None, trig: Trigger) -> str | None:
+def _instrument(p: Token | None, trig: Trigger | None) -> str | None:
     """The instrument a legal act issues or a claim names: its patient phrase ("criminal charges",
     "an arrest warrant for X", "Monitoring Report #7"), else the trigger noun's phrase."""
-    tok = p if p is not None else (trig.head if trig.word.nominal else None)
+    tok = p if p is not None else (trig.head if trig is not None and trig.word.nominal else None)
     if tok is None:
         return None
     symbol = _unsc_symbol(tok)
