@@ -133,3 +133,17 @@ def test_demand_of_a_person_has_no_instrument():
     (demand,) = claims("The mayor demanded the release of the detainees.", "demand")
     assert demand.agent == "mayor"
     assert demand.instrument is None
+
+
+# restatements: a noun that tells again what was told, with its actor named another way, is no new claim
+
+
+def test_restatement_by_the_actor_named_another_way():
+    text = "The armed forces of Ruritania shelled Kharkiv on Monday. The shelling by Ruritania lasted hours."
+    (attack,) = claims(text, "attack")
+    assert attack.text == "shelled Kharkiv"
+
+
+def test_noun_with_another_actor_is_told_anew():
+    text = "The armed forces of Ruritania shelled Kharkiv on Monday. The shelling by the rebels lasted hours."
+    assert len(claims(text, "attack")) == 2

@@ -968,11 +968,22 @@ def _restates(c: Claim, before: Claim) -> bool:
     mine = {p.id or p.name for p in c.places}
     if mine and not mine <= {p.id or p.name for p in before.places}:
         return False
-    if c.agent and before.agent and c.agent != before.agent:
-        return False
-    if c.when and before.when and c.when.start and before.when.start and c.when.start[:4] != before.when.start[:4]:
-        return False
-    return True
+    if c.object and not before.object and not _points_back(c):
+        return False  # a noun that says what was hit adds to a telling that did not
+    # one actor named two ways is one actor ("the armed forces of X", "X"); a bare noun has no date of
+    # its own (one with a date is asserted, above): the date it carries is its story's
+    return not (c.agent and before.agent and not _same_actor(_force_of(c.agent), _force_of(before.agent)))
+
+
+def _force_of(actor: str) -> str:
+    return re.sub(r"^(?:the )?(?:armed|military|security) forces of ", "", actor, flags=re.I)
+
+
+def _points_back(c: Claim) -> bool:
+    """Whether a noun claim's text points back with a demonstrative ("the shelling of that school")."""
+    last = c.text.split()[-1] if c.text.split() else ""
+    return bool(re.search(r"\b(?:that|this|these|those|such|the same)\s+(?:\w+\s+)?" + re.escape(last) + r"\b",
+                          c.text, re.I))
 
 
 def _nominal(c: Claim) -> bool:
