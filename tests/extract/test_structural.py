@@ -147,3 +147,17 @@ def test_restatement_by_the_actor_named_another_way():
 def test_noun_with_another_actor_is_told_anew():
     text = "The armed forces of Ruritania shelled Kharkiv on Monday. The shelling by the rebels lasted hours."
     assert len(claims(text, "attack")) == 2
+
+
+# lists: objects the parser listed under an item's "of" phrase are items of their own
+
+
+def test_objects_listed_under_an_of_phrase():
+    text = "Rebels destroyed the library of Professor Smith and the old cemetery near Kharkiv."
+    cats = sorted(c.object.category for c in claims(text, "destruction"))
+    assert cats == ["cemetery", "library"]
+
+
+def test_people_listed_under_an_of_phrase_are_no_objects():
+    text = "Rebels destroyed the library of the teachers and the doctors near Kharkiv."
+    assert [c.object.category for c in claims(text, "destruction")] == ["library"]

@@ -777,6 +777,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 sub_ok, sub_cat = _fits(sub, want, kind, located)
                 if sub_ok and _count_for(sub) is not None:
                     fitting.append((sub, sub_cat or cat))
+    if want == "object":
+        fitting = _with_items_of(fitting, patients, kind)
     if not fitting:
         if trig.word.nominal and want == "persons" and is_people(trig.head) and _count_for(trig.head):
             fitting = [(trig.head, None)]  # the noun is the patient itself ("350 administrative detainees")
@@ -870,6 +872,25 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 confidence=(ASSERTED_CONFIDENCE if asserted or own_date else NOMINAL_CONFIDENCE) if trig.word.nominal
                 else 0.6))
     return out
+
+
+def _with_items_of(fitting: list[tuple[Token | None, str | None]], patients: list[Token],
+                   kind) -> list[tuple[Token | None, str | None]]:
+    """Objects the parser listed under an "of" phrase inside an item ("the museum with its collection
+    of coins, the old cemetery, the castle"): the nouns listed after an "of" object that is no object of
+    the kind are items of their own when they are."""
+    known = {x.i for x, _ in fitting if x is not None}
+    out = list(fitting)
+    for p in patients:
+        for t in p.subtree:
+            if t.dep_ != "pobj" or t.head.lower_ != "of" or object_category(t, kind.objects or None):
+                continue
+            for c in items(t)[1:]:
+                cat = object_category(c, kind.objects or None)
+                if cat and c.i not in known:
+                    known.add(c.i)
+                    out.append((c, cat))
+    return sorted(out, key=lambda x: x[0].i if x[0] is not None else -1) if len(out) > len(fitting) else out
 
 
 # nouns for a part or an aspect of a thing, whose "of" phrase names the thing ("the roof of the school")
