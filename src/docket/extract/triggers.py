@@ -121,15 +121,17 @@ def trigger_lemmas() -> frozenset[str]:
 
 @cache
 def inflected_forms() -> frozenset[str]:
-    """Every inflection of every word of every trigger (lemminflect's tables, and the lemma itself):
+    """Every inflection of one word of every trigger (lemminflect's tables, and the lemma itself):
     what a sentence must contain for a claim to start in it (document.candidate_test)."""
     import lemminflect
 
     out: set[str] = set()
     for w in trigger_words():
-        for lemma in w.phrase.split():
-            if lemma == "*":
-                continue
+        # a phrase matches only with all its words, so one of them is enough to look for: the longest,
+        # the rarest as a rule ("control" of "take control of"); never "of", "to" or "be", which every
+        # sentence holds and which made the parser read nearly every sentence
+        words = [x for x in w.phrase.split() if x != "*"]
+        for lemma in [max(words, key=len)]:
             out.add(lemma)
             for upos in ("VERB", "NOUN", "ADJ"):
                 for forms in lemminflect.getAllInflections(lemma, upos=upos).values():
