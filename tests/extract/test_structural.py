@@ -161,3 +161,16 @@ def test_objects_listed_under_an_of_phrase():
 def test_people_listed_under_an_of_phrase_are_no_objects():
     text = "Rebels destroyed the library of the teachers and the doctors near Kharkiv."
     assert [c.object.category for c in claims(text, "destruction")] == ["library"]
+
+
+# places: a site the gazetteer knows brings the places it lies in, up to its district
+
+
+def test_site_brings_its_district():
+    (c,) = claims("Sappers blew up the Taglidash bridge in 1994.", "destruction")
+    assert place_names(c) == {"Taglidash bridge", "Kalbajar"}
+
+
+def test_settlement_brings_no_areas():
+    (c,) = claims("Rebels shelled Kharkiv on Sunday.", "attack")
+    assert len(c.places) == 1

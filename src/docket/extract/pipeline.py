@@ -633,7 +633,7 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
             elif said is not None:
                 source, demander = said.via or meta.source, agent or said.source
             out.append(Claim(kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=source, agent=demander,
-                             instrument=instrument, places=[x.ref(gaz) for x in locs],
+                             instrument=instrument, places=_with_areas([x.ref(gaz) for x in locs], gaz),
                              when=_when(trig.head, doc, meta, toks, False), confidence=0.6))
     return out
 
@@ -854,7 +854,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 if c is not None:
                     q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
                                  unit=p.text if not p.like_num else None)
-            refs = [x.ref(gaz) for x in locs]
+            refs = _with_areas([x.ref(gaz) for x in locs], gaz)
             # a named thing the gazetteer knows as a site ("Lech castle") is the claim's site
             item_site = _gazetteer_site(locs) if kind.thing != "site" and p is not None and p.pos_ == "PROPN" else None
             instrument = _instrument(p, trig) if kind.thing == "instrument" else None
@@ -942,6 +942,31 @@ def _object_name(p: Token | None) -> str | None:
             start += 1
         return doc[start:end].text
     return None
+
+
+def _with_areas(refs: list[PlaceRef], gaz: Gazetteer) -> list[PlaceRef]:
+    """A site's places are where it lies as well as the site: a sanatorium the gazetteer places in a
+    village of a district is in both; a road runs between its ends. A site's enclosing places up to
+    the first administrative area, and a road's end points, follow it (a settlement or an area is its
+    own place)."""
+    from docket.gazetteer import ADMIN_FEATURES, SETTLEMENT_FEATURES
+
+    out = list(refs)
+    seen = {r.id for r in refs if r.id}
+    for r in refs:
+        place = gaz.get(r.id) if r.id else None
+        if place is None or place.feature in ADMIN_FEATURES | SETTLEMENT_FEATURES:
+            continue
+        more = [gaz.get(e) for e in place.ends]
+        for a in gaz.ancestors(place):
+            more.append(a)
+            if a.feature in ADMIN_FEATURES:
+                break
+        for a in more:
+            if a is not None and a.id not in seen:
+                seen.add(a.id)
+                out.append(gaz.ref(a, a.name))
+    return out
 
 
 def _per_place(places: list[Located], doc: Doc, patients: int) -> list[list[Located]]:
