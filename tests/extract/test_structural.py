@@ -174,3 +174,17 @@ def test_site_brings_its_district():
 def test_settlement_brings_no_areas():
     (c,) = claims("Rebels shelled Kharkiv on Sunday.", "attack")
     assert len(c.places) == 1
+
+
+# dates: a claim of a kind that is no event, told in the present, holds at the document's date
+
+
+def test_present_demand_is_dated_by_the_document():
+    (demand,) = claims("The ministry demands the immediate release of the detainees.", "demand")
+    assert demand.when.start == "2024-03-05"
+    assert demand.when.ongoing
+
+
+def test_past_demand_without_a_date_has_none():
+    (demand,) = claims("The ministry demanded the immediate release of the detainees.", "demand")
+    assert demand.when is None

@@ -402,11 +402,16 @@ def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None 
     if mentions:
         d = min(mentions, key=lambda m: abs(m.start - head.idx))
         return When(start=d.iso, end=d.iso_end, precision=d.precision, ongoing=d.ongoing)
-    if not event:
-        return None
     tenses = {t.tag_ for t in head.sent if t.pos_ in ("VERB", "AUX")}
-    if head.tag_ in ("VBZ", "VBP", "VBG") and "VBD" not in tenses and meta.published:
-        return When(start=meta.published, precision={4: "year", 7: "month"}.get(len(meta.published), "day"), ongoing=True)
+    published = When(start=meta.published, precision={4: "year", 7: "month"}.get(len(meta.published), "day"),
+                     ongoing=True) if meta.published else None
+    if not event:
+        # a state told in the present ("X transfers settlers", "the deposits are subject to exploitation")
+        # holds at the document's date
+        present = head.tag_ in ("VBZ", "VBP", "VBG") or head.pos_ in ("NOUN", "PROPN") and tenses & {"VBZ", "VBP"}
+        return published if present and "VBD" not in tenses else None
+    if head.tag_ in ("VBZ", "VBP", "VBG") and "VBD" not in tenses and published:
+        return published
     last = ctx.notes.get("last_date", [None] * (i + 1))[i]
     if last:
         return When(start=last, precision={4: "year", 7: "month"}.get(len(last), "day"))
