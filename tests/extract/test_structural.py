@@ -188,3 +188,16 @@ def test_present_demand_is_dated_by_the_document():
 def test_past_demand_without_a_date_has_none():
     (demand,) = claims("The ministry demanded the immediate release of the detainees.", "demand")
     assert demand.when is None
+
+
+# places: what a relative clause says of a place is no place of the claim
+
+
+def test_place_in_a_relative_clause_is_not_the_claims():
+    found = claims("Rebels captured Kharkiv, which lies north of Donetsk.", "control_change")
+    assert [place_names(c) for c in found] == [{"Kharkivska oblast"}]
+
+
+def test_places_listed_are_each_a_claim():
+    found = claims("Rebels captured Kharkiv and Donetsk.", "control_change")
+    assert {n for c in found for n in place_names(c)} == {"Kharkivska oblast", "Donetska oblast"}

@@ -475,7 +475,8 @@ def _in_subtree(tok: Token, located: list[Located], siblings: list[Token] | None
     while todo:
         t = todo.pop()
         out.append(t)
-        todo.extend(c for c in t.children if c.i not in skip)
+        # not what a relative clause says of it ("Kharkiv, which lies near the border")
+        todo.extend(c for c in t.children if c.i not in skip and c.dep_ != "relcl")
     return [p for p in located if any(t.idx <= p.start < t.idx + len(t) for t in out)]
 
 
