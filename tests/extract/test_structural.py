@@ -201,3 +201,16 @@ def test_place_in_a_relative_clause_is_not_the_claims():
 def test_places_listed_are_each_a_claim():
     found = claims("Rebels captured Kharkiv and Donetsk.", "control_change")
     assert {n for c in found for n in place_names(c)} == {"Kharkivska oblast", "Donetska oblast"}
+
+
+# irrealis: what is only aimed at ("with a view to", "in order to", "facilitate") is no claim
+
+
+def test_aimed_at_is_no_claim():
+    assert claims("Troops advanced with a view to capturing Kharkiv.", "control_change") == []
+    assert claims("Troops massed at the border in order to seize Kharkiv.", "control_change") == []
+
+
+def test_act_with_an_aim_is_a_claim():
+    (c,) = claims("Troops seized Kharkiv in order to cut the road.", "control_change")
+    assert c.agent == "Troops"

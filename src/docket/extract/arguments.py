@@ -26,10 +26,12 @@ QUANTIFIERS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands"
                "rest", "total", "score", "scores", "ten", "tens", "half", "one", "none", "each", "both", "few",
                "remainder", "wave", "waves", "series", "string", "barrage", "couple", "handful", "body", "bodies"}
 # verbs that make what they govern unreal: planned, threatened, feared, attempted
-IRREALIS_GOVERNORS = {"plan", "threaten", "intend", "aim", "want", "seek", "try", "attempt", "prepare", "vow",
+IRREALIS_GOVERNORS = {"ensure", "facilitate", "enable", "achieve", "secure", "plan", "threaten", "intend", "aim", "want", "seek", "try", "attempt", "prepare", "vow",
                       "risk", "hope", "expect", "fear", "prevent", "avoid", "stop", "refuse", "consider", "propose",
                       "allow", "warn", "ready", "able", "decide", "agree", "urge", "demand", "call", "ask"}
-IRREALIS_NOUNS = {"threat", "risk", "plan", "attempt", "possibility", "danger", "fear", "prospect", "intention"}
+# nouns whose "of"/"to" phrase is only planned or aimed at ("with a view to seizing", "in order to …")
+IRREALIS_NOUNS = {"threat", "risk", "plan", "attempt", "possibility", "danger", "fear", "prospect", "intention",
+                  "view", "aim", "purpose", "goal", "order", "objective", "policy", "doctrine", "strategy"}
 MODALS = {"may", "might", "could", "would", "will", "shall", "can", "should", "must", "'ll", "wo"}
 NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "none", "nobody"}
 
@@ -261,9 +263,9 @@ def irrealis(head: Token) -> bool:
             return True
         if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in IRREALIS_GOVERNORS:
             return True
-        if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.lemma_.lower() in IRREALIS_NOUNS:
+        if t.dep_ in ("pobj", "pcomp") and t.head.dep_ == "prep" and t.head.head.lemma_.lower() in IRREALIS_NOUNS:
             return True
-        if t.dep_ in ("compound",) and t.head.lemma_.lower() in IRREALIS_NOUNS:
+        if t.dep_ in ("compound", "acl") and t.head.lemma_.lower() in IRREALIS_NOUNS:  # "in order to seize …"
             return True
         # a noun demanded or called for ("demands the withdrawal of …", "calls for the release of …")
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in IRREALIS_GOVERNORS:
@@ -277,6 +279,9 @@ def irrealis(head: Token) -> bool:
                 t.head.dep_ in ("xcomp", "ccomp") and t.head.head.lemma_.lower() in IRREALIS_GOVERNORS
                 or any(c.dep_ == "aux" and c.lower_ in MODALS for c in t.head.children)):
             return True
+        if t.dep_ == "amod" and t.tag_ == "VBG" and t.head.i != t.i:
+            t = t.head  # "to facilitate extracting goods": the participle is as real as the goods' verb
+            continue
         if t.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "pobj", "prep") or t.head.i == t.i:
             break
         t = t.head
