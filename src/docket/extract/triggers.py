@@ -3,7 +3,7 @@ nominalisation counts ("are demolishing", "demolished", "the demolition").
 
 Each kind's triggers are data in `kinds.toml` (`[kinds.<kind>.triggers]`): verbs and nouns as lemmas,
 phrases as lemma sequences ("take control of", "round up"), `*` for a gap of up to three words inside a
-phrase ("lose * lives" reads "lost their lives"). spaCy's Matcher finds them on each token's norm, which
+phrase ("lose * lives" reads "lost their lives"). An index of first words finds them on each token's norm, which
 is set to its lower-cased lemma; where the tagger gives no usable lemma (a capitalised headline word
 taken for a proper noun: "Israeli Army Arrests ..."), lemminflect's tables give it.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from docket.kinds import kinds
@@ -68,6 +67,8 @@ def trigger_words() -> tuple[TriggerWord, ...]:
 
 
 def _pattern(phrase: str, nominal: bool) -> list[dict]:
+    """A phrase's tests in spaCy's Matcher's pattern language (the reference `_index` follows; the
+    tests check the two agree)."""
     words = phrase.split()
     out: list[dict] = []
     for i, w in enumerate(words):
@@ -102,15 +103,43 @@ def _head_word(words: list[str], nominal: bool) -> int:
     return max(i for i in range(end) if words[i] != "*")
 
 
+@dataclass(frozen=True)
+class _Step:
+    norms: frozenset[str] | None  # None: a gap of up to GAP words that are not punctuation
+    pos: frozenset[str] | None = None
+
+
 @cache
-def _matcher(vocab_id: int, vocab) -> tuple[Matcher, dict[str, TriggerWord]]:
-    matcher = Matcher(vocab)
-    keys: dict[str, TriggerWord] = {}
-    for i, w in enumerate(trigger_words()):
-        key = f"T{i}"
-        keys[key] = w
-        matcher.add(key, [_pattern(w.phrase, w.nominal)])
-    return matcher, keys
+def _index() -> dict[str, list[tuple[TriggerWord, tuple[_Step, ...]]]]:
+    """Every trigger phrase as steps (the same tests `_pattern` gives spaCy's Matcher), indexed by the
+    norms its first word may have. Written here rather than run through spaCy's Matcher: with some
+    800 patterns, gaps among them, the Matcher tried every pattern at every token and took 40% of
+    the extractor's time; the index tries only the phrases that start with the token's norm."""
+    out: dict[str, list[tuple[TriggerWord, tuple[_Step, ...]]]] = {}
+    for w in trigger_words():
+        steps = tuple(_Step(None) if "OP" in tok else _Step(frozenset(tok["NORM"]["IN"]),
+                                                          frozenset(tok["POS"]["IN"]) if "POS" in tok else None)
+                      for tok in _pattern(w.phrase, w.nominal))
+        if steps and steps[0].norms is not None:
+            for norm in steps[0].norms:
+                out.setdefault(norm, []).append((w, steps))
+    return out
+
+
+def _ends(steps: tuple[_Step, ...], k: int, j: int, norms: list[str], pos: list[str], punct: list[bool]):
+    """Every token index a phrase's steps from `k` on can end at, starting at token `j`."""
+    if k == len(steps):
+        yield j
+        return
+    step = steps[k]
+    if step.norms is None:
+        for g in range(GAP + 1):
+            if j + g > len(norms) or (g and punct[j + g - 1]):
+                break
+            yield from _ends(steps, k + 1, j + g, norms, pos, punct)
+        return
+    if j < len(norms) and norms[j] in step.norms and (step.pos is None or pos[j] in step.pos):
+        yield from _ends(steps, k + 1, j + 1, norms, pos, punct)
 
 
 @cache
@@ -160,15 +189,19 @@ def find_triggers(doc: Doc, sentences: list[Span]) -> list[Trigger]:
     for sent in sentences:
         for t in sent:
             t.norm_ = _norm(t)
-    matcher, keys = _matcher(id(doc.vocab), doc.vocab)
+    index = _index()
     found: dict[tuple[int, str], Trigger] = {}
     for sent in sentences:
-        for key, start, end in matcher(sent):
-            word = keys[doc.vocab.strings[key]]
-            a, b = sent.start + start, sent.start + end
-            old = found.get((a, word.kind))
-            if old is None or (b - a) > len(old.span):
-                found[(a, word.kind)] = Trigger(word, doc[a:b])
+        norms = [t.norm_ for t in sent]
+        pos = [t.pos_ for t in sent]
+        punct = [t.is_punct for t in sent]
+        for start, norm in enumerate(norms):
+            for word, steps in index.get(norm, ()):
+                for end in _ends(steps, 0, start, norms, pos, punct):
+                    a, b = sent.start + start, sent.start + end
+                    old = found.get((a, word.kind))
+                    if old is None or (b - a) > len(old.span):
+                        found[(a, word.kind)] = Trigger(word, doc[a:b])
     # where triggers of two kinds overlap, the longer phrase is the reading ("left 18 civilians dead"
     # kills; it displaces no one)
     out = sorted(found.values(), key=lambda t: (t.span.start, t.kind))
