@@ -214,3 +214,16 @@ def test_aimed_at_is_no_claim():
 def test_act_with_an_aim_is_a_claim():
     (c,) = claims("Troops seized Kharkiv in order to cut the road.", "control_change")
     assert c.agent == "Troops"
+
+
+# counts: one thing named in the singular is a count of one; a mass noun counts nothing
+
+
+def test_singular_object_counts_one():
+    (c,) = claims("Rebels burned the museum in Kharkiv.", "destruction")
+    assert (c.quantity.value, c.quantity.qualifier) == (1, "exact")
+
+
+def test_mass_object_counts_nothing():
+    (c,) = claims("Rebels destroyed private property in Kharkiv.", "destruction")
+    assert c.quantity is None

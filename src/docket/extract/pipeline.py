@@ -860,12 +860,18 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 if c is not None:
                     q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
                                  unit=p.text if not p.like_num else None)
+                elif cat and want == "object" and p.tag_ in ("NN", "NNP") and cat not in vocab().mass_objects and \
+                        not any(d.dep_ == "det" and d.lower_ in ("some", "any", "no", "every", "each", "all")
+                                for d in p.children):
+                    # one thing named in the singular is one ("the museum", "Kavar castle"); a mass noun
+                    # counts nothing ("private property")
+                    q = Quantity(value=1, qualifier="exact")
             refs = _with_areas([x.ref(gaz) for x in locs], gaz)
             # a named thing the gazetteer knows as a site ("Lech castle") is the claim's site
             item_site = _gazetteer_site(locs) if kind.thing != "site" and p is not None and p.pos_ == "PROPN" else None
             instrument = _instrument(p, trig) if kind.thing == "instrument" else None
             key = (loc.place.id if loc is not None and loc.place is not None else loc.mention if loc else None,
-                   q.value if q else None, cat, p.i if p is not None and want == "persons" else None)
+                   q.value if q and not _implicit(q) else None, cat, p.i if p is not None and want == "persons" else None)
             if key in seen:
                 continue  # the same place reached through two patients of one event ("cities and regions - A, B")
             seen.add(key)
@@ -1003,10 +1009,15 @@ def _without_restatements(found: list[Claim]) -> list[Claim]:
     after the occupation was told) restates it; only its first telling is a claim."""
     out: list[Claim] = []
     for c in found:
-        if _nominal(c) and c.quantity is None and any(_restates(c, b) for b in out):
+        if _nominal(c) and (c.quantity is None or _implicit(c.quantity)) and any(_restates(c, b) for b in out):
             continue
         out.append(c)
     return out
+
+
+def _implicit(q: Quantity) -> bool:
+    # the count of one a singular object gives ("the museum"), not one the text writes ("one museum")
+    return q.value == 1 and q.unit is None and q.qualifier == "exact"
 
 
 def _restates(c: Claim, before: Claim) -> bool:
