@@ -227,3 +227,17 @@ def test_singular_object_counts_one():
 def test_mass_object_counts_nothing():
     (c,) = claims("Rebels destroyed private property in Kharkiv.", "destruction")
     assert c.quantity is None
+
+
+# weapons: a weapon hung outside the clause belongs to the nearest weapon-taking trigger before it
+
+
+def test_weapon_outside_the_clause():
+    (attack,) = claims("Rebels attacked Kharkiv on Monday, artillery being their choice.", "attack")
+    assert attack.weapons == ["artillery"]
+
+
+def test_weapon_another_trigger_governs_is_not_taken():
+    text = "Rebels attacked Kharkiv on Monday and the army later destroyed their tanks."
+    (attack,) = claims(text, "attack")
+    assert attack.weapons == []

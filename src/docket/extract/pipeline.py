@@ -165,10 +165,9 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     found: list[Claim] = []
     _read_dates(doc, meta)
     triggers = _events(find_triggers(doc, sents))
-    heads = {t.head.i for t in triggers}
     for trig in triggers:
         _budget(deadline)
-        found.extend(_claims(trig, doc, located, meta, gaz, heads))
+        found.extend(_claims(trig, doc, located, meta, gaz, triggers))
     found = _dedupe(found)
     _inherit(found, ctx, located, gaz)
     found = _without_restatements(found)
@@ -739,7 +738,8 @@ def _demands_by_instrument(found: list[Claim]) -> None:
 
 
 def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta, gaz: Gazetteer,
-            heads: set[int] | None = None) -> list[Claim]:
+            triggers: list[Trigger] | None = None) -> list[Claim]:
+    """The claims one trigger makes; `triggers` are all the document's (each other one a claim of its own)."""
     if kinds()[trig.kind].raw.get("triggers", {}).get("contents"):
         return _demands(trig, doc, located, meta, gaz)
     f = frame(trig)
@@ -751,7 +751,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     kind = kinds()[trig.kind]
     want = kind.raw.get("triggers", {}).get("patient", "any")
     # the trigger's own phrase is part of the clause that asserts it ("continue their shelling of …")
-    heads = (heads or set()) - {trig.head.i}
+    heads = {t.head.i for t in triggers or ()} - {trig.head.i}
     clause = _clause_tokens(f.clause or trig.head, heads)
     agent_toks = set(phrase(f.agent)) if f.agent is not None else set()
     clause_places = [p for p in _places_in(clause, located)
@@ -815,7 +815,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     if agent is None and f.agent is None and not trig.word.nominal:
         agent = _intro_actor(trig.head)
     weapons = _weapons(sorted(set(clause) | set(f.agent.subtree if f.agent is not None else ()), key=lambda t: t.i),
-                       trig)
+                       trig) or _loose_weapons(trig, triggers or [])
     site = _site(clause, doc) if kind.thing != "instrument" else None
     extra = {"corroborated_by": _corroboration(trig)}
     if kind.thing == "site":
@@ -1082,6 +1082,29 @@ def _weapons(tokens: list[Token], trig: Trigger) -> list[str]:
     if trig.word.nominal and trig.head.lemma_.lower() in words and not out:
         out.append(trig.head.text)  # "amid junta airstrikes": the strikes are the weapon too
     return out[:8]
+
+
+def _loose_weapons(trig: Trigger, triggers: list[Trigger]) -> list[str]:
+    """Weapons the sentence names where the parser hung them outside the trigger's clause ("attacked the
+    town, artillery being the main weapon"): those after the trigger whose nearest weapon-taking
+    trigger before them it is, and that no other such trigger governs."""
+    spec = schema().get("weapons", {})
+    if trig.kind not in spec.get("kinds", ()):
+        return []
+    sent = trig.head.sent
+    armed = [t.head.i for t in triggers if t.kind in spec.get("kinds", ()) and sent.start <= t.head.i < sent.end]
+    words = set(spec.get("lemmas", ()))
+    mine = []
+    for t in sent:
+        if t.i <= trig.head.i or t.pos_ not in ("NOUN", "PROPN") or not (t.lemma_.lower() in words or t.lower_ in words):
+            continue
+        above = {a.i for a in t.ancestors}
+        if any(h in above for h in armed if h != trig.head.i):
+            continue  # another trigger governs it: that trigger's weapon
+        before = [h for h in armed if h < t.i and h != t.i]
+        if before and max(before) == trig.head.i:
+            mine.append(t)
+    return _weapons(mine, trig) if mine else []
 
 
 _SITE_HEADS = {"plant", "station", "market", "mine", "deposit", "church", "cemetery", "mosque", "monastery", "camp",
