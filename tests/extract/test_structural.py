@@ -241,3 +241,17 @@ def test_weapon_another_trigger_governs_is_not_taken():
     text = "Rebels attacked Kharkiv on Monday and the army later destroyed their tanks."
     (attack,) = claims(text, "attack")
     assert attack.weapons == []
+
+
+# actors: a verb of a list the parser broke shares the subject of the verb listed before it
+
+
+def test_verb_of_a_broken_list_shares_the_subject():
+    text = "The rebels had ignored the truce for weeks, shelled Kharkiv, looted the shops and seized the bridge."
+    (attack,) = claims(text, "attack")
+    assert attack.agent == "rebels"
+
+
+def test_verb_after_another_clause_does_not_take_its_subject():
+    (looting,) = claims("The army withdrew, and later rebels looted the shops.", "looting")
+    assert "army" not in looting.agent

@@ -357,6 +357,30 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
         led = next((c for c in verb.children if c.dep_ in ("advcl", "acl") and c.lemma_ == "lead"), None)
         if led is not None:
             f.agent = _pobj(led, {"by"})
+    if f.agent is None and not passive and not w.intransitive:
+        f.agent = _shared_subject(verb)
+
+
+def _shared_subject(verb: Token) -> Token | None:
+    """The subject a finite verb shares with the verbs listed before it when the parser lost the list
+    ("the rebels had ignored the truce, shelled the town, seized the bridge": seized hung on another
+    verb): the subject of the verb whose phrase ends right before it, with only commas or "and"
+    between."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or _subject(verb) is not None:
+        return None
+    doc, sent = verb.doc, verb.sent
+    i = verb.i - 1
+    while i >= sent.start and (doc[i].is_punct or doc[i].dep_ == "cc"):
+        i -= 1
+    if i < sent.start or i == verb.i - 1:
+        return None  # nothing between: no list
+    prev = doc[i]
+    while prev.head.i != prev.i and prev.pos_ not in ("VERB", "AUX"):
+        prev = prev.head
+    if prev.pos_ not in ("VERB", "AUX") or prev.i >= verb.i or prev.tag_ not in ("VBD", "VBZ", "VBP", "VBN"):
+        return None
+    s = _subject(prev)
+    return None if s is None or s.lower_ in ("who", "which", "that") else s
 
 
 # verbs that only carry a noun trigger ("launched an attack", "carried out strikes", "imposed
