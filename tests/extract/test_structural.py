@@ -255,3 +255,15 @@ def test_verb_of_a_broken_list_shares_the_subject():
 def test_verb_after_another_clause_does_not_take_its_subject():
     (looting,) = claims("The army withdrew, and later rebels looted the shops.", "looting")
     assert "army" not in looting.agent
+
+
+# triggers: an event noun given as the cause of what the sentence tells happened
+
+
+def test_event_given_as_a_cause_is_a_claim():
+    (attack,) = claims("The bridge collapsed as a result of a military operation.", "attack")
+    assert attack.text == "military operation"
+
+
+def test_bare_event_noun_is_no_claim():
+    assert claims("The report discussed military operations.", "attack") == []

@@ -800,7 +800,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         else:
             fitting = [(None, None)]
     if trig.word.nominal and fitting == [(None, None)] and not clause_places and f.agent is None and not (
-            trig.kind in _DATED_NOUN_KINDS and _own_date(trig.head, doc, list(trig.head.subtree))):
+            trig.kind in _DATED_NOUN_KINDS and _own_date(trig.head, doc, list(trig.head.subtree))) and \
+            not _given_as_cause(trig.head):
         return []  # a noun with nothing around it is a mention, not a claim ("the attacks"), unless it is dated
     if trig.word.nominal and trig.kind == "noncompliance" and f.agent is None and not any(
             p is not None and (any(t.pos_ == "PROPN" or t.like_num for t in phrase(p))) for p, _ in fitting):
@@ -921,6 +922,14 @@ def _wholes(patients: list[Token], want: str, kind, located: list[Located]) -> l
         whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         out.extend([semantic_head(i) for i in items(whole)] if whole is not None else [p])
     return out
+
+
+def _given_as_cause(noun: Token) -> bool:
+    """Whether a noun is what the sentence gives as the cause of what it tells ("the town fell as a
+    result of a military operation"): an event said to have caused another happened."""
+    h = noun.head
+    return noun.dep_ == "pobj" and h.lower_ == "of" and h.head.lower_ in ("result", "consequence") and \
+        h.head.dep_ == "pobj" and h.head.head.lower_ == "as"
 
 
 def cat_of(p: Token) -> str | None:
