@@ -267,3 +267,17 @@ def test_event_given_as_a_cause_is_a_claim():
 
 def test_bare_event_noun_is_no_claim():
     assert claims("The report discussed military operations.", "attack") == []
+
+
+# kinds: an object kinds.toml gives a kind of its own ([object_kind]) makes the claim that kind's
+
+
+def test_damage_to_the_environment_is_environmental_damage():
+    (c,) = claims("Shelling damaged the forests near Kharkiv.")
+    assert c.kind == "environmental_damage"
+    assert c.object.category == "environment"
+
+
+def test_damage_to_a_building_stays_destruction():
+    (c,) = claims("Shelling damaged the school near Kharkiv.")
+    assert c.kind == "destruction"

@@ -497,6 +497,8 @@ def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str 
         return (is_people(p) or p.like_num), None
     if want == "object":
         cat = object_category(p, kind.objects or None) or _thing(p)
+        if cat is None and object_category(p) in vocab().object_kind:
+            cat = object_category(p)  # an object that makes the claim another kind's ([object_kind])
         return cat is not None, cat
     if want == "place":
         return bool(_in_subtree(p, located)) or p.lemma_.lower() in _TERRITORY, None
@@ -877,7 +879,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 continue  # the same place reached through two patients of one event ("cities and regions - A, B")
             seen.add(key)
             out.append(Claim(
-                kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
+                kind=vocab().object_kind.get(cat, trig.kind) if cat else trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
                 affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
                 quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs,
                 when=when or _instrument_year(instrument), weapons=weapons, site=item_site or site,
