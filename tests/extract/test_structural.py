@@ -281,3 +281,16 @@ def test_damage_to_the_environment_is_environmental_damage():
 def test_damage_to_a_building_stays_destruction():
     (c,) = claims("Shelling damaged the school near Kharkiv.")
     assert c.kind == "destruction"
+
+
+# demands: an obligation stated ("must withdraw") is its speaker's demand
+
+
+def test_obligation_is_the_speakers_demand():
+    (demand,) = claims("The occupying troops must withdraw from Kharkiv.", "demand")
+    assert demand.agent == "Ministry of Defence"
+
+
+def test_obligation_reported_is_the_reported_speakers():
+    (demand,) = claims("The rebels must leave Kharkiv, the mayor said.", "demand")
+    assert demand.agent == "mayor"

@@ -634,9 +634,11 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
             said = doc._.docket.notes["said"].at(trig.head.idx)
             # a demand reported in indirect speech is the reporter's account of the demander's demand;
             # a quoted one the speaker's own
-            source, demander = meta.source, agent
+            # an obligation stated ("the troops must withdraw") is its speaker's demand
+            source, demander = meta.source, meta.source if modal else agent
             if said is not None and said.direct:
                 source = said.source
+                demander = said.source if modal else demander
             elif said is not None:
                 source, demander = said.via or meta.source, agent or said.source
             out.append(Claim(kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=source, agent=demander,
