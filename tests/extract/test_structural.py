@@ -294,3 +294,17 @@ def test_obligation_is_the_speakers_demand():
 def test_obligation_reported_is_the_reported_speakers():
     (demand,) = claims("The rebels must leave Kharkiv, the mayor said.", "demand")
     assert demand.agent == "mayor"
+
+
+# places: an area is dropped for the place it contains only when written next to it
+
+
+def test_area_named_apart_is_a_place_of_its_own():
+    text = "Some 5,000 villagers from Tartar now live in tents in other regions of Azerbaijan as internally displaced persons."
+    (c,) = claims(text, "displacement")
+    assert place_names(c) == {"Tərtər", "Azerbaijan"}
+
+
+def test_area_written_next_to_its_place_is_context():
+    (c,) = claims("Rebels shelled Tartar, Azerbaijan on Monday.", "attack")
+    assert place_names(c) == {"Tərtər"}

@@ -479,13 +479,16 @@ def _in_subtree(tok: Token, located: list[Located], siblings: list[Token] | None
     return [p for p in located if any(t.idx <= p.start < t.idx + len(t) for t in out)]
 
 
-def _finest(places: list[Located], gaz: Gazetteer) -> list[Located]:
+def _finest(places: list[Located], gaz: Gazetteer, adjacent: bool = False) -> list[Located]:
     """Places minus those that only contain another of them ("Stepanakert, Nagorno-Karabakh": the
-    city is the claim's place; the region comes with it as its context)."""
-    ids = {p.place.id for p in places if p.place is not None}
+    city is the claim's place; the region comes with it as its context). With `adjacent`, only an area
+    written next to the place it contains ("the Kalbajar district of Azerbaijan"); one named apart is a
+    place of its own ("residents of Tartar … now living in other regions of Azerbaijan")."""
     out = []
     for p in places:
-        if p.place is not None and any(other != p.place.id and p.place.id in gaz.area_ids(other) for other in ids):
+        if p.place is not None and any(
+                o.place is not None and o.place.id != p.place.id and p.place.id in gaz.area_ids(o.place.id) and
+                (not adjacent or abs(o.start - p.end) <= 6 or abs(p.start - o.end) <= 6) for o in places):
             continue
         out.append(p)
     return out
@@ -845,6 +848,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             targets = [mine or _finest(shared, gaz)]
         else:
             targets = _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
+            if len(targets) == 1 and targets[0]:
+                targets = [_finest(clause_places, gaz, adjacent=True)]  # one claim: each place named apart
             if targets == [[]]:
                 # the parser hung the place elsewhere in the sentence ("fighting resumed on Tuesday, and
                 # along the border villages were shelled"): a place of the sentence no other claim holds
