@@ -186,8 +186,25 @@ def _verb_of(tok: Token) -> Token:
     return tok
 
 
-def _subject(verb: Token) -> Token | None:
-    """A verb's subject, inherited along coordination ("forces bombed, looted and demolished")."""
+# verbs whose object is who does what their "of"/"for"/"from" gerund says ("accused the RSF of looting",
+# "blamed Israel for shelling", "prevented them from fleeing")
+OBJECT_CONTROL = {"accuse", "blame", "charge", "suspect", "convict", "condemn", "criticize", "criticise",
+                  "praise", "thank", "prevent", "stop", "forbid", "ban", "bar", "hold"}
+
+
+def _nonfinite(v: Token) -> bool:
+    """A verb without a tense of its own ("denying …", "to violate …", "by committing …")."""
+    if v.tag_ not in ("VBG", "VB", "VBN"):
+        return False
+    return not any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP", "VBD", "MD") for c in v.children) and \
+        not any(c.dep_ == "mark" and c.lower_ not in ("to",) for c in v.children)
+
+
+def _subject(verb: Token, control: bool = False) -> Token | None:
+    """A verb's subject, inherited along coordination ("forces bombed, looted and demolished"); with
+    `control`, the actor of a verb without a tense, from the clause it hangs from ("Azerbaijan
+    continues …, denying …", "Continuing to violate …, Azerbaijan has brought …", "Russia, by
+    committing …, began …"; the object of "accused X of looting")."""
     seen = 0
     v = verb
     while v is not None and seen < 6:
@@ -196,6 +213,22 @@ def _subject(verb: Token) -> Token | None:
             return s
         if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
             v = v.head
+            seen += 1
+            continue
+        if not control:
+            if v.dep_ in ("relcl", "acl") and v.head.i != v.i:
+                return None
+            break
+        if v.dep_ == "advcl" and _nonfinite(v) and v.head.pos_ in ("VERB", "AUX") and v.head.i != v.i:
+            v = v.head
+            seen += 1
+            continue
+        if v.dep_ == "pcomp" and _nonfinite(v) and v.head.dep_ == "prep" and v.head.head.pos_ in ("VERB", "AUX"):
+            gov = v.head.head
+            obj = _child(gov, {"dobj"})
+            if obj is not None and gov.lemma_.lower() in OBJECT_CONTROL and v.head.lower_ in ("of", "for", "from"):
+                return obj
+            v = gov
             seen += 1
             continue
         if v.dep_ in ("relcl", "acl") and v.head.i != v.i:
@@ -282,6 +315,10 @@ def irrealis(head: Token) -> bool:
         if t.dep_ == "amod" and t.tag_ == "VBG" and t.head.i != t.i:
             t = t.head  # "to facilitate extracting goods": the participle is as real as the goods' verb
             continue
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and t.head.pos_ == "VERB" and any(
+                c.tag_ == "TO" for c in t.head.children):
+            t = t.head  # "urge the sides to de-escalate … and to begin negotiations": what is urged
+            continue
         if t.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "pobj", "prep") or t.head.i == t.i:
             break
         t = t.head
@@ -346,6 +383,8 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
     else:
         if subject is not None:
             f.agent = subject
+        elif verb.dep_ not in ("relcl", "acl", "amod"):
+            f.agent = _subject(verb, control=True)
         if obj is not None:
             f.patients = [semantic_head(i) for i in items(obj)]
     if not f.patients:
@@ -423,6 +462,12 @@ def _cause_after(noun: Token) -> Token | None:
     return None
 
 
+def _event_kinds() -> tuple[str, ...]:
+    from docket.kinds import event_kinds
+
+    return event_kinds()
+
+
 def _noun_frame(f: Frame, noun: Token) -> None:
     host = _predicated_of(noun)
     subject = _subject(host) if host is not None else None
@@ -445,7 +490,7 @@ def _noun_frame(f: Frame, noun: Token) -> None:
     light = noun.head if noun.dep_ in ("dobj", "obj", "nsubjpass") and noun.head.lemma_.lower() in LIGHT_VERBS else None
     if light is not None:
         f.clause = light
-        subject = _subject(light) if noun.dep_ == "dobj" else None
+        subject = _subject(light, control=True) if noun.dep_ == "dobj" else None
         if subject is not None and subject.lower_ not in ("who", "which", "that"):
             f.agent = subject
         elif noun.dep_ == "nsubjpass":
@@ -459,13 +504,26 @@ def _noun_frame(f: Frame, noun: Token) -> None:
     if not f.patients and target is not None and f.trigger.kind in ("attack",):
         f.patients = [semantic_head(i) for i in items(target)]
     by = _pobj(noun, {"by"})
+    if by is None and of is not None:
+        # "the occupation of Crimea and Sevastopol by Russia": the parser hangs the by-phrase on the last place
+        by = next((c for t in of.subtree if t.dep_ == "pobj" for c in [_pobj(t, {"by"})] if c is not None), None)
+    if of is not None and by is None and f.agent is None and any(
+            c.dep_ in ("acl", "relcl") and c.tag_ == "VB" and any(g.tag_ == "TO" for g in c.children) for c in noun.children):
+        # "the failure of the authorities to prevent …", "the refusal of X to withdraw": X is the actor
+        f.agent, f.patients = of, []
     if by is not None:
         f.agent = by
     elif f.agent is not None:
         pass
     else:
         poss = _child(noun, {"poss"})
-        if poss is not None and poss.pos_ in ("PROPN", "NOUN"):
+        if poss is not None and poss.pos_ == "PRON" and poss.lower_ in ("its", "their", "his", "her") and \
+                f.trigger.kind in _event_kinds():
+            # "Russian forces committed … during their occupation of Bucha": the clause's subject
+            verb = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            subject = _subject(verb, control=True) if verb is not None else None
+            f.agent = subject if subject is not None and subject.pos_ != "PRON" else poss
+        elif poss is not None and poss.pos_ in ("PROPN", "NOUN"):
             f.agent = poss
         else:
             # "Israeli strikes", "RSF looting": the nationality or body before the noun, not one naming a
@@ -474,6 +532,15 @@ def _noun_frame(f: Frame, noun: Token) -> None:
                         and not _parenthesised(c)), None)
             if mod is not None:
                 f.agent = mod
+    if f.agent is None and noun.dep_ == "pobj" and noun.head.lower_ == "in" and f.trigger.kind == "noncompliance" \
+            and noun.head.head.pos_ in ("VERB", "AUX"):
+        f.agent = _subject(noun.head.head, control=True)  # "Armenia, in violation of …, continues …"
+    if f.agent is None:
+        # "fighting between X and Y", "hostilities between X, Y and Z": the sides are its actors
+        between = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        obj = _child(between, {"pobj"}) if between is not None else None
+        if obj is not None and len(items(obj)) > 1:
+            f.agent = obj
     if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_ in ("take", "occur", "happen", "continue", "begin",
                                                                     "rage", "start", "escalate", "intensify", "resume"):
         f.clause = noun.head  # "the arrests took place in …", "battles continued to rage in …"

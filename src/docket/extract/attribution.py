@@ -243,6 +243,7 @@ class _Reader:
     persons: list[Span] = field(default_factory=list)
     quoted: list[tuple[int, int]] = field(default_factory=list)  # content of the quotations found
     surnames: dict[tuple[str, bool], str] = field(default_factory=dict)
+    actor: bool = False  # naming a claim's actor, not a speaker
 
 
 def attribute(doc: Doc, default: str | None = None) -> list[Said]:
@@ -277,7 +278,11 @@ def attribute_and_name(doc: Doc, default: str | None = None):
         _resolve(r, f)
 
     def name(t: Token) -> str | None:
-        return _name(r, t, t.idx)[0]
+        r.actor = True
+        try:
+            return _name(r, t, t.idx)[0]
+        finally:
+            r.actor = False
 
     return _relays(found, [q for q in quotes if not q.skip]), name
 
@@ -858,6 +863,10 @@ def _name(r: _Reader, t: Token, before: int) -> tuple[str | None, str]:
     if low in PERSON_PRONOUNS:
         return _recent(r, before, "person"), "person"
     if low in ("it", "its", "they", "them", "their"):
+        if r.actor:
+            subject = _subject_before(r, t)
+            if subject is not None:
+                return _name(r, subject, subject.idx)
         return _recent(r, before, "body" if low in ("it", "its") else None), "body"
     if low in _OPEN_WORDS | {"that"} and t.head.dep_ == "relcl":
         noun = t.head.head
@@ -885,11 +894,53 @@ def _name(r: _Reader, t: Token, before: int) -> tuple[str | None, str]:
             return f"{head} of {owner}", kind
     if _is_description(t):
         return _describe(r, t, before, kind), kind
+    if r.actor and _short_form(t):
+        longer = _longer_form(r, t)
+        if longer:
+            return longer, kind
     if _is_indefinite(t):
         ahead = _next_named_speaker(r, t, kind)
         if ahead:
             return ahead, kind
     return _clean(r, t), kind
+
+
+def _subject_before(r: _Reader, t: Token) -> Token | None:
+    """The actor a pronoun actor ("it demanded", "they shelled") stands for: the nearest earlier subject
+    that names a party (a name or a description, not a pronoun), in its sentence or the two before."""
+    k = bisect.bisect_right(r.sent_starts, t.idx) - 1
+    for sent in reversed(r.sents[max(0, k - 2) : k + 1]):
+        for g in reversed(list(sent)):
+            if g.idx >= t.idx or g.dep_ not in ("nsubj", "nsubjpass") or g.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if _has_name(g) or _is_description(g):
+                return g
+    return None
+
+
+def _short_form(t: Token) -> bool:
+    """'the Council', 'the 15-member Council': a definite phrase whose only name is its head."""
+    det = next((c for c in t.children if c.dep_ == "det"), None)
+    if det is None or det.lower_ not in ("the", "this", "that") or not _is_name(t):
+        return False
+    return not any(_proper(g) for g in _phrase(t) if g.i != t.i)
+
+
+def _proper(g: Token) -> bool:
+    return g.pos_ == "PROPN" or g.ent_type_ in ("ORG", "GPE", "NORP", "PERSON", "LOC", "FAC")
+
+
+def _longer_form(r: _Reader, t: Token) -> str | None:
+    """The nearest earlier name with the same head and more to it ("Security Council" for "the Council")."""
+    same = r.by_head.get(_norm(t.lemma_), [])
+    for g in reversed(same):
+        if g.idx >= t.idx or t.idx - g.idx > _DESCRIBED:
+            continue
+        if any(_proper(c) for c in _phrase(g, alone=True) if c.i != g.i):
+            name = _clean(r, g, alone=True)
+            if name and len(name) > len(t.text):
+                return name
+    return None
 
 
 def _recent(r: _Reader, before: int, kind: str | None) -> str | None:
@@ -1038,6 +1089,9 @@ def _describe(r: _Reader, t: Token, before: int, kind: str) -> str:
             if name:
                 return name
         k -= 1
+    if r.actor:
+        # an actor described ("the military", "the militants") is not the last one who spoke
+        return _clean(r, t)
     for pos, source, k2 in reversed(r.history):
         if pos < before and k2 == kind:
             return source

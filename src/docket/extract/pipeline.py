@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from docket.errors import DocketError
 from docket.extract.arguments import (
+    QUANTIFIERS,
     Frame,
     _pobj,
     _subject,
@@ -32,7 +33,7 @@ from docket.extract.attribution import CANDIDATE_WORDS, SaidIndex, attribute_and
 from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
 from docket.extract.places import Rejected, find_places
-from docket.extract.quantities import Count, find_counts
+from docket.extract.quantities import VAGUE, Count, find_counts
 from docket.extract.relations import Relation
 from docket.extract.triggers import Trigger, find_triggers, inflected_forms
 from docket.gazetteer import Gazetteer, Place, default_gazetteer
@@ -144,6 +145,7 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     from docket.extract.claims import extract_budget
 
     meta = meta or DocumentMeta()
+    meta = meta.model_copy(update={"publisher": speaker_name(meta.publisher)}) if meta.publisher else meta
     gaz = gazetteer or default_gazetteer()
     deadline = time.monotonic() + (budget if budget is not None else extract_budget(len(text)))
     test = candidate_test((), inflected_forms() | set(REPORTING) | set(CANDIDATE_WORDS))
@@ -171,8 +173,23 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
     found = _dedupe(found)
     _inherit(found, ctx, located, gaz)
     found = _without_restatements(found)
+    _the_resolution(found, doc._.docket.text)
     _demands_by_instrument(found)
     return found, []
+
+
+# how a publisher's description goes on after its name: "Reuters (republished by …)", "News.Az,
+# reporting a statement of …", "Co-Chairs of the OSCE Minsk Group (statement republished by …)"
+_PUBLISHER_NOTE = re.compile(r"\s*\((?![A-Z]{2,8}\))[^()]*\)|,\s*(?:reporting|republish\w*|quoting|citing|via)\b.*$")
+
+
+def speaker_name(publisher: str | None) -> str | None:
+    """The name a publisher speaks under in its claims' `attributed_to`: its name without the notes
+    on how the text reached us (parenthesised remarks other than an acronym, ", reporting …")."""
+    if not publisher:
+        return publisher
+    name = _PUBLISHER_NOTE.sub("", publisher).strip(" ,;")
+    return name or publisher
 
 
 def _paragraph_of(ctx, offset: int) -> int:
@@ -188,6 +205,7 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
     of the claim before it in its paragraph (an event story names its actor and place once), else the
     place the document is most about."""
     events = set(kinds_events())
+    people_kinds = {k for k, spec in kinds().items() if spec.raw.get("triggers", {}).get("patient") == "persons"}
     counts: dict[str, int] = {}
     for c in found:
         for p in c.places:
@@ -199,6 +217,7 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
         focus = next(p for c in found for p in c.places if p.id == best)
     last: dict[int, Claim] = {}
     story: tuple[int, str] | None = None  # the last actor of an event told, and its paragraph
+    people: tuple[int, Claim] | None = None  # the last claim that named who it was about, and its paragraph
     for i, c in enumerate(found):
         par = _paragraph_of(ctx, c.span[0])
         before = last.get(par)
@@ -213,11 +232,32 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
                 update["places"] = before.places
             elif focus is not None:
                 update["places"] = [focus]
+        told = before if before is not None and before.kind in people_kinds and not _weak_affected(before.affected) \
+            else (people[1] if people is not None and people[1].kind == c.kind and par - people[0] <= 1 else None)
+        if c.kind in people_kinds and _weak_affected(c.affected) and told is not None:
+            # "the arrests took place in …", "many of them were executed", "killing 25": the people the
+            # story has just told of
+            update["affected"] = told.affected
+        elif c.affected is None and c.kind in people_kinds and c.quantity is not None and c.quantity.unit == "people":
+            update["affected"] = "people"
+        if not c.site and before is not None and before.site and c.kind in events and before.kind in events and \
+                {p.id or p.name for p in update.get("places", c.places)} <= {p.id or p.name for p in before.places}:
+            update["site"] = before.site  # "… hit the Markale market, killing 43": the story goes on there
         if update:
             found[i] = c.model_copy(update=update)
         last[par] = found[i]
+        if found[i].kind in people_kinds and not _weak_affected(found[i].affected):
+            people = (par, found[i])
         if found[i].kind in events and found[i].agent:
             story = (par, found[i].agent)
+
+
+_WEAK_AFFECTED = {"them", "those", "many", "others", "many others", "some", "most", "all", "they"}
+
+
+def _weak_affected(a: str | None) -> bool:
+    """No one named: a pronoun or a quantifier."""
+    return a is None or a.lower() in _WEAK_AFFECTED
 
 
 def kinds_events() -> tuple[str, ...]:
@@ -382,9 +422,102 @@ def _read_dates(doc: Doc, meta: DocumentMeta) -> None:
         found = dates_in(s.text, dates, s.start)
         per_sentence.append(found)
         last_before.append(dates.last_date)
-        dates.saw(*found)
+        # the day a source spoke ("Human Rights Watch said today") dates its words, not the story that
+        # the next sentences go on with
+        dates.saw(*[m for m in found if not (m.relation == "relative" and _reporting_date(doc, m))])
     ctx.notes["dates"] = per_sentence
     ctx.notes["last_date"] = last_before
+
+
+def _date_token(doc: Doc, m) -> Token | None:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) and span[0].pos_ != "" else None
+
+
+def _reporting_date(doc: Doc, m) -> bool:
+    """Whether a date says when a source spoke ("said today", "told RFA on Monday", "said Friday")."""
+    from docket.extract.attribution import REPORTING_VERBS
+
+    t = _date_token(doc, m)
+    for _ in range(3):
+        if t is None or t.head.i == t.i:
+            return False
+        if t.dep_ not in ("npadvmod", "pobj", "prep", "tmod", "advmod", "nmod", "compound"):
+            return False
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t.lemma_.lower() in REPORTING_VERBS
+    return False
+
+
+def _clause_verb(tok: Token) -> Token | None:
+    """The verb whose clause a word is in: the word itself if a verb, else its nearest verb above."""
+    t = tok
+    for _ in range(12):
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def _date_rank(m_tok: Token, head: Token) -> int | None:
+    """How closely a date belongs to the claim's predicate: 0 it hangs from the trigger's verb directly,
+    1 through a clause of that verb ("… since Armenia resumed the tension on September 27"), 2 it
+    dates a verb the trigger hangs from; None it dates another clause or a modifier of its own."""
+    if not _dates_head(m_tok, head):
+        return None
+    own = _clause_verb(head)
+    if own is None:
+        return 0
+    t, verbs = m_tok, 0
+    while t.i != own.i and t.head.i != t.i:
+        t = t.head
+        verbs += t.pos_ in ("VERB", "AUX") and t.i != own.i
+    if t.i != own.i:
+        return 2
+    return 0 if verbs == 0 else 1
+
+
+def _dates_head(m_tok: Token, head: Token) -> bool:
+    """Whether a date belongs to the claim's own predicate: the verb it hangs from is the trigger's
+    (or one the trigger hangs from), not a verb of a clause of its own inside ("the plant – blockaded
+    since April 21 – has been liberated": April 21 dates the blockade)."""
+    own = _clause_verb(head)
+    if own is None:
+        return True
+    t = m_tok
+    while t.i != own.i and t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl") and t.pos_ in ("VERB", "AUX"):
+            return False
+        t = t.head
+    if t.i == own.i:
+        return True
+    v = _clause_verb(m_tok)
+    if v is None:
+        return True
+    above = [own, *own.ancestors]
+    return any(v.i == a.i or v.i in {c.i for c in a.conjuncts} for a in above)
+
+
+def _present(head: Token) -> bool:
+    """Whether the trigger's own predicate is in the present ("conducts airstrikes", "are estimated to
+    be held", "looting … is making life a misery"), whatever tense the rest of the sentence has."""
+    v = _clause_verb(head)
+    for _ in range(4):
+        if v is None:
+            return False
+        finite = [c.tag_ for c in v.children if c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP", "VBD", "MD")]
+        if v.tag_ in ("VBZ", "VBP", "VBD"):
+            finite.append(v.tag_)
+        if finite:
+            return finite[0] in ("VBZ", "VBP") and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in v.children)
+        if v.head.i != v.i:
+            v = _clause_verb(v.head)  # a verb without a tense takes the tense of the one it hangs from
+            continue
+        return False
+    return False
 
 
 def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None = None, event: bool = True) -> When | None:
@@ -394,6 +527,20 @@ def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None 
     ctx = doc._.docket
     i = ctx.sentence_of(head.i)
     mentions = [m for m in ctx.notes.get("dates", [[]] * (i + 1))[i] if m.relation != "of" and (m.iso or m.iso_end)]
+    parsed = [m for m in mentions if _date_token(doc, m) is not None]
+    if parsed:
+        # a date of another clause of the sentence dates that clause's event, not this one; of the
+        # trigger's own dates, one that hangs from its verb directly comes first ("On Jan. 20, explosions
+        # killed two children, while on Jan. 2 …": Jan. 20)
+        ranked = [(_date_rank(_date_token(doc, m), head), m) for m in parsed]
+        best = min((r for r, _ in ranked if r is not None), default=None)
+        mine = [m for r, m in ranked if r is not None and r == best]
+        if mine:
+            mentions = mine + [m for m in mentions if m not in parsed]
+        elif not any(r is not None for r, _ in ranked) and any(m.ongoing for m in parsed):
+            mentions = [m for m in parsed if m.ongoing]  # a span the whole sentence tells of ("Since 27 September, …")
+        else:
+            mentions = [m for m in mentions if m not in parsed]
     if clause:
         lo, hi = min(t.idx for t in clause), max(t.idx + len(t) for t in clause)
         inside = [m for m in mentions if lo <= m.start and m.end <= hi]
@@ -409,7 +556,7 @@ def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None 
         # holds at the document's date
         present = head.tag_ in ("VBZ", "VBP", "VBG") or head.pos_ in ("NOUN", "PROPN") and tenses & {"VBZ", "VBP"}
         return published if present and "VBD" not in tenses else None
-    if head.tag_ in ("VBZ", "VBP", "VBG") and "VBD" not in tenses and published:
+    if (head.tag_ in ("VBZ", "VBP", "VBG") and "VBD" not in tenses or _present(head)) and published:
         return published
     last = ctx.notes.get("last_date", [None] * (i + 1))[i]
     if last:
@@ -422,24 +569,64 @@ def _text_of(tok: Token) -> str:
     return span.text.strip()
 
 
+def _affected_of(p: Token | None, trig: Trigger, want: str, q: Quantity | None) -> str | None:
+    """Who a claim is about: the people its patient names ("nine Palestinians", "attacks on UNPROFOR
+    personnel"); for a bare count the people it counts ("killed 68 and wounded 144 people"); for an
+    instrument the people it is against or for ("charges against 14 captured servicemen", "an arrest
+    warrant for the President of Russia Vladimir Putin")."""
+    if want == "instrument":
+        noun = p if p is not None else (trig.head if trig.word.nominal else None)
+        for c in noun.children if noun is not None else ():
+            if c.dep_ == "prep" and c.lower_ in ("against", "for"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None and (is_people(obj) or obj.ent_type_ == "PERSON"):
+                    return _affected(obj)
+        return None
+    if p is None:
+        return None
+    if p.like_num or p.lower_ in _BARE_VAGUE:
+        return None  # the story's people (_inherit), else the "people" a count stands for
+    if want == "persons" or is_people(p) and p.pos_ in ("NOUN", "PROPN") and p.ent_type_ not in ("GPE", "ORG"):
+        return _affected(p)
+    return None
+
+
 def _affected(tok: Token) -> str:
-    """Who the claim is about, without the count: "nine Palestinians" -> "Palestinians"."""
+    """Who the claim is about, without the count: "nine Palestinians" -> "Palestinians"; a person named
+    in apposition by name ("the commander of the 36th Marine Brigade, Sergey Volynski")."""
+    named = next((c for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if named is not None:
+        return phrase(named).text
+    person = [t for t in phrase(tok) if t.ent_type_ == "PERSON"]
+    if person and tok.ent_type_ != "PERSON" and tok.lemma_.lower() in ("president", "minister", "commissioner", "leader"):
+        a = person[0].i
+        b = person[-1].i + 1
+        return tok.doc[a:b].text  # "the President of Russia Vladimir Putin": Vladimir Putin
     span = phrase(tok)
     words = [t for t in span if not (t.like_num or t.dep_ in ("det", "nummod", "quantmod") or t.lower_ in (
         "some", "around", "about", "nearly", "almost", "least", "at", "more", "than", "over"))]
     return " ".join(t.text for t in words).strip() or span.text
 
 
-def _agent_name(tok: Token | None) -> str | None:
+def _agent_name(tok: Token | None, sides: bool = True) -> str | None:
     """How a claim's actor is written: as the document names it (extract/attribution.py's namer:
     acronyms written out, pronouns and descriptions resolved), canonical where the actor vocabulary
     knows the name. A weapon or an attack as the subject ("a mortar shell killed …", "strikes hit …")
     is no actor: the claim takes its actor from its context instead."""
+    if tok is not None and tok.lower_ in ("who", "which", "that") and tok.head.dep_ == "relcl":
+        tok = tok.head.head  # "shells which hit the market": the shells
     if tok is None or tok.lower_ in ("who", "which", "that"):
         return None
+    tok = semantic_head(tok) if tok.lower_ in QUANTIFIERS else tok  # "dozens of fighter jets": the jets
     lemma = tok.lemma_.lower()
     if lemma in set(schema().get("weapons", {}).get("lemmas", ())) or lemma in _ATTACK_NOUNS or tok.like_num:
-        return None
+        wielder = _wielder(tok)
+        return _agent_name(wielder) if wielder is not None else None
+    listed = items(tok) if sides and tok.dep_ == "pobj" and tok.head.lower_ == "between" else [tok]
+    if len(listed) > 1:
+        # "fighting between the M23, the DRC army and other armed groups": every side
+        names = [n for n in (_agent_name(x, False) for x in listed) if n]
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else (names[0] if names else None)
     if tok.ent_type_ == "DATE" or tok.pos_ == "NUM":
         return None
     namer = tok.doc._.docket.notes.get("name") if tok.doc._.docket is not None else None
@@ -455,10 +642,35 @@ def _agent_name(tok: Token | None) -> str | None:
             tail = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
             if text.endswith(" " + tail):
                 text = text[: -len(tail) - 1].rstrip(" ,")
+    return canonical_actor(text) if text else None
+
+
+def _wielder(weapon: Token) -> Token | None:
+    """Who used a weapon the text makes the actor ("hit by a Hezbollah rocket", "aircraft from NATO
+    began to bomb", "forces fired shells which killed …"): the party named on it, the one it came
+    from, or the subject of the verb that used it."""
+    for c in weapon.children:
+        if c.dep_ in ("compound", "amod", "poss") and c.i < weapon.i and c.ent_type_ in ("ORG", "NORP", "GPE"):
+            return c
+    for c in weapon.children:
+        if c.dep_ == "prep" and c.lower_ in ("from", "of"):
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.ent_type_ in ("ORG", "NORP", "GPE"):
+                return obj
+    if weapon.dep_ == "dobj" and weapon.head.pos_ == "VERB":
+        subject = next((c for c in weapon.head.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.i != weapon.i:
+            return subject
+    return None
+
+
+def canonical_actor(name: str) -> str:
+    """The actor vocabulary's name for an actor as written ("Armenian forces" -> "armed forces of
+    Armenia"): claims keep the text's form, comparisons of actors use this one."""
     v = vocab()
-    for m in v.actors.finditer(text):
+    for m in v.actors.finditer(name):
         return v.actor_names[m.lastgroup][0]
-    return text or None
+    return name
 
 
 _ATTACK_NOUNS = {"strike", "airstrike", "attack", "shelling", "bombardment", "explosion", "blast", "raid", "fire",
@@ -602,6 +814,27 @@ def _item_tokens(item: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
+def _subject_of(verb: Token) -> Token | None:
+    from docket.extract.arguments import _subject
+
+    return _subject(verb, control=True)
+
+
+def _issuer_of(noun: Token) -> Token | None:
+    """Who issued an instrument: the subject of the verb it is the object of ("the Council adopted a
+    resolution"), or its by-phrase."""
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "by":
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    if noun.dep_ in ("dobj", "obj") and noun.head.pos_ in ("VERB", "AUX"):
+        return _subject_of(noun.head)
+    if noun.dep_ in ("conj", "appos") and noun.head.pos_ in ("NOUN", "PROPN"):
+        return _issuer_of(noun.head)
+    return None
+
+
 def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta, gaz: Gazetteer) -> list[Claim]:
     """One claim per demanded item, spanning the item; its places; its actor the one who demands."""
     if negated(trig.head) or any(c.dep_ == "neg" for c in trig.head.head.children if trig.head.dep_ == "aux"):
@@ -644,8 +877,11 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
                 demander = said.source if modal else demander
             elif said is not None:
                 source, demander = said.via or meta.source, agent or said.source
+            if modal and demander is None:
+                # "X should be investigated": the one who says it should is the one who demands it
+                demander = said.source if said is not None else meta.source
             out.append(Claim(kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=source, agent=demander,
-                             instrument=instrument, places=_with_areas([x.ref(gaz) for x in locs], gaz),
+                             instrument=instrument, site=_site(toks, doc), places=_with_areas([x.ref(gaz) for x in locs], gaz),
                              when=_when(trig.head, doc, meta, toks, False), confidence=0.6))
     return out
 
@@ -717,6 +953,22 @@ def _same_actor(a: str | None, b: str | None) -> bool:
 def _named_instrument(instrument: str | None) -> bool:
     # "S/RES/2139 (2014)", "Resolution 5/1", not "a resolution"
     return bool(instrument and re.search(r"\d|^[A-Z]", instrument))
+
+
+def _the_resolution(found: list[Claim], text: str) -> None:
+    """"A resolution" is the resolution the document names, when it names only one ("…, Unanimously
+    Adopting Resolution 2401 (2018)" … "the Security Council adopted a resolution demanding …")."""
+    v = vocab()
+    named = set()
+    for m in v.resolution.finditer(text):
+        n = re.match(r"(?P<num>\d{1,4})(?:\s*\((?P<year>\d{4})\))?", m.group("list"))
+        year = int(n.group("year")) if n.group("year") else v.resolution_year(int(n.group("num")))
+        named.add(f"S/RES/{int(n.group('num'))} ({year})" if year else f"S/RES/{int(n.group('num'))}")
+    if len(named) != 1:
+        return
+    for i, c in enumerate(found):
+        if c.kind in ("legal_act", "demand") and c.instrument and re.fullmatch(r"(?i)resolution", c.instrument):
+            found[i] = c.model_copy(update={"instrument": next(iter(named))})
 
 
 def _demands_by_instrument(found: list[Claim]) -> None:
@@ -822,9 +1074,17 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     agent = _agent_name(f.agent)
     if agent is None and f.agent is None and not trig.word.nominal:
         agent = _intro_actor(trig.head)
-    weapons = _weapons(sorted(set(clause) | set(f.agent.subtree if f.agent is not None else ()), key=lambda t: t.i),
-                       trig) or _loose_weapons(trig, triggers or [])
-    site = _site(clause, doc) if kind.thing != "instrument" else None
+    # weapons from the whole clause, other triggers' words too ("a barrage of rockets has been fired",
+    # "carried out an artillery attack"), the attack nouns listed with the trigger, and what a purpose
+    # clause's verb uses ("have been using heavy artillery to shell the NPP")
+    means = set(_clause_tokens(f.clause or trig.head)) | set(f.agent.subtree if f.agent is not None else ()) | \
+        set(_listed_means(trig))
+    gov = trig.head.head
+    if trig.head.dep_ in ("advcl", "xcomp") and gov.lemma_.lower() in ("use", "employ", "deploy", "fire", "launch"):
+        means |= {t for c in gov.children if c.dep_ == "dobj" for t in c.subtree}
+    weapons = _weapons(sorted(means, key=lambda t: t.i), trig) or _loose_weapons(trig, triggers or [])
+    around = sorted(set(clause) | {t for x in f.patients for t in x.subtree}, key=lambda t: t.i)
+    site = _site(around, doc) if kind.thing != "instrument" else None
     extra = {"corroborated_by": _corroboration(trig)}
     if kind.thing == "site":
         site = _gazetteer_site(clause_places) or site
@@ -867,9 +1127,14 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             q = None
             if p is not None:
                 c = _count_for(p)
+                if c is None and p.lower_ in _BARE_VAGUE and want == "persons":
+                    # "a war that has killed thousands, displaced millions": the word is the count
+                    c = Count(p.idx, p.idx + len(p), p.text, None, "vague", VAGUE[p.lower_])
                 if c is not None:
-                    q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
-                                 unit=p.text if not p.like_num else None)
+                    unit = _unit(p) if not (p.like_num or p.lower_ in _BARE_VAGUE) else None
+                    if unit is None and want == "persons":
+                        unit = "people"  # "killing 43 and injuring 84 people", "over 700,000 have fled"
+                    q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier, unit=unit)
                 elif cat and want == "object" and p.tag_ in ("NN", "NNP") and cat not in vocab().mass_objects and \
                         not any(d.dep_ == "det" and d.lower_ in ("some", "any", "no", "every", "each", "all")
                                 for d in p.children):
@@ -887,7 +1152,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             seen.add(key)
             out.append(Claim(
                 kind=vocab().object_kind.get(cat, trig.kind) if cat else trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
-                affected=_affected(p) if p is not None and want == "persons" and not p.like_num else None,
+                affected=_affected_of(p, trig, want, q),
                 quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs,
                 when=when or _instrument_year(instrument), weapons=weapons, site=item_site or site,
                 instrument=instrument, **extra,
@@ -939,6 +1204,36 @@ def _given_as_cause(noun: Token) -> bool:
     h = noun.head
     return noun.dep_ == "pobj" and h.lower_ == "of" and h.head.lower_ in ("result", "consequence") and \
         h.head.dep_ == "pobj" and h.head.head.lower_ == "as"
+
+
+_BARE_VAGUE = {"dozens", "scores", "hundreds", "thousands", "millions"}
+# modifiers that say which kind of thing is counted, kept in the unit ("18 administrative buildings",
+# "five makeshift shelters", "a dozen senior Hezbollah commanders"); a nationality, a participle or a
+# judgement is not ("14 captured Armenian servicemen", "511 innocent civilians")
+_KIND_WORDS = _TYPE_WORDS | {"makeshift", "senior", "adult", "ethnic", "arbitrary", "temporary", "underground",
+                             "private", "historical", "mass", "fighter", "armoured", "armored"}
+
+
+def _unit(p: Token) -> str:
+    """What a count counts, as the text writes it: the noun and the words before it that say which kind."""
+    keep = []
+    mods = sorted((c for c in p.children if c.i < p.i and c.dep_ in ("compound", "amod")), key=lambda c: c.i)
+    for k, c in enumerate(mods):
+        acronym = c.text.isupper() and len(c.text) > 1
+        if not acronym and (c.ent_type_ in ("NORP", "GPE", "CARDINAL", "DATE") or c.tag_ in ("VBN", "VBG") or any(
+                g.dep_ == "punct" for g in c.children)):
+            continue
+        if c.lower_ == "ethnic" and k + 1 < len(mods) and mods[k + 1].ent_type_ == "NORP":
+            continue  # "ethnic Rohingya civilians": the ethnicity goes with the nationality
+        if acronym or c.dep_ == "compound" and c.pos_ == "NOUN" or c.lemma_.lower() in _KIND_WORDS:
+            keep.extend(sorted(c.subtree, key=lambda g: g.i))
+    if not keep:
+        return p.text
+    doc = p.doc
+    start = min(k.i for k in keep)
+    words = [t for t in doc[start : p.i + 1] if t in keep or t.i == p.i]
+    text = " ".join(t.text for t in words)
+    return re.sub(r"\s*[\[\]]\s*", " ", text).strip()
 
 
 def cat_of(p: Token) -> str | None:
@@ -1053,7 +1348,8 @@ def _restates(c: Claim, before: Claim) -> bool:
         return False  # a noun that says what was hit adds to a telling that did not
     # one actor named two ways is one actor ("the armed forces of X", "X"); a bare noun has no date of
     # its own (one with a date is asserted, above): the date it carries is its story's
-    return not (c.agent and before.agent and not _same_actor(_force_of(c.agent), _force_of(before.agent)))
+    return not (c.agent and before.agent and not _same_actor(_force_of(canonical_actor(c.agent)),
+                                                             _force_of(canonical_actor(before.agent))))
 
 
 def _force_of(actor: str) -> str:
@@ -1078,6 +1374,30 @@ NOMINAL_CONFIDENCE = 0.55
 ASSERTED_CONFIDENCE = 0.58
 
 
+def _listed_means(trig: Trigger) -> list[Token]:
+    """The attack nouns listed with a noun trigger, one event ("missile strikes, shelling and UAV
+    (including Turkish “Bayraktar”) attacks"): each names a means the event used."""
+    if not trig.word.nominal:
+        return []
+    top = trig.head
+    for _ in range(6):
+        up = top.head
+        if up.i == top.i or top.dep_ not in ("conj", "pobj", "prep", "appos") or \
+                top.dep_ in ("pobj", "prep") and not (top.dep_ == "pobj" and top.head.lower_ == "including" or
+                                                      top.dep_ == "prep" and top.lower_ == "including"):
+            break
+        if up.pos_ not in ("NOUN", "PROPN", "VERB", "ADP") or up.pos_ == "VERB" and up.tag_ != "VBG":
+            break
+        top = up
+    if top.i == trig.head.i:
+        return []
+    out = []
+    for t in [top, *top.conjuncts]:
+        out.append(t)
+        out.extend(c for c in t.children if c.dep_ in ("compound", "amod", "nmod"))
+    return out
+
+
 def _weapons(tokens: list[Token], trig: Trigger) -> list[str]:
     """The weapons a clause names ("used cluster munitions and artillery", "a mortar shell killed"),
     each its noun phrase's head with the words that say which ("heavy artillery", "attack UAVs")."""
@@ -1088,13 +1408,17 @@ def _weapons(tokens: list[Token], trig: Trigger) -> list[str]:
     out: list[str] = []
     for t in tokens:
         lemma = t.lemma_.lower()
-        if t.pos_ not in ("NOUN", "PROPN") or not (lemma in words or t.lower_ in words):
+        gerund = t.tag_ == "VBG" and t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN")  # "strikes, shelling and …"
+        if t.pos_ not in ("NOUN", "PROPN") and not gerund or not (lemma in words or t.lower_ in words):
             continue
         if t.i == trig.head.i and trig.word.nominal:
             continue  # "the airstrike" names the attack, not its weapon: but see below
         mods = [c for c in t.children if c.dep_ in ("compound", "amod") and c.i < t.i]
         start = min([t.i] + [m.left_edge.i for m in mods])
         name = t.doc[start : t.i + 1].text
+        if t.dep_ == "compound" and t.head.tag_ == "NNS" and t.tag_ in ("NN", "NNP") and not name.endswith("s") and \
+                lemma not in _MASS_WEAPONS:
+            name += "s"  # "missile strikes", "UAV attacks": missiles, UAVs
         if name not in out:
             out.append(name)
     if trig.word.nominal and trig.head.lemma_.lower() in words and not out:
@@ -1125,6 +1449,8 @@ def _loose_weapons(trig: Trigger, triggers: list[Trigger]) -> list[str]:
     return _weapons(mine, trig) if mine else []
 
 
+_MASS_WEAPONS = {"artillery", "weaponry", "aircraft", "air force", "ammunition"}
+
 _SITE_HEADS = {"plant", "station", "market", "mine", "deposit", "church", "cemetery", "mosque", "monastery", "camp",
                "site", "airport", "hospital", "school", "bridge", "dam", "factory", "base", "port", "stadium",
                "square", "cathedral", "temple", "shrine", "prison", "field"}
@@ -1139,8 +1465,30 @@ def _instrument(p: Token | None, trig: Trigger | None) -> str | None:
     symbol = _unsc_symbol(tok)
     if symbol:
         return symbol
-    text = phrase(tok).text
+    # a named instrument the phrase singles out ("the norms of humanitarian law, particularly the Geneva
+    # Convention on …"): that one
+    named = next((t for t in tok.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.i != t.i
+                  and t.ent_type_ in ("LAW", "ORG", "") and t.text[:1].isupper() and not t.text.isupper()), None)
+    text = _instrument_phrase(named or tok)
     return re.sub(r"^(?:the|a|an|its|their)\s+", "", text, flags=re.I)[:200] or None
+
+
+def _instrument_phrase(tok: Token) -> str:
+    """An instrument's name: its noun phrase with what it is of ("paragraph 4 of the Trilateral
+    Statement of November 10, 2020") and, for a proper name, what it is on ("Geneva Convention on the
+    Treatment of Prisoners of War")."""
+    span = phrase(tok)
+    keep = set(range(span.start, span.end))
+    for t in list(span):
+        for c in t.children:
+            if c.dep_ == "prep" and (c.lower_ == "of" or tok.pos_ == "PROPN" and c.lower_ in ("on", "for") and any(
+                    g.dep_ == "pobj" and g.pos_ == "PROPN" for g in c.children)):
+                keep |= {g.i for g in c.subtree}
+    lo, hi = min(keep), max(keep)
+    doc = tok.doc
+    while hi > lo and (doc[hi].is_punct or doc[hi].dep_ in ("cc", "relcl")):
+        hi -= 1
+    return doc[lo : hi + 1].text
 
 
 def _unsc_symbol(tok: Token) -> str | None:
@@ -1237,12 +1585,23 @@ def _site(tokens: list[Token], doc: Doc) -> str | None:
     for e in doc.ents:
         if e.label_ == "FAC" and tokens and tokens[0].i <= e.start and e.end <= tokens[-1].i + 1:
             return e.text.removeprefix("the ").strip()
+    namer = doc._.docket.notes.get("name") if doc._.docket is not None else None
     for t in tokens:
         if t.lemma_.lower() in _SITE_HEADS and t.pos_ == "NOUN":
-            names = [c for c in t.children if c.dep_ == "compound" and c.i < t.i and c.pos_ == "PROPN"]
+            # the name before the facility noun, through the nouns between ("the Azovstal steel plant")
+            mods = [c for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod") and c.head.i in
+                    {t.i} | {g.i for g in t.subtree if g.i < t.i and g.dep_ == "compound"}]
+            names = [c for c in mods if (c.pos_ == "PROPN" or c.text[:1].isupper() and c.ent_type_ in ("ORG", "FAC", "GPE", ""))
+                     and not c.is_sent_start and c.ent_type_ not in ("NORP", "DATE", "CARDINAL")]
             if names:
                 start = min(c.left_edge.i for c in names)
                 return doc[start : t.i + 1].text
+        if t.text.isupper() and len(t.text) > 2 and t.pos_ == "PROPN" and namer is not None:
+            # "the ZNPP", written out where the text gives it in full: "Zaporozhye Nuclear Power Plant (ZNPP)"
+            long = namer(t) or ""
+            words = re.sub(r"\s*\([^)]*\)$", "", long).split()
+            if len(words) > 1 and words[-1].lower() in _SITE_HEADS | {"plant", "station"}:
+                return " ".join(words)
     return None
 
 
