@@ -44,6 +44,14 @@ def test_phrasal_verbs_and_idioms(read):
     assert c.when.start == "2021-06-13"  # the Sunday before publication
 
 
+def test_coming_under_control_names_who_took_it(read):
+    c = one(read("On 3 May 2021 the town of Lachin came under the control of the rebels."), "control_change")
+    assert c.agent == "rebels" and places(c) == ["Lachin"] and c.when.start == "2021-05-03"
+    c = one(read("The district came under rebel control on 4 May 2021."), "control_change")
+    assert c.agent == "rebel"  # the owner of "control", never "rebel control"
+    assert read("The fire came under control on Sunday.") == []
+
+
 def test_other_inflections_of_a_listed_verb(read):
     c = one(read("Soldiers are demolishing houses in Velika."), "destruction")
     assert c.agent == "Soldiers" and c.object.category == "house" and c.when.ongoing

@@ -342,6 +342,10 @@ def frame(trigger: Trigger) -> Frame:
         for tok in trigger.span:
             if tok.lower_ == w.agent_after:
                 obj = _child(tok, {"pobj"})
+                if obj is not None and obj.i < trigger.span.end:
+                    # the phrase's own noun ("came under Russian control"): its owner is the actor
+                    obj = next((c for c in obj.children if c.dep_ in ("poss", "amod", "compound") and
+                                c.pos_ in ("PROPN", "ADJ", "NOUN")), None)
                 if obj is not None:
                     f.agent = obj
         if f.agent is None:
