@@ -80,6 +80,9 @@ def test_what_is_planned_feared_or_denied_is_no_claim(read):
     assert read("The rebels may attack Velika next week.") == []
     assert read("Officials fear that the rebels will seize Marsk.") == []
     assert read("The army did not shell Marsk on Sunday.") == []
+    assert read("The inspectors found no evidence that the clinic in Velika was looted.") == []
+    c = one(read("The inspectors found evidence that the clinic in Velika was looted in May 2021."), "looting")
+    assert places(c) == ["Velika"] and c.when.start == "2021-05"
     found = read("The council called upon all parties to lift the sieges of the towns and to allow the evacuation "
                  "of the wounded.")
     assert found and {c.kind for c in found} == {"demand"}  # what is demanded, never an attack or an evacuation

@@ -283,6 +283,11 @@ def negated(head: Token) -> bool:
         if any(c.dep_ == "neg" or c.lower_ in ("not", "n't", "never") and c.dep_ in ("advmod", "neg")
                for c in t.children):
             return True
+        # the content of a noun denied ("found no evidence that the school was looted", "no sign that …")
+        if t.dep_ in ("acl", "ccomp") and t.head.pos_ == "NOUN" and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in t.children) and any(
+                c.dep_ == "det" and c.lower_ == "no" for c in t.head.children):
+            return True
     return False
 
 
