@@ -114,34 +114,23 @@ class _Neighbours:
         la, lo = math.radians(lat), math.radians(lon)
         c = math.cos(la)
         if self.flat is not None:
-            best = math.inf
-            for key, qa, qo in self.flat:
+            groups = [self.flat]
+        else:
+            reach = math.degrees(NEAR_KM / 6371.0)
+            rows = range(math.floor((lat - reach) / self.CELL), math.floor((lat + reach) / self.CELL) + 1)
+            if c > 0.05:
+                wide = reach / c
+                cols = range(math.floor((lon - wide) / self.CELL), math.floor((lon + wide) / self.CELL) + 1)
+            else:
+                cols = self.lon_cells  # near a pole every longitude is close
+            groups = [self.cells.get((r, col), ()) for r in rows for col in cols]
+        best = math.inf
+        for group in groups:
+            for key, qa, qo in group:
                 if key != skip:
                     dx = (qo - lo) * c
                     dy = qa - la
-                    d = dx * dx + dy * dy
-                    if d < best:
-                        best = d
-            km = 6371.0 * math.sqrt(best)
-            return km if km <= NEAR_KM else math.inf
-        reach = math.degrees(NEAR_KM / 6371.0)
-        rows = range(math.floor((lat - reach) / self.CELL), math.floor((lat + reach) / self.CELL) + 1)
-        if c > 0.05:
-            wide = reach / c
-            cols = range(math.floor((lon - wide) / self.CELL), math.floor((lon + wide) / self.CELL) + 1)
-        else:
-            cols = self.lon_cells  # near a pole every longitude is close
-        best = math.inf
-        for r in rows:
-            for col in cols:
-                for key, qa, qo in self.cells.get((r, col), ()):
-                    if key == skip:
-                        continue
-                    dx = (qo - lo) * c
-                    dy = qa - la
-                    d = dx * dx + dy * dy
-                    if d < best:
-                        best = d
+                    best = min(best, dx * dx + dy * dy)
         km = 6371.0 * math.sqrt(best)
         return km if km <= NEAR_KM else math.inf
 
