@@ -308,3 +308,119 @@ def test_area_named_apart_is_a_place_of_its_own():
 def test_area_written_next_to_its_place_is_context():
     (c,) = claims("Rebels shelled Tartar, Azerbaijan on Monday.", "attack")
     assert place_names(c) == {"Tərtər"}
+
+
+# clauses: a place another trigger's phrase holds is that trigger's ("continued its offensive and
+# captured A, B and C": the places are the captures'), and so is what a preposition's verb governs
+
+
+def mentions(c) -> set[str]:
+    return {p.mention for p in c.places}
+
+
+def test_places_of_a_coordinated_verb_are_not_the_nouns():
+    text = "Rebel units continued their assault and then seized Izium, Balakliia and Kupiansk in September 2022."
+    captures = claims(text, "control_change")
+    assert [mentions(c) for c in captures] == [{"Izium"}, {"Balakliia"}, {"Kupiansk"}]
+    (attack,) = claims(text, "attack")
+    assert attack.text == "assault"
+    assert not mentions(attack) & {"Balakliia", "Kupiansk"}
+
+
+def test_places_of_the_verb_after_instead_of_are_not_the_clauses():
+    text = "Instead of pulling its units out of Kupiansk, the army shelled the villages near Izium on Monday."
+    (shelling,) = claims(text, "attack")
+    assert not any("Kupiansk" in n for n in place_names(shelling))
+    assert "Kupiansk" not in shelling.text
+
+
+# one telling: two verbs of one kind said of the same people are one claim
+
+
+def test_two_verbs_of_one_kind_on_the_same_people_are_one_claim():
+    for text, n in (("Nearly 900 inhabitants of Izium were subjected to deportation and expelled from the region.", 900),
+                    ("About 600 villagers of Kupiansk were subjected to ethnic cleansing and expelled from their "
+                     "homes in 2022.", 600)):
+        (moved,) = claims(text, "displacement")
+        assert moved.quantity.value == n
+        assert moved.text.endswith("and expelled")
+
+
+def test_two_verbs_with_their_own_figures_stay_two_claims():
+    text = "The shelling killed 12 civilians in Izium and killed 4 soldiers in Kupiansk on Monday."
+    assert sorted(c.quantity.value for c in claims(text, "killing")) == [4, 12]
+
+
+# "the attacks of X" names who attacked; "the shelling of X" what was hit
+
+
+def test_attacks_of_a_named_actor_give_the_actor():
+    (attack,) = claims("In reply to the attacks of Russia on Monday, Ukrainian units pulled back.", "attack")
+    assert attack.agent == "Russia"
+    assert "Russia" in attack.text
+    assert not any(n == "Russia" for n in place_names(attack))
+
+
+def test_shelling_of_a_city_gives_the_place():
+    (attack,) = claims("The shelling of Izium by Russian forces went on through Monday.", "attack")
+    assert "Izium" in mentions(attack)
+    assert attack.agent and "Russia" in attack.agent
+
+
+# a word with a civil sense is an attack only with an armed actor
+
+
+def test_countermeasures_of_an_armed_force_are_an_attack():
+    (attack,) = claims("The armed forces of Ukraine took countermeasures near Izium on Monday.", "attack")
+    assert attack.agent == "armed forces of Ukraine"
+    (attack,) = claims("Rebel units took counter-measures against the convoy on Monday.", "attack")
+    assert "counter" in attack.text
+
+
+def test_countermeasures_of_a_ministry_are_no_attack():
+    assert claims("The health ministry took countermeasures against the influenza outbreak.", "attack") == []
+
+
+# a necessity stated is the speaker's demand, one per thing it says must be ensured
+
+
+def test_the_only_way_is_to_ensure_gives_one_demand_per_thing():
+    text = ("The only way to achieve a lasting peace is to ensure the full withdrawal of foreign troops from "
+            "the Kupiansk district, the safe return of the displaced persons to their homes.")
+    demands = claims(text, "demand")
+    assert len(demands) == 2
+    assert "withdrawal" in demands[0].text and "return" in demands[1].text
+    assert {d.agent for d in demands} == {"Ministry of Defence"}
+
+
+def test_the_only_way_someone_knew_is_no_demand():
+    assert claims("The only way he knew to reach Izium was to walk along the railway.", "demand") == []
+
+
+# a verb trigger written as a lemma is only that lemma ("fell" trees is not "fall")
+
+
+def test_fell_a_tree_is_not_fall():
+    assert claims("The town fell after a long siege in 2022.", "resource_extraction") == []
+    (logging,) = claims("A company felled thousands of oak trees in the occupied district in 2021.", "resource_extraction")
+    assert "felled" in logging.text
+
+
+# an event given as the cause of an event of its kind is that event, told once
+
+
+def test_an_escalation_caused_by_attacks_is_one_attack_with_its_place():
+    text = ("The escalation along the line of contact on 2 April 2016 as the result of attacks by the armed "
+            "forces of Armenia on villages was condemned.")
+    (attack,) = claims(text, "attack")
+    assert "attacks by the armed forces of Armenia" in attack.text
+    assert any("line of contact" in n.lower() for n in place_names(attack))
+
+
+# a noun naming the occupation of a country after the occupation of its districts was told is an umbrella
+
+
+def test_occupation_of_the_country_after_its_districts_restates_them():
+    text = ("Russian forces occupied the Kupiansk district in 2022. They must understand that the occupation "
+            "of Ukraine's lands is temporary.")
+    assert len(claims(text, "control_change")) == 1

@@ -477,6 +477,11 @@ def _event_kinds() -> tuple[str, ...]:
     return event_kinds()
 
 
+# attack nouns whose "of" names the attacker when it names someone ("the attacks of X"), where other
+# nouns' "of" names the target ("the shelling of X")
+_ACTOR_OF_NOUNS = {"attack", "aggression", "offensive", "assault", "counteroffensive", "counter-offensive", "provocation"}
+
+
 def _noun_frame(f: Frame, noun: Token) -> None:
     host = _predicated_of(noun)
     subject = _subject(host) if host is not None else None
@@ -507,9 +512,14 @@ def _noun_frame(f: Frame, noun: Token) -> None:
         if light.dep_ == "relcl" and f.agent is None and noun.dep_ == "dobj":
             f.agent = light.head
     of = _pobj(noun, {"of"})
+    target = _pobj(noun, {"on", "against", "upon", "into", "in", "at"})
+    if of is not None and f.agent is None and f.trigger.kind == "attack" and of.pos_ == "PROPN" and (
+            noun.lemma_.lower() in _ACTOR_OF_NOUNS or _pobj(noun, {"on", "against", "upon"}) is not None):
+        # "the attacks of Armenia", "the aggression of X against Y": who attacked, as "by" would say;
+        # "the shelling of Kharkiv", "the invasion of Ukraine" name the target
+        f.agent, of = of, None
     if of is not None:
         f.patients = [semantic_head(i) for i in items(of)]
-    target = _pobj(noun, {"on", "against", "upon", "into", "in", "at"})
     if not f.patients and target is not None and f.trigger.kind in ("attack",):
         f.patients = [semantic_head(i) for i in items(target)]
     by = _pobj(noun, {"by"})

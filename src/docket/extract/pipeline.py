@@ -34,7 +34,7 @@ from docket.extract.dates import DateContext, dates_in
 from docket.extract.document import candidate_test, read, sentence_span
 from docket.extract.places import Rejected, find_places
 from docket.extract.quantities import VAGUE, Count, find_counts
-from docket.extract.relations import Relation
+from docket.extract.relations import Relation, stated_relations
 from docket.extract.triggers import Trigger, find_triggers, inflected_forms
 from docket.gazetteer import Gazetteer, Place, default_gazetteer
 from docket.kinds import kinds, schema
@@ -141,7 +141,22 @@ def _budget(deadline: float) -> None:
 
 def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | None = None,
             budget: float | None = None) -> tuple[list[Claim], list[Relation]]:
-    """The document's claims (in text order) and the relations it states."""
+    """The document's claims (in text order) and the relations it states.
+
+    Raises DocketError, and nothing else: when the extraction takes longer than `budget` seconds
+    (default `extract_budget()`), when the model cannot be loaded, and, wrapping the original error, on
+    any failure of its own, so that one bad text is one line in an ingest report, not a traceback."""
+    try:
+        return _extract(text, meta, gazetteer, budget)
+    except DocketError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the contract above: callers see DocketError only
+        detail = (str(e).splitlines() or [""])[0][:200]
+        raise DocketError(f"extraction failed ({type(e).__name__}: {detail})") from e
+
+
+def _extract(text: str, meta: DocumentMeta | None, gazetteer: Gazetteer | None,
+             budget: float | None) -> tuple[list[Claim], list[Relation]]:
     from docket.extract.claims import extract_budget
 
     meta = meta or DocumentMeta()
@@ -172,10 +187,10 @@ def extract(text: str, meta: DocumentMeta | None = None, gazetteer: Gazetteer | 
         found.extend(_claims(trig, doc, located, meta, gaz, triggers))
     found = _dedupe(found)
     _inherit(found, ctx, located, gaz)
-    found = _without_restatements(found)
+    found = _without_restatements(found, gaz)
     _the_resolution(found, doc._.docket.text)
     _demands_by_instrument(found)
-    return found, []
+    return found, stated_relations(ctx.sentences, meta, gaz)
 
 
 # how a publisher's description goes on after its name: "Reuters (republished by …)", "News.Az,
@@ -282,7 +297,9 @@ def _events(triggers: list[Trigger]) -> list[Trigger]:
         if t.head.i in taken:
             continue
         out.append(t)
-        group = {c.i for c in t.head.conjuncts}
+        # verbs that each say what they did to whom are two events ("killed 12 civilians in A and
+        # killed 4 soldiers in B"); "looted and burned the houses" is one
+        group = {c.i for c in t.head.conjuncts if not (_own_object(t.head) and _own_object(c))}
         for other in triggers:
             if other is t or other.kind != t.kind:
                 continue
@@ -292,6 +309,10 @@ def _events(triggers: list[Trigger]) -> list[Trigger]:
                     (t.head.head.i == h.i and t.head.dep_ in ("compound", "amod", "nmod")):
                 taken.add(h.i)
     return out
+
+
+def _own_object(verb: Token) -> bool:
+    return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("dobj", "obj") for c in verb.children)
 
 
 def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[int, int]]) -> list[Located]:
@@ -341,11 +362,21 @@ def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[in
 
 
 def _places_in(tokens: Span | list[Token], located: list[Located]) -> list[Located]:
+    """The places that begin in one of the tokens: tokens, not the characters from the first to the
+    last, since a clause leaves out what another trigger's phrase holds ("continued its aggression and
+    occupied Agdam": the occupation's place is not the aggression's)."""
+    import bisect
+
     if not tokens:
         return []
-    lo = min(t.idx for t in tokens)
-    hi = max(t.idx + len(t) for t in tokens)
-    return [p for p in located if lo <= p.start and p.end <= hi]
+    spans = sorted((t.idx, t.idx + len(t)) for t in tokens)
+    starts = [a for a, _ in spans]
+    out = []
+    for p in located:
+        i = bisect.bisect_right(starts, p.start) - 1
+        if i >= 0 and p.start < spans[i][1]:
+            out.append(p)
+    return out
 
 
 def _free_places(trig: Trigger, doc: Doc, located: list[Located], heads: set[int],
@@ -370,8 +401,10 @@ def _clause_tokens(head: Token, others: set[int] | None = None) -> list[Token]:
         t = todo.pop()
         out.append(t)
         # another predicate coordinated with the trigger ("killed 68 and wounded 144") says its own thing
-        todo.extend(c for c in t.children if c.i not in others and not (
-            c.dep_ in ("conj", "advcl", "ccomp", "parataxis") and c.pos_ in ("VERB", "AUX") and t.i == head.i))
+        # and so does a verb a preposition governs ("instead of withdrawing from A", "after seizing B")
+        todo.extend(c for c in t.children if c.i not in others and not (t.i == head.i and (
+            c.dep_ in ("conj", "advcl", "ccomp", "parataxis") and c.pos_ in ("VERB", "AUX") or
+            c.dep_ == "prep" and any(g.dep_ == "pcomp" and g.pos_ == "VERB" for g in c.children))))
     return sorted(out, key=lambda t: t.i)
 
 
@@ -782,22 +815,43 @@ def _contents(trig: Trigger) -> list[tuple[Token, list[Token]]]:
             return []
         return [(verb, _item_tokens(verb))]
     roots: list[Token] = []
+    continued: list[Token] = []
     for tok in trig.span:
         for c in tok.children:
             if c.dep_ in ("xcomp", "ccomp", "dobj", "obj") and c.i > tok.i:
                 roots.append(c)
             elif c.dep_ == "prep" and c.lower_ in ("for", "on", "upon") and c.i > tok.i:
                 roots.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
+    if w.nominal and head.dep_ == "nsubj" and head.head.lemma_ == "be" and any(
+            c.dep_ in ("acl", "relcl") and any(g.tag_ == "TO" for g in c.children) or c.dep_ == "prep" and c.lower_ in
+            ("to", "for") for c in head.children):
+        # "the only way to peace is to ensure …": what the noun is said to be; a list the parser hung on
+        # the noun after it ("… is to ensure the withdrawal of X, the return of Y") goes on there
+        said = [c for c in head.head.children if c.dep_ in ("xcomp", "ccomp", "attr") and c.i > head.i]
+        roots.extend(said)
+        if said:
+            continued = [c for c in head.children if c.dep_ == "appos" and c.i > said[0].i]
     # "urge the sides to lift …": the object is who is urged, the xcomp what
     acts = [r for r in roots if r.pos_ in ("VERB", "AUX")]
     if acts:
         roots = acts
+    roots += continued
     out = []
     for r in roots:
         for item in [r, *[c for c in r.conjuncts if c.i > r.i]]:
-            if item.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+            objs = [c for c in item.children if c.dep_ in ("dobj", "obj")] if item.lemma_.lower() in _ENSURING else []
+            things = sorted({t for o in objs for t in (o, *o.conjuncts) if t.i >= o.i}, key=lambda t: t.i)
+            if len(things) > 1:
+                # "to ensure the withdrawal of X, the return of Y": each thing to be ensured is a demand
+                for thing in things:
+                    out.append((thing, ([item] if thing is things[0] else []) + _item_tokens(thing)))
+            elif item.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
                 out.append((item, _item_tokens(item)))
     return out
+
+
+# verbs whose object is what is demanded ("to ensure the withdrawal …", "to guarantee the return …")
+_ENSURING = {"ensure", "guarantee", "secure", "provide", "allow", "enable", "facilitate"}
 
 
 _REMARKS = {"note", "say", "mention", "stress", "emphasize", "emphasise", "recall", "remember", "add", "point"}
@@ -844,6 +898,8 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
         return []
     verb = trig.head.head if trig.head.dep_ == "aux" else trig.head
     modal = trig.word.phrase in kinds()[trig.kind].raw.get("triggers", {}).get("modals", ())
+    # "the only way to peace is to ensure …": a necessity stated, like a modal's, is its speaker's demand
+    modal = modal or trig.word.nominal and trig.head.dep_ == "nsubj" and trig.head.head.lemma_ == "be"
     if modal:
         subject, instrument, agent = next((c for c in verb.children if c.dep_ in ("nsubj",)), None), None, None
     else:
@@ -1009,10 +1065,19 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         return []  # "the occupied territories" names a state; "6 newly destroyed sites" counts an event
     kind = kinds()[trig.kind]
     want = kind.raw.get("triggers", {}).get("patient", "any")
+    if trig.word.phrase in kind.raw.get("triggers", {}).get("armed", ()) and not _armed(f.agent):
+        return []
     # the trigger's own phrase is part of the clause that asserts it ("continue their shelling of …")
     heads = {t.head.i for t in triggers or ()} - {trig.head.i}
     clause = _clause_tokens(f.clause or trig.head, heads)
     agent_toks = set(phrase(f.agent)) if f.agent is not None else set()
+    same = [t for t in triggers or () if t.kind == trig.kind and t.head.i != trig.head.i]
+    if trig.word.nominal and any(_effect_of(t.head) == trig.head for t in same):
+        return []  # "the escalation … as the result of attacks by X": the attacks tell it
+    effect = _effect_of(trig.head)
+    if effect is not None and any(t.head.i == effect.i for t in same):
+        # … and take the effect's place and date ("escalation along the line of contact on April 2")
+        clause = sorted(set(clause) | (set(effect.subtree) - set(trig.head.head.head.subtree)), key=lambda t: t.i)
     clause_places = [p for p in _places_in(clause, located)
                      if not any(t.idx <= p.start < t.idx + len(t) for t in agent_toks)]
 
@@ -1098,6 +1163,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     in_patients = {t.i for x in siblings for t in _local(x)}
     shared = [x for x in clause_places if not any(t.idx <= x.start < t.idx + len(t) for t in doc if t.i in in_patients)]
     for p, cat in fitting:
+        loose = False  # places from elsewhere in the sentence: the claim's, though not its words
         own = _finest(_in_subtree(p, located, siblings), gaz) if p is not None else []
         if want == "place" or (own and p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS):
             targets = [[x] for x in own] or _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
@@ -1114,12 +1180,15 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 # the parser hung the place elsewhere in the sentence ("fighting resumed on Tuesday, and
                 # along the border villages were shelled"): a place of the sentence no other claim holds
                 targets = [_finest(_free_places(trig, doc, located, heads, agent_toks), gaz)]
+                loose = True
         for locs in targets:
             loc = locs[0] if locs else None
-            toks = [trig.span[0], trig.span[-1]] + (list(phrase(p)) if p is not None else [])
+            toks = [trig.span[0], trig.span[-1]] + (list(phrase(p)) if p is not None else []) + (
+                list(phrase(f.agent)) if trig.word.nominal and f.agent is not None and f.agent.i > trig.head.i
+                and trig.head in f.agent.ancestors else [])  # a noun's actor after it ("attacks by X") is its argument
             a = min(t.idx for t in toks)
             b = max(t.idx + len(t) for t in toks)
-            if loc is not None:
+            if loc is not None and not loose:
                 a, b = min(a, loc.start), max(b, loc.end)
             a, b = max(a, sent.start_char), min(b, sent.end_char)
             while b > a and doc._.docket.text[b - 1] in " ,;:.\n":
@@ -1159,6 +1228,16 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 confidence=(ASSERTED_CONFIDENCE if asserted or own_date else NOMINAL_CONFIDENCE) if trig.word.nominal
                 else 0.6))
     return out
+
+
+# the nouns for an armed force, whose presence makes a word with a civil sense an attack
+_ARMED = {"force", "army", "troop", "military", "soldier", "unit", "militia", "brigade", "battalion", "fighter",
+          "rebel", "militant", "artillery", "navy", "serviceman", "division", "regiment", "guard", "insurgent"}
+
+
+def _armed(agent: Token | None) -> bool:
+    """Whether an actor phrase names an armed force ("the armed forces of X", "rebel units")."""
+    return agent is not None and any(t.lemma_.lower() in _ARMED for t in phrase(agent))
 
 
 def _with_items_of(fitting: list[tuple[Token | None, str | None]], patients: list[Token],
@@ -1204,6 +1283,11 @@ def _given_as_cause(noun: Token) -> bool:
     h = noun.head
     return noun.dep_ == "pobj" and h.lower_ == "of" and h.head.lower_ in ("result", "consequence") and \
         h.head.dep_ == "pobj" and h.head.head.lower_ == "as"
+
+
+def _effect_of(noun: Token) -> Token | None:
+    """What an event given as a cause caused ("the escalation as the result of attacks": the escalation)."""
+    return noun.head.head.head.head if _given_as_cause(noun) else None
 
 
 _BARE_VAGUE = {"dozens", "scores", "hundreds", "thousands", "millions"}
@@ -1317,12 +1401,12 @@ def _per_place(places: list[Located], doc: Doc, patients: int) -> list[list[Loca
     return [places]
 
 
-def _without_restatements(found: list[Claim]) -> list[Claim]:
+def _without_restatements(found: list[Claim], gaz: Gazetteer | None = None) -> list[Claim]:
     """A claim made again by a noun later in the document ("the occupation of the Kalbajar district",
     after the occupation was told) restates it; only its first telling is a claim."""
     out: list[Claim] = []
     for c in found:
-        if _nominal(c) and (c.quantity is None or _implicit(c.quantity)) and any(_restates(c, b) for b in out):
+        if _nominal(c) and (c.quantity is None or _implicit(c.quantity)) and any(_restates(c, b, gaz) for b in out):
             continue
         out.append(c)
     return out
@@ -1333,7 +1417,7 @@ def _implicit(q: Quantity) -> bool:
     return q.value == 1 and q.unit is None and q.qualifier == "exact"
 
 
-def _restates(c: Claim, before: Claim) -> bool:
+def _restates(c: Claim, before: Claim, gaz: Gazetteer | None = None) -> bool:
     """Whether a noun's claim says nothing an earlier claim did not: same kind and thing, its places
     among the earlier one's, the same actor (or none), the same date (or none). A noun that a verb
     asserts ("launched an attack", "conducts airstrikes") or that carries its own date is told anew."""
@@ -1342,7 +1426,7 @@ def _restates(c: Claim, before: Claim) -> bool:
     if c.kind != before.kind or (c.object and before.object and c.object.category != before.object.category):
         return False
     mine = {p.id or p.name for p in c.places}
-    if mine and not mine <= {p.id or p.name for p in before.places}:
+    if mine and not mine <= {p.id or p.name for p in before.places} and not _around(c.places, before.places, gaz):
         return False
     if c.object and not before.object and not _points_back(c):
         return False  # a noun that says what was hit adds to a telling that did not
@@ -1350,6 +1434,17 @@ def _restates(c: Claim, before: Claim) -> bool:
     # its own (one with a date is asserted, above): the date it carries is its story's
     return not (c.agent and before.agent and not _same_actor(_force_of(canonical_actor(c.agent)),
                                                              _force_of(canonical_actor(before.agent))))
+
+
+def _around(places: list[PlaceRef], told: list[PlaceRef], gaz: Gazetteer | None) -> bool:
+    """Whether each place holds one of the places told ("the occupation of the country's lands" after
+    the occupation of its districts was told: an umbrella for what was told)."""
+    if gaz is None or not told:
+        return False
+    inner = [gaz.get(p.id) for p in told if p.id]
+    outer = [gaz.get(p.id) for p in places if p.id]
+    return bool(outer) and len(outer) == len(places) and all(
+        o is not None and any(i is not None and i.id != o.id and gaz.is_within(i, o) for i in inner) for o in outer)
 
 
 def _force_of(actor: str) -> str:
@@ -1621,7 +1716,32 @@ def _dedupe(found: list[Claim]) -> list[Claim]:
             continue
         seen.add(key)
         out.append(c)
-    return sorted(out, key=lambda c: c.span)
+    return _one_per_telling(sorted(out, key=lambda c: c.span))
+
+
+def _one_per_telling(found: list[Claim]) -> list[Claim]:
+    """Two verbs of one kind said of the same people or things ("were subjected to ethnic cleansing
+    and expelled", "killed and murdered") are one claim: the one whose span holds the other's, when
+    they agree on everything they count and where."""
+    def same(a: Claim, b: Claim) -> bool:
+        def counted(c: Claim):
+            return (c.quantity.value, c.quantity.unit) if c.quantity else None
+
+        # a verb whose place the parse gave its fellow only is still said of that place
+        return a.kind == b.kind and a.affected == b.affected and counted(a) == counted(b) and (
+            [p.id or p.name for p in a.places] == [p.id or p.name for p in b.places] or not a.places or not b.places) and \
+            (a.object.category if a.object else None) == (b.object.category if b.object else None)
+
+    out: list[Claim] = []
+    for c in found:
+        held = next((i for i, b in enumerate(out) if same(b, c) and (
+            b.span[0] <= c.span[0] and c.span[1] <= b.span[1] or c.span[0] <= b.span[0] and b.span[1] <= c.span[1])), None)
+        if held is None:
+            out.append(c)
+            continue
+        keep, other = (c, out[held]) if c.span[1] - c.span[0] > out[held].span[1] - out[held].span[0] else (out[held], c)
+        out[held] = keep if keep.places or not other.places else keep.model_copy(update={"places": other.places})
+    return out
 
 
 __all__ = ["Frame", "extract", "items"]

@@ -75,7 +75,8 @@ def _pattern(phrase: str, nominal: bool) -> list[dict]:
         if w == "*":
             out.append({"IS_PUNCT": False, "OP": f"{{0,{GAP}}}"})
             continue
-        token: dict = {"NORM": {"IN": _forms(w, nominal and i == _head_word(words, nominal))}}
+        head = i == _head_word(words, nominal)
+        token: dict = {"NORM": {"IN": _forms(w, nominal and head, lemma=head and not nominal)}}
         if i == _head_word(words, nominal):
             # a verb trigger is a verb (or an adjective-like participle: "destroyed houses"); a noun one a noun
             token["POS"] = {"IN": ["NOUN", "PROPN"]} if nominal else {"IN": ["VERB", "AUX", "ADJ"]}
@@ -83,12 +84,15 @@ def _pattern(phrase: str, nominal: bool) -> list[dict]:
     return out
 
 
-def _forms(word: str, noun: bool) -> list[str]:
+def _forms(word: str, noun: bool, lemma: bool = False) -> list[str]:
     """The norms a phrase word matches: itself and its lemmas, since a token's norm is its lemma and
     kinds.toml writes a phrase as it reads ("internally displaced persons", "urgent steps" match on
-    "displace" and "step"); a noun phrase's head only by its noun lemmas."""
+    "displace" and "step"); a noun phrase's head only by its noun lemmas. A verb phrase's head is
+    written as a lemma: when it is a verb's lemma it is only that ("fell" the trees is not "fall")."""
     import lemminflect
 
+    if lemma and lemminflect.getAllInflections(word, upos="VERB"):
+        return [word]
     lemmas = lemminflect.getAllLemmas(word, upos="NOUN") if noun else lemminflect.getAllLemmas(word)
     return sorted({word} | {x.lower() for forms in lemmas.values() for x in forms})
 
