@@ -40,3 +40,14 @@ def test_a_place_is_not_its_own_neighbour():
     index = _Neighbours([("a", 40.0, 46.0)])
     assert index.nearest_km(40.0, 46.0, "a") == math.inf
     assert index.nearest_km(40.1, 46.0, "b") < 12
+
+
+def test_a_bare_city_name_is_the_city_not_the_region_called_after_it():
+    from docket.gazetteer import default_gazetteer
+    from docket.gazetteer.resolve import geocode
+
+    gaz = default_gazetteer()
+    (bare,) = [r for r in geocode("Rockets hit Kharkiv on Monday.", gaz) if r.place is not None]
+    assert bare.place.feature == "city"
+    region = [r for r in geocode("Rockets hit the Kharkiv region on Monday.", gaz) if r.place is not None]
+    assert region and region[0].place.feature == "region"

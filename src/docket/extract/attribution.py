@@ -892,6 +892,9 @@ def _name(r: _Reader, t: Token, before: int) -> tuple[str | None, str]:
         head = _clean(r, t, drop={c.i for c in poss.subtree})
         if owner and head:
             return f"{head} of {owner}", kind
+    if r.default and t.pos_ == "NOUN" and [c.lower_ for c in t.children] == ["the"] and \
+            re.search(rf"\b{re.escape(t.text)}\b", r.default, re.I):
+        return r.default, kind  # "the mission recorded …" in a mission's report: the publisher itself
     if _is_description(t):
         return _describe(r, t, before, kind), kind
     if r.actor and _short_form(t):

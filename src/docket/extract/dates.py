@@ -441,6 +441,11 @@ def _ordinal(s: str) -> int | None:
     return TENS[tens] + ORDINALS[unit] if tens in TENS and unit in ORDINALS else None
 
 
+def _contains(outer: Val, inner: Val) -> bool:
+    """Whether a date of coarser or equal precision holds another (1993-04 holds 1993-04-02)."""
+    return all(o is None or o == i for o, i in zip(outer, inner, strict=True))
+
+
 def _parse_iso(s: str | None) -> Val | None:
     m = re.match(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", s or "")
     if not m:
@@ -464,6 +469,7 @@ class DateContext:
     established_year: int | None = None
     _pub: Val | None = field(default=None, init=False, repr=False)
     _last: dict = field(default_factory=dict, init=False, repr=False)
+    _latest: Val | None = field(default=None, init=False, repr=False)  # the date given last (see last_date)
 
     def __post_init__(self) -> None:
         pub = _parse_iso(self.published)
@@ -481,17 +487,25 @@ class DateContext:
             if v is not None:
                 for precision in ("year", "month", "day")[: ("year", "month", "day").index(_precision(v)) + 1]:
                     self._last[precision] = v
+                if not m.ongoing and (self._latest is None or not _contains(v, self._latest)):
+                    self._latest = v  # not "since 2015": where a story's span begins is not its time
 
     @property
     def last_date(self) -> str | None:
-        """The latest day the text has given (else its latest date of any precision), ISO. A sentence
-        that gives no date of its own most often continues that one (a news story's next sentence);
-        one in the present tense takes the publication date instead: the parse tells them apart."""
-        return _iso(self._last.get("day") or self._last.get("year"))
+        """The latest day the text has given (else its latest date of any precision), ISO; but where
+        that day is only the document's own date (a dateline) and the text has since gone back to an
+        earlier time ("Report, 20 September 1994 … occupied in April 1993"), that time. A sentence that
+        gives no date of its own most often continues that one (a news story's next sentence); one in
+        the present tense takes the publication date instead: the parse tells them apart."""
+        day = self._last.get("day")
+        if day is not None and day == self._pub and self._latest is not None and not _contains(self._latest, day):
+            return _iso(self._latest)
+        return _iso(day or self._last.get("year"))
 
     def _copy(self) -> DateContext:
         c = DateContext(self.published, self.established_year)
         c._last = dict(self._last)
+        c._latest = self._latest
         return c
 
     def _year_for(self, m: int, d: int | None, future: bool) -> int | None:

@@ -176,7 +176,7 @@ def _extract(text: str, meta: DocumentMeta | None, gazetteer: Gazetteer | None,
     located = [Located(m.start, m.end, gaz.get(m.place.id) if m.place is not None and m.place.id else None, m.text)
                for m in mentions if m.role == "place"]
     judged = [(m.start, m.end) for m in mentions if m.role != "place"] + [(r.start, r.end) for r in rejected]
-    located = _with_unknown_places(doc, located, judged)
+    located = _parts_not_elsewhere(_with_unknown_places(doc, located, judged), doc._.docket.text, gaz)
     ctx = doc._.docket
     sents = [sentence_span(doc, i) for i, parsed in enumerate(ctx.parsed) if parsed]
     found: list[Claim] = []
@@ -372,11 +372,35 @@ def _places_in(tokens: Span | list[Token], located: list[Located]) -> list[Locat
     spans = sorted((t.idx, t.idx + len(t)) for t in tokens)
     starts = [a for a, _ in spans]
     out = []
-    for p in located:
+    for p in _between(located, spans[0][0], spans[-1][1]):
         i = bisect.bisect_right(starts, p.start) - 1
         if i >= 0 and p.start < spans[i][1]:
             out.append(p)
     return out
+
+
+def _between(located: list[Located], lo: int, hi: int) -> list[Located]:
+    """The places that start in [lo, hi): found by bisection where the list is the document's own,
+    kept sorted by start (a scan per patient made a long list of names cubic)."""
+    import bisect
+
+    starts = _STARTS.get(id(located))
+    if starts is None or starts[0] is not located or len(starts[1]) != len(located):
+        if len(located) < 32:
+            return [p for p in located if lo <= p.start < hi]
+        starts = (located, [p.start for p in located])
+        if all(a <= b for a, b in zip(starts[1], starts[1][1:], strict=False)):
+            _STARTS.clear()
+            _STARTS[id(located)] = starts
+        else:
+            return [p for p in located if lo <= p.start < hi]
+    keys = starts[1]
+    return located[bisect.bisect_left(keys, lo):bisect.bisect_left(keys, hi)]
+
+
+# the start offsets of the last long list of places looked into (the document's), by the list's id;
+# the list itself is kept with them, so an id reused by a later list never finds these
+_STARTS: dict[int, tuple[list, list[int]]] = {}
 
 
 def _free_places(trig: Trigger, doc: Doc, located: list[Located], heads: set[int],
@@ -711,17 +735,76 @@ _ATTACK_NOUNS = {"strike", "airstrike", "attack", "shelling", "bombardment", "ex
                  "talk", "video", "image", "report"}
 
 
-def _in_subtree(tok: Token, located: list[Located], siblings: list[Token] | None = None) -> list[Located]:
+def _in_subtree(tok: Token, located: list[Located], siblings: list[Token] | set[int] | None = None) -> list[Located]:
     """The place mentions inside a phrase and everything it governs ("the cities of Jenin, Ramallah …"),
-    without what its list siblings govern (a list's items often hang from one another)."""
-    skip = {s.i for s in siblings or () if s.i != tok.i}
-    out, todo = [], [tok]
+    without what its list siblings govern (a list's items often hang from one another). `siblings` may
+    be given as their token indices, built once for a whole list."""
+    skip = siblings if isinstance(siblings, set) else {s.i for s in siblings or ()}
+    out, todo = [], [tok]  # tok itself is never a child of what it governs, so skip may hold it
     while todo:
         t = todo.pop()
         out.append(t)
         # not what a relative clause says of it ("Kharkiv, which lies near the border")
         todo.extend(c for c in t.children if c.i not in skip and c.dep_ != "relcl")
-    return [p for p in located if any(t.idx <= p.start < t.idx + len(t) for t in out)]
+    return _places_in(out, located)
+
+
+def _place_below(tok: Token, located: list[Located]) -> bool:
+    """Whether a phrase names a place: one starts between its left and right edges (a subtree's
+    characters, which the parse keeps contiguous), found by bisection."""
+    return bool(_between(located, tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)))
+
+
+def _parts_not_elsewhere(located: list[Located], text: str, gaz: Gazetteer) -> list[Located]:
+    """A place written as a part of another ("the Old City of Mosul") lies in it: a homonym the
+    gazetteer places elsewhere (an Old City 900 km away) is not it, and the part is kept by its name."""
+    from docket.gazetteer.resolve import haversine_km
+
+    out = list(located)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.place is None or b.place is None or not _PART_OF.fullmatch(text[a.end:b.start]):
+            continue
+        if gaz.is_within(a.place, b.place) or b.place.feature in ("country", "region") and a.place.country == b.place.country:
+            continue
+        if a.place.lat is not None and b.place.lat is not None and \
+                haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon) <= 50:
+            continue
+        out[i] = Located(a.start, a.end, None, a.mention)
+    return out
+
+
+_PART_OF = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _parts_of(places: list[Located], text: str) -> list[list[Located]]:
+    """One claim per place, where a place the gazetteer does not know written as a part of one it
+    knows ("the Old City of Mosul") goes with it: one place, told with its whereabouts."""
+    out: list[list[Located]] = []
+    for p in places:
+        before = out[-1][-1] if out else None
+        if before is not None and before.place is None and p.place is not None and \
+                _PART_OF.fullmatch(text[before.end:p.start]):
+            out[-1].append(p)
+        else:
+            out.append([p])
+    return out
+
+
+def _subtrees(heads: list[Token]) -> set[Token]:
+    """Every token the heads govern, each visited once (a list's items often hang from one another,
+    so their subtrees nest: walking each whole made a long list quadratic)."""
+    seen: set[int] = set()
+    out: set[Token] = set()
+    todo = list(heads)
+    while todo:
+        t = todo.pop()
+        if t.i in seen:
+            continue
+        seen.add(t.i)
+        out.add(t)
+        todo.extend(t.children)
+    return out
 
 
 def _finest(places: list[Located], gaz: Gazetteer, adjacent: bool = False) -> list[Located]:
@@ -749,7 +832,7 @@ def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str 
             cat = object_category(p)  # an object that makes the claim another kind's ([object_kind])
         return cat is not None, cat
     if want == "place":
-        return bool(_in_subtree(p, located)) or p.lemma_.lower() in _TERRITORY, None
+        return _place_below(p, located) or p.lemma_.lower() in _TERRITORY, None
     if want == "instrument":
         return p.lemma_.lower() in _INSTRUMENTS or bool(re.search(r"\d", p.text)), None
     if want in ("resource", "goods"):
@@ -1109,6 +1192,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                     fitting.append((sub, sub_cat or cat))
     if want == "object":
         fitting = _with_items_of(fitting, patients, kind)
+    joint: dict = {}
+    if want == "persons":
+        fitting, joint = _one_count_for_all(fitting)
     if not fitting:
         if trig.word.nominal and want == "persons" and is_people(trig.head) and _count_for(trig.head):
             fitting = [(trig.head, None)]  # the noun is the patient itself ("350 administrative detainees")
@@ -1148,7 +1234,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     if trig.head.dep_ in ("advcl", "xcomp") and gov.lemma_.lower() in ("use", "employ", "deploy", "fire", "launch"):
         means |= {t for c in gov.children if c.dep_ == "dobj" for t in c.subtree}
     weapons = _weapons(sorted(means, key=lambda t: t.i), trig) or _loose_weapons(trig, triggers or [])
-    around = sorted(set(clause) | {t for x in f.patients for t in x.subtree}, key=lambda t: t.i)
+    around = sorted(set(clause) | _subtrees(f.patients), key=lambda t: t.i)
     site = _site(around, doc) if kind.thing != "instrument" else None
     extra = {"corroborated_by": _corroboration(trig)}
     if kind.thing == "site":
@@ -1158,15 +1244,16 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     seen: set = set()
     # patients listed side by side ("44 people in Nondin and 179 people in Soro"), places aside
     listed = sum(1 for p, _ in fitting if p is not None and p.lemma_.lower() not in _TERRITORY | _PLACE_LISTS
-                 and (want != "place" and (cat_of(p) or is_people(p) or p.like_num) or not _in_subtree(p, located)))
-    siblings = [p for p, _ in fitting if p is not None]
-    in_patients = {t.i for x in siblings for t in _local(x)}
-    shared = [x for x in clause_places if not any(t.idx <= x.start < t.idx + len(t) for t in doc if t.i in in_patients)]
+                 and (want != "place" and (cat_of(p) or is_people(p) or p.like_num) or not _place_below(p, located)))
+    siblings = {p.i for p, _ in fitting if p is not None}
+    in_patients = {t.i: t for x in fitting if x[0] is not None for t in _local(x[0])}
+    held = {id(x) for x in _places_in(list(in_patients.values()), clause_places)}
+    shared = [x for x in clause_places if id(x) not in held]
     for p, cat in fitting:
         loose = False  # places from elsewhere in the sentence: the claim's, though not its words
         own = _finest(_in_subtree(p, located, siblings), gaz) if p is not None else []
         if want == "place" or (own and p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS):
-            targets = [[x] for x in own] or _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
+            targets = _parts_of(own, doc._.docket.text) or _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
         elif listed >= 2:
             # items of a list: each keeps the places of its own phrase ("churches in Vang village"), else
             # the places the clause gives them all ("… were destroyed in the Kalbajar district")
@@ -1184,6 +1271,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         for locs in targets:
             loc = locs[0] if locs else None
             toks = [trig.span[0], trig.span[-1]] + (list(phrase(p)) if p is not None else []) + (
+                list(phrase(joint[("last", p.i)])) if p is not None and ("last", p.i) in joint else []) + (
                 list(phrase(f.agent)) if trig.word.nominal and f.agent is not None and f.agent.i > trig.head.i
                 and trig.head in f.agent.ancestors else [])  # a noun's actor after it ("attacks by X") is its argument
             a = min(t.idx for t in toks)
@@ -1221,7 +1309,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             seen.add(key)
             out.append(Claim(
                 kind=vocab().object_kind.get(cat, trig.kind) if cat else trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=_source(doc, trig, meta), agent=agent,
-                affected=_affected_of(p, trig, want, q),
+                affected=joint.get(p.i) if p is not None and p.i in joint else _affected_of(p, trig, want, q),
                 quantity=q, object=ObjectRef(category=cat, name=_object_name(p)) if cat else None, places=refs,
                 when=when or _instrument_year(instrument), weapons=weapons, site=item_site or site,
                 instrument=instrument, **extra,
@@ -1238,6 +1326,28 @@ _ARMED = {"force", "army", "troop", "military", "soldier", "unit", "militia", "b
 def _armed(agent: Token | None) -> bool:
     """Whether an actor phrase names an armed force ("the armed forces of X", "rebel units")."""
     return agent is not None and any(t.lemma_.lower() in _ARMED for t in phrase(agent))
+
+
+def _one_count_for_all(fitting: list[tuple[Token | None, str | None]]) -> tuple[list, dict]:
+    """People listed after a count with no count of their own are counted by it ("at least 300 men and
+    boys", "12 women and children"): one claim of the first, about them all (who, keyed by the first
+    item's index, and the last item under ("last", index) for the span). Items with counts of their
+    own stay claims of their own ("5 men and 3 boys")."""
+    people = [p for p, _ in fitting if p is not None]
+    if len(people) < 2 or len(people) != len(fitting) or _count_for(people[0]) is None:
+        return fitting, {}
+    first, rest = people[0], people[1:]
+    joint: dict = {}
+    chain = {first.i}
+    for p in rest:
+        if p.dep_ != "conj" or p.head.i not in chain or _count_for(p) is not None or any(
+                c.dep_ in ("det", "nummod", "quantmod", "poss") for c in p.children):
+            return fitting, {}
+        chain.add(p.i)
+    joint[("last", first.i)] = rest[-1]
+    who = [_affected(first)] + [phrase(p).text for p in rest]
+    joint[first.i] = " and ".join(who) if len(who) == 2 else ", ".join(who[:-1]) + " and " + who[-1]
+    return fitting[:1], joint
 
 
 def _with_items_of(fitting: list[tuple[Token | None, str | None]], patients: list[Token],

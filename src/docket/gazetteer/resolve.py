@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from docket.gazetteer import Candidate, Gazetteer, Place
-from docket.gazetteer.records import ABBREVIATION, CANONICAL, DEMONYM
+from docket.gazetteer.records import ABBREVIATION, ALIAS, CANONICAL, DEMONYM
 from docket.gazetteer.text import fold
 
 # feature words that may follow a name, and the features they point to
@@ -43,6 +43,7 @@ CAPITAL_BONUS = 1.5
 ABSTAIN_MARGIN = 0.15  # two far-apart candidates closer than this in score: no answer
 POPULATION_WEIGHT = 0.6  # per decade of population
 CANONICAL_BONUS = 1.0
+CITY_OVER_REGION = 0.1  # a city named as the region it lies in is called by its alias (see resolve)
 COUNTRY_CONTEXT = 2.0  # per other name in the document placed in the same country (at most two)
 REGION_CONTEXT = 2.5  # per other name placed in the same first-level division (at most two)
 _FEATURE_PRIOR = {
@@ -315,6 +316,16 @@ def resolve(mentions: list[Mention], gaz: Gazetteer, text: str = "", abstain_mar
     for m in mentions:
         cs = m.candidates
         ps = [prior(c, m) for c in cs]
+        # a region called by the name of a city in it ("Kharkiv" for Kharkivska oblast): the bare name is
+        # the city, which takes the region's standing; the region needs its feature word ("Kharkiv region")
+        if not m.hint:
+            for k, c in enumerate(cs):
+                if c.kind != ALIAS or c.place.feature != "region" or not c.place.admin1:
+                    continue
+                for j, o in enumerate(cs):
+                    if o.kind == CANONICAL and o.place.feature in ("city", "town") and \
+                            o.place.admin1 == c.place.admin1 and o.place.country == c.place.country:
+                        ps[j] = max(ps[j], ps[k] + CITY_OVER_REGION)
         if len(cs) > 40:  # keep the strongest; a very common name has hundreds of villages
             keep = sorted(range(len(cs)), key=lambda k: -ps[k])[:40]
             cs, ps = [cs[k] for k in keep], [ps[k] for k in keep]

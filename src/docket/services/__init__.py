@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docket import __version__
 from docket.errors import DocketError
-from docket.extract.claims import extract
+from docket.extract.pipeline import extract
 from docket.extract.relations import Relation
 from docket.gazetteer import Gazetteer, default_gazetteer
 from docket.ingest import SUFFIXES, display_name, read_document
