@@ -199,3 +199,100 @@ def test_spans_never_end_inside_a_word(read):
     for c in read(text):
         a, b = c.span
         assert text[a:b] == c.text and not text[a - 1 : a].isalnum() and not text[b : b + 1].isalnum(), c.text
+
+
+# ---------------------------------------------------------------- demands: shapes of what is demanded
+
+
+def mentions(c) -> list[str]:
+    return [p.mention for p in c.places]
+
+
+def test_two_demand_verbs_each_with_its_content_are_two_demands(read):
+    found = read("The envoys firmly urge the parties to reopen the roads to Kherson at once, and call on "
+                 "the parties to honour in full the pledges they made under the March truce.")
+    assert [c.text for c in found if c.kind == "demand"] == [
+        "to reopen the roads to Kherson at once", "to honour in full the pledges they made under the March truce"]
+    assert {c.agent for c in found if c.kind == "demand"} == {"envoys"}
+    # two demand verbs with one content between them are one demand
+    assert one(read("The envoys called on and urged the parties to reopen the roads."), "demand").text == \
+        "to reopen the roads"
+
+
+def test_a_demand_noun_says_what_it_demands(read):
+    found = [c for c in read("On 3 May, the rebels put forward demands — the release of their leaders and "
+                             "the withdrawal of all troops.") if c.kind == "demand"]
+    assert [c.text for c in found] == ["the release of their leaders", "the withdrawal of all troops"]
+    assert {c.agent for c in found} == {"rebels"}
+    c = one(read("Numerous calls from the international community to free the prisoners went unheeded."), "demand")
+    assert c.text == "to free the prisoners" and c.agent == "international community"
+    assert [c for c in read("His demands were modest.") if c.kind == "demand"] == []
+
+
+def test_a_phrase_with_its_preposition_demands_only_what_that_governs(read):
+    c = one(read("The envoys call for the exchange of all captives on an all for all basis."), "demand")
+    assert c.text == "the exchange of all captives"
+    c = one(read("The envoys call on the sides to free all captives."), "demand")
+    assert c.text == "to free all captives"  # the infinitive the parser read as a purpose
+    c = one(read("The council demands a truce in Kherson to allow aid deliveries."), "demand")
+    assert c.text.startswith("a truce")  # a purpose after what is demanded is no demand of its own
+
+
+def test_a_question_demands_nothing(read):
+    assert [c for c in read("Should the council impose sanctions on the regime?") if c.kind == "demand"] == []
+    text = "Guiding questions:\n  • Do you think the council should have the power to act? Why or why not?\n"
+    assert [c for c in read(text) if c.kind == "demand"] == []
+    one(read("The council should impose sanctions on the regime."), "demand")
+
+
+def test_a_stressed_necessity_is_a_demand(read):
+    c = one(read("The envoys underscored the obligation to treat detainees humanely."), "demand")
+    assert c.text.startswith("to treat detainees") and c.agent == "envoys"
+    c = one(read("The minister stressed the need for a ceasefire in Kherson."), "demand")
+    assert c.agent == "minister" and mentions(c) == ["Kherson"]
+    assert [c for c in read("The need for aid in Kherson is enormous.") if c.kind == "demand"] == []
+
+
+# ---------------------------------------------------------------- attacks: one event, told once
+
+
+def test_a_verb_inside_an_attack_phrase_tells_the_same_attack(read):
+    found = [c for c in read("Rebel gunners fired rockets which hit the central market of Kherson.") if c.kind == "attack"]
+    assert len(found) == 1 and found[0].agent == "Rebel gunners"
+    found = [c for c in read("The air force carried out strikes hitting homes in Kherson.") if c.kind == "attack"]
+    assert len(found) == 1 and mentions(found[0]) == ["Kherson"]
+    # a verb that gives its own figure is a claim of its own
+    found = read("Residents recalled the massacre, when rebels fired shells on the market, killing 43 people.")
+    assert one(found, "killing").quantity.value == 43
+
+
+def test_a_list_of_places_is_one_attack_each_without_the_area_it_lies_in(read):
+    found = read("The separatists shelled several towns near the front line, including Kherson, Melitopol "
+                 "and Berdyansk, on 2 May 2021.")
+    assert [mentions(c) for c in found if c.kind == "attack"] == [["Kherson"], ["Melitopol"], ["Berdyansk"]]
+    found = read("The separatists continue their shelling of cities and towns on the left bank of the Dnepr "
+                 "River, including Kherson, Melitopol and Berdyansk.")
+    assert len([c for c in found if c.kind == "attack"]) == 3
+    # a place's other name in brackets is that place, not a second one
+    c = one(read("Azerbaijani troops shelled the Republic of Artsakh (Nagorno-Karabakh) on 4 May 2021."), "attack")
+    assert c.when.start == "2021-05-04"
+
+
+def test_raids_that_detain_and_mine_explosions_are_no_attacks(read):
+    found = read("Police arrested nine men in overnight raids across Kherson.")
+    assert [c.kind for c in found] == ["detention_missing"] and found[0].quantity.value == 9
+    c = one(read("Soldiers carried out raids across Kherson on 3 May 2021."), "attack")
+    assert c.agent == "Soldiers" and c.when.start == "2021-05-03"
+    assert [c for c in read("Twelve people were hurt by landmine explosions near Kherson on 3 May 2021.")
+            if c.kind == "attack"] == []
+    one(read("Rebels set off explosions in Kherson on 3 May 2021."), "attack")
+
+
+def test_the_nationality_of_the_held_is_not_who_holds_them(read):
+    c = one(read("Armenian prisoners of war were held in Baku."), "detention_missing")
+    assert c.agent != "Armenian" and c.affected == "Armenian prisoners of war"
+    # a bare mention of the held, with no one said to hold them, is no claim
+    found = read("The ministry condemned the trial of the Armenian prisoners of war in Baku.")
+    assert [c for c in found if c.kind == "detention_missing"] == []
+    c = one(read("The ministry condemned the Russian detention of two Georgian farmers near Gori."), "detention_missing")
+    assert c.agent == "Russian" and c.quantity.value == 2

@@ -454,3 +454,143 @@ def test_a_part_written_of_a_city_is_no_homonym_far_away():
 def test_a_district_of_its_country_keeps_both_known():
     (taken,) = claims("The Kalbajar district of Azerbaijan was occupied in April 1993.", "control_change")
     assert [p.name for p in taken.places] == ["Kalbajar"]
+
+
+# a verb the parser gave two subjects (a dateline taken for one) has the one nearest before it
+
+
+def test_dateline_before_the_subject_is_no_actor():
+    (act,) = claims("date 2024-03-05 On March 4, the Supreme Court issued a ruling against the mayor of Lviv.", "legal_act")
+    assert "Supreme Court" in act.agent
+
+
+# a verb that says nothing of its kind about its object leaves the claim to the noun it took
+
+
+def test_condemned_prosecution_is_the_prosecution():
+    (act,) = claims("The ministry condemned Belarus's criminal prosecution of journalists.", "legal_act")
+    assert "prosecution" in act.text
+    assert act.agent == "Belarus"
+
+
+def test_prosecution_not_condemned_is_no_claim():
+    assert claims("The ministry did not condemn Belarus's criminal prosecution of journalists.", "legal_act") == []
+
+
+# a participle describing a noun says where it happened; a possessor is not the noun's place
+
+
+def test_captured_person_is_no_change_of_control():
+    text = "The ministry condemned Minsk's prosecution of Ivan Petrov, captured during the fighting near Bakhmut."
+    assert claims(text, "control_change") == []
+    (taken,) = claims("Russian forces captured the town of Bakhmut in May 2023.", "control_change")
+    assert any("Bakhmut" in n for n in place_names(taken))
+
+
+# words with a civil sense change control only in the hands of an armed force
+
+
+def test_refugees_entering_a_country_is_no_change_of_control():
+    assert claims("Thousands of refugees entered Poland on Sunday.", "control_change") == []
+
+
+def test_troops_entering_a_town_change_its_control():
+    (entry,) = claims("Russian troops entered Kherson on 2 March 2022.", "control_change")
+    assert any("Kherson" in n for n in place_names(entry))
+
+
+# an adverb may stand inside a phrase trigger ("came fully under … control")
+
+
+def test_came_fully_under_control():
+    (change,) = claims("The city of Kherson came fully under Russian control in March 2022.", "control_change")
+    assert any("Kherson" in n for n in place_names(change))
+    assert claims("The fire came quickly under control.", "control_change") == []
+
+
+# a purpose is not an event ("an offensive to retake X")
+
+
+def test_offensive_to_retake_a_town_is_no_change_of_control():
+    assert claims("The army began an offensive to retake Kupiansk.", "control_change") == []
+    (retaken,) = claims("The army retook the city of Kherson in November 2022.", "control_change")
+    assert any("Kherson" in n for n in place_names(retaken))
+
+
+# a legal act on a person: "sentenced X", "X received a sentence", "charges against 12 soldiers"
+
+
+def test_sentenced_person_is_a_legal_act_on_them():
+    (act,) = claims("The tribunal sentenced Ivan Petrov to 15 years in prison.", "legal_act")
+    assert act.affected == "Ivan Petrov"
+    assert act.instrument == "sentence"
+    assert claims("The tribunal will sentence Ivan Petrov next week.", "legal_act") == []
+
+
+def test_received_a_sentence_is_a_legal_act_on_the_subject():
+    (act,) = claims("Ivan Petrov received a ten-year sentence.", "legal_act")
+    assert act.affected == "Ivan Petrov"
+    assert claims("The sentence was long.", "legal_act") == []
+
+
+def test_cases_against_counted_people_are_a_legal_act():
+    (act,) = claims("The criminal cases against 12 Ukrainian soldiers violate the law.", "legal_act")
+    assert act.quantity.value == 12
+    assert "soldiers" in act.affected
+    assert claims("The criminal cases were discussed at length.", "legal_act") == []
+
+
+def test_cases_against_other_people_are_no_restatement():
+    text = "Belarus brought charges against 5 journalists. The criminal cases against 7 activists were condemned."
+    assert [c.quantity.value for c in claims(text, "legal_act")] == [5, 7]
+
+
+# an instrument of a body was issued by it
+
+
+def test_decisions_of_a_court_are_the_courts():
+    (act,) = claims("Belarus ignores the decisions of the European Court of Human Rights.", "legal_act")
+    assert "European Court" in act.agent
+    assert claims("The decisions of the family were difficult.", "legal_act") == []
+
+
+# a noun coordinated after another shares the possessor and the "of" phrase written around the pair
+
+
+def test_aggression_and_occupation_of_a_region_share_actor_and_place():
+    text = "Experts documented the damage caused by Russia's aggression and occupation of the Kherson region."
+    (change,) = claims(text, "control_change")
+    assert change.agent and "Russia" in change.agent
+    assert any("Kherson" in n for n in place_names(change))
+
+
+# "the withdrawal of X": X withdrew; two nouns with their own "of" phrases are two events
+
+
+def test_withdrawal_and_entry_of_forces_are_two_changes_of_control():
+    text = ("In Kherson the fighting ended only after the withdrawal of Russian troops and the entry of "
+            "Ukrainian forces on 11 November 2022.")
+    changes = claims(text, "control_change")
+    assert len(changes) == 2
+    assert "Russian troops" in changes[0].agent or "Russia" in changes[0].agent
+    assert claims("The withdrawal of the ambassador was announced on Monday.", "control_change") == []
+
+
+# instruments issued one to a person: a warrant for each
+
+
+def test_warrants_for_two_people_are_two_claims():
+    text = "The court issued arrest warrants for the commander Ivan Petrov and the governor Oleg Sidorov."
+    acts = claims(text, "legal_act")
+    assert len(acts) == 2
+    assert "Sidorov" in acts[1].affected
+
+
+def test_charges_against_two_people_stay_one_claim():
+    assert len(claims("Belarus brought charges against Ivan Petrov and Oleg Sidorov.", "legal_act")) == 1
+
+
+def test_submitted_application_is_a_legal_act():
+    (act,) = claims("The prosecutors submitted a report on the shelling of Kherson to the court on 3 May 2023.", "legal_act")
+    assert act.agent == "prosecutors"
+    assert claims("The soldiers submitted to the rebels.", "legal_act") == []

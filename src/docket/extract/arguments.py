@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from docket.errors import DocketError
 from docket.extract.triggers import Trigger
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
@@ -208,7 +209,7 @@ def _subject(verb: Token, control: bool = False) -> Token | None:
     seen = 0
     v = verb
     while v is not None and seen < 6:
-        s = _child(v, SUBJECTS - {"expl"})
+        s = _nearest_subject(v)
         if s is not None:
             return s
         if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
@@ -235,6 +236,26 @@ def _subject(verb: Token, control: bool = False) -> Token | None:
             return None  # handled by the caller: the modified noun
         break
     return None
+
+
+def _nearest_subject(v: Token) -> Token | None:
+    """A verb's subject; where the parser gave it two apart (a dateline taken for one: "date 2023-03-17
+    On March 17, the Court issued …"), the one nearest before the verb, since a clause has one subject
+    and what stands between it and its verb belongs to it. Subjects with nothing between them but
+    their own words and punctuation are pieces of one phrase ("Co - Chairs", "15, 500"): its first."""
+    subjects = [c for c in v.children if c.dep_ in SUBJECTS - {"expl"}]
+    before = [c for c in subjects if c.i < v.i]
+    if len(before) < 2:
+        return subjects[0] if subjects else None
+    doc = v.doc
+    k = len(before) - 1
+    while k:
+        a, b = before[k - 1], before[k]
+        own = {t.i for t in a.subtree} | {t.i for t in b.subtree}
+        if not all(t.i in own or t.is_punct for t in doc[a.i + 1 : b.i]):
+            break
+        k -= 1
+    return before[k]
 
 
 # dependencies a list item may hang by when the parser loses a long list's structure ("around 150
@@ -305,6 +326,8 @@ def irrealis(head: Token) -> bool:
             return True
         if t.dep_ in ("compound", "acl") and t.head.lemma_.lower() in IRREALIS_NOUNS:  # "in order to seize …"
             return True
+        if t.dep_ in ("acl", "advcl") and t.tag_ == "VB" and any(c.tag_ == "TO" for c in t.children):
+            return True  # a purpose: "the offensive to retake the city", "sent troops to seize the airport"
         # a noun demanded or called for ("demands the withdrawal of …", "calls for the release of …")
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in IRREALIS_GOVERNORS:
             return True
@@ -482,6 +505,21 @@ def _event_kinds() -> tuple[str, ...]:
 _ACTOR_OF_NOUNS = {"attack", "aggression", "offensive", "assault", "counteroffensive", "counter-offensive", "provocation"}
 
 
+def _names_the_held(noun: Token, kind: str) -> bool:
+    """Whether a noun of a kind about people names those people ("Armenian prisoners of war", "Syrian
+    refugees"): its nationality is theirs, not the actor's, as it is of "Israeli detention"."""
+    from docket.kinds import kinds
+
+    if kinds()[kind].raw.get("triggers", {}).get("patient") != "persons":
+        return False
+    try:
+        from docket.extract.people import is_people
+
+        return is_people(noun.lemma_.lower())
+    except DocketError:
+        return False
+
+
 def _noun_frame(f: Frame, noun: Token) -> None:
     host = _predicated_of(noun)
     subject = _subject(host) if host is not None else None
@@ -512,6 +550,13 @@ def _noun_frame(f: Frame, noun: Token) -> None:
         if light.dep_ == "relcl" and f.agent is None and noun.dep_ == "dobj":
             f.agent = light.head
     of = _pobj(noun, {"of"})
+    # a noun coordinated after another shares the modifiers written around the pair ("Armenia's
+    # aggression and occupation of the region": the occupation is Armenia's, and of the region)
+    first = noun.head if noun.dep_ == "conj" and noun.head.pos_ in ("NOUN", "PROPN") and not any(
+        c.dep_ in ("det", "poss") for c in noun.children) else None
+    if of is None and first is not None:
+        shared = _pobj(first, {"of"})
+        of = shared if shared is not None and shared.i > noun.i else None
     target = _pobj(noun, {"on", "against", "upon", "into", "in", "at"})
     if of is not None and f.agent is None and f.trigger.kind == "attack" and of.pos_ == "PROPN" and (
             noun.lemma_.lower() in _ACTOR_OF_NOUNS or _pobj(noun, {"on", "against", "upon"}) is not None):
@@ -536,6 +581,8 @@ def _noun_frame(f: Frame, noun: Token) -> None:
         pass
     else:
         poss = _child(noun, {"poss"})
+        if poss is None and first is not None:
+            poss = _child(first, {"poss"})
         if poss is not None and poss.pos_ == "PRON" and poss.lower_ in ("its", "their", "his", "her") and \
                 f.trigger.kind in _event_kinds():
             # "Russian forces committed … during their occupation of Bucha": the clause's subject
@@ -549,7 +596,7 @@ def _noun_frame(f: Frame, noun: Token) -> None:
             # weapon's maker inside a parenthesis ("UAV (including Turkish “Bayraktar”) attacks")
             mod = next((c for c in noun.children if c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "ORG", "GPE")
                         and not _parenthesised(c)), None)
-            if mod is not None:
+            if mod is not None and not _names_the_held(noun, f.trigger.kind):
                 f.agent = mod
     if f.agent is None and noun.dep_ == "pobj" and noun.head.lower_ == "in" and f.trigger.kind == "noncompliance" \
             and noun.head.head.pos_ in ("VERB", "AUX"):

@@ -19,6 +19,7 @@ from docket.errors import DocketError
 from docket.extract.arguments import (
     QUANTIFIERS,
     Frame,
+    _parenthesised,
     _pobj,
     _subject,
     continued,
@@ -181,10 +182,19 @@ def _extract(text: str, meta: DocumentMeta | None, gazetteer: Gazetteer | None,
     sents = [sentence_span(doc, i) for i, parsed in enumerate(ctx.parsed) if parsed]
     found: list[Claim] = []
     _read_dates(doc, meta)
-    triggers = _events(find_triggers(doc, sents))
+    told: dict[int, list[Trigger]] = {}
+    triggers = _events(find_triggers(doc, sents), told)
     for trig in triggers:
         _budget(deadline)
-        found.extend(_claims(trig, doc, located, meta, gaz, triggers))
+        made = _claims(trig, doc, located, meta, gaz, triggers)
+        if not made and not trig.word.nominal:
+            f = frame(trig)
+            if not (f.negated or f.irrealis):
+                # a verb that says nothing of its own kind about its object ("condemned the prosecution of
+                # X"): the noun it took for its event tells it
+                for noun in told.get(trig.head.i, ()):
+                    made.extend(_claims(noun, doc, located, meta, gaz, triggers))
+        found.extend(made)
     found = _dedupe(found)
     _inherit(found, ctx, located, gaz)
     found = _without_restatements(found, gaz)
@@ -281,9 +291,10 @@ def kinds_events() -> tuple[str, ...]:
     return event_kinds()
 
 
-def _events(triggers: list[Trigger]) -> list[Trigger]:
+def _events(triggers: list[Trigger], told: dict[int, list[Trigger]] | None = None) -> list[Trigger]:
     """One trigger per event: triggers of one kind coordinated or stacked in one phrase ("strikes,
-    shelling and UAV attacks", "looted and burned") are one event, read from the first."""
+    shelling and UAV attacks", "looted and burned") are one event, read from the first. `told` gets,
+    for a verb, the object nouns of its kind it read as its own event."""
     from docket.extract.arguments import LIGHT_VERBS
 
     out: list[Trigger] = []
@@ -299,20 +310,53 @@ def _events(triggers: list[Trigger]) -> list[Trigger]:
         out.append(t)
         # verbs that each say what they did to whom are two events ("killed 12 civilians in A and
         # killed 4 soldiers in B"); "looted and burned the houses" is one
-        group = {c.i for c in t.head.conjuncts if not (_own_object(t.head) and _own_object(c))}
+        # and demands that each say what they demand ("urge the sides to lift …, and call on them to
+        # implement …") are two demands
+        contents = bool(kinds()[t.kind].raw.get("triggers", {}).get("contents"))
+        group = {c.i for c in t.head.conjuncts if not (_own_object(t.head) and _own_object(c)) and
+                 not (contents and _own_content(t.head) and _own_content(c))}
         for other in triggers:
             if other is t or other.kind != t.kind:
                 continue
             h = other.head
             if h.i in group or (h.head.i == t.head.i and h.dep_ in ("compound", "amod", "nmod")) or \
+                    _tells_of(h, t.head) or \
                     (not t.word.nominal and h.head.i == t.head.i and h.dep_ in ("dobj", "nsubjpass")) or \
                     (t.head.head.i == h.i and t.head.dep_ in ("compound", "amod", "nmod")):
+                if h.i not in taken and told is not None and not t.word.nominal and other.word.nominal and \
+                        h.head.i == t.head.i and h.dep_ in ("dobj", "nsubjpass"):
+                    told.setdefault(t.head.i, []).append(other)
                 taken.add(h.i)
     return out
 
 
+def _tells_of(verb: Token, event: Token) -> bool:
+    """Whether a verb says what an event of its kind did, inside that event's phrase: a participle or
+    relative clause on the event noun ("strikes hitting civilian homes"), or on the event verb's object
+    ("fired shells which hit the market"). A verb that gives a figure of its own is a claim of its own
+    ("the massacre, killing 43")."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("acl", "relcl"):
+        return False
+    if any(c.dep_ in ("dobj", "obj") and (c.like_num or any(g.dep_ == "nummod" for g in c.children))
+           for c in verb.children):
+        return False
+    noun = verb.head
+    return noun.i == event.i or noun.dep_ in ("dobj", "obj") and noun.head.i == event.i
+
+
 def _own_object(verb: Token) -> bool:
+    """Whether a verb has its object, or a noun its "of" phrase ("the withdrawal of X and the entry of Y"
+    are two events)."""
+    if verb.pos_ in ("NOUN", "PROPN"):
+        return any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children)
     return verb.pos_ in ("VERB", "AUX") and any(c.dep_ in ("dobj", "obj") for c in verb.children)
+
+
+def _own_content(verb: Token) -> bool:
+    """Whether a verb says what it demands itself: its own clause or its own "for"/"on" phrase."""
+    return verb.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("xcomp", "ccomp") or c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon") and
+        any(g.dep_ in ("pobj", "pcomp") for g in c.children) for c in verb.children)
 
 
 def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[int, int]]) -> list[Located]:
@@ -632,13 +676,11 @@ def _affected_of(p: Token | None, trig: Trigger, want: str, q: Quantity | None) 
     instrument the people it is against or for ("charges against 14 captured servicemen", "an arrest
     warrant for the President of Russia Vladimir Putin")."""
     if want == "instrument":
-        noun = p if p is not None else (trig.head if trig.word.nominal else None)
-        for c in noun.children if noun is not None else ():
-            if c.dep_ == "prep" and c.lower_ in ("against", "for"):
-                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if obj is not None and (is_people(obj) or obj.ent_type_ == "PERSON"):
-                    return _affected(obj)
-        return None
+        spec = kinds()[trig.kind].raw.get("triggers", {})
+        if p is not None and not trig.word.nominal and trig.word.phrase in spec.get("on_persons", {}) and _a_person(p):
+            return _affected(p)  # "sentenced X to …": X
+        target = _target_of(p if p is not None else (trig.head if trig.word.nominal else None), spec)
+        return _affected(target) if target is not None else None
     if p is None:
         return None
     if p.like_num or p.lower_ in _BARE_VAGUE:
@@ -646,6 +688,38 @@ def _affected_of(p: Token | None, trig: Trigger, want: str, q: Quantity | None) 
     if want == "persons" or is_people(p) and p.pos_ in ("NOUN", "PROPN") and p.ent_type_ not in ("GPE", "ORG"):
         return _affected(p)
     return None
+
+
+def _a_person(tok: Token) -> bool:
+    return is_people(tok) or tok.ent_type_ == "PERSON"
+
+
+def _target_of(noun: Token | None, spec: dict) -> Token | None:
+    """Whom an instrument is against or for: the people of its "against"/"for" phrase ("charges against
+    14 servicemen", "a warrant for X"), or the subject of a verb that says it undergoes it ("X received a
+    29-year sentence", kinds.toml's `undergo`)."""
+    if noun is None:
+        return None
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("against", "for"):
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and _a_person(obj):
+                return obj
+    if noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in spec.get("undergo", ()):
+        subject = _subject_of(noun.head)
+        if subject is not None and subject.lower_ not in ("who", "which", "that") and _a_person(subject):
+            return subject
+    return None
+
+
+# the nouns of bodies that issue instruments ("the decisions of the Court", "a resolution of the Council")
+_BODIES = {"court", "tribunal", "council", "assembly", "parliament", "government", "ministry", "committee",
+           "commission", "union", "organization", "organisation", "agency", "office", "chamber", "cabinet"}
+
+
+def _institution(tok: Token) -> bool:
+    """Whether a noun names a body that issues instruments: an organisation, or a body's noun."""
+    return tok.ent_type_ == "ORG" and not _a_person(tok) or tok.lemma_.lower() in _BODIES
 
 
 def _affected(tok: Token) -> str:
@@ -777,17 +851,17 @@ def _parts_not_elsewhere(located: list[Located], text: str, gaz: Gazetteer) -> l
 _PART_OF = re.compile(r"\s+of\s+(?:the\s+)?")
 
 
-def _parts_of(places: list[Located], text: str) -> list[list[Located]]:
-    """One claim per place, where a place the gazetteer does not know written as a part of one it
-    knows ("the Old City of Mosul") goes with it: one place, told with its whereabouts."""
+def _parts_of(groups: list[list[Located]], text: str) -> list[list[Located]]:
+    """The groups of places that are one claim each, where a place the gazetteer does not know written
+    as a part of one it knows ("the Old City of Mosul") goes with it: one place, told with its whereabouts."""
     out: list[list[Located]] = []
-    for p in places:
+    for g in groups:
         before = out[-1][-1] if out else None
-        if before is not None and before.place is None and p.place is not None and \
-                _PART_OF.fullmatch(text[before.end:p.start]):
-            out[-1].append(p)
+        if before is not None and before.place is None and g[0].place is not None and \
+                _PART_OF.fullmatch(text[before.end:g[0].start]):
+            out[-1].extend(g)
         else:
-            out.append([p])
+            out.append(list(g))
     return out
 
 
@@ -822,8 +896,9 @@ def _finest(places: list[Located], gaz: Gazetteer, adjacent: bool = False) -> li
     return out
 
 
-def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str | None]:
-    """Whether a patient is what the kind is about, and its object category."""
+def _fits(p: Token, want: str, kind, located: list[Located], besides: Token | None = None) -> tuple[bool, str | None]:
+    """Whether a patient is what the kind is about, and its object category; `besides`, a clause inside
+    the patient that is not part of what it names (the participle that describes it)."""
     if want == "persons":
         return (is_people(p) or p.like_num), None
     if want == "object":
@@ -832,7 +907,10 @@ def _fits(p: Token, want: str, kind, located: list[Located]) -> tuple[bool, str 
             cat = object_category(p)  # an object that makes the claim another kind's ([object_kind])
         return cat is not None, cat
     if want == "place":
-        return _place_below(p, located) or p.lemma_.lower() in _TERRITORY, None
+        # a place its possessor names is not the thing ("official Baku's prosecution" is no place)
+        owners = [c for c in p.children if c.dep_ == "poss"] + ([besides] if besides is not None else [])
+        below = bool(_in_subtree(p, located, {o.i for o in owners})) if owners else _place_below(p, located)
+        return below or p.lemma_.lower() in _TERRITORY, None
     if want == "instrument":
         return p.lemma_.lower() in _INSTRUMENTS or bool(re.search(r"\d", p.text)), None
     if want in ("resource", "goods"):
@@ -899,12 +977,24 @@ def _contents(trig: Trigger) -> list[tuple[Token, list[Token]]]:
         return [(verb, _item_tokens(verb))]
     roots: list[Token] = []
     continued: list[Token] = []
+    # a phrase that holds its own preposition ("call for", "insist on") demands what that preposition
+    # governs, not what another of the verb's does ("call for the release of X on an all for all basis")
+    own_prep = any(t.pos_ == "ADP" for t in trig.span[1:])
+    purposes: list[Token] = []
     for tok in trig.span:
         for c in tok.children:
             if c.dep_ in ("xcomp", "ccomp", "dobj", "obj") and c.i > tok.i:
                 roots.append(c)
-            elif c.dep_ == "prep" and c.lower_ in ("for", "on", "upon") and c.i > tok.i:
+            elif c.dep_ == "prep" and c.lower_ in ("for", "on", "upon") and c.i > tok.i and not (
+                    own_prep and c.i >= trig.span.end):
                 roots.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
+            elif not w.nominal and c.dep_ == "advcl" and c.i > tok.i and any(g.tag_ == "TO" for g in c.children):
+                purposes.append(c)
+            elif w.nominal and c.i > tok.i and (c.dep_ == "acl" and any(g.tag_ == "TO" for g in c.children) or
+                                                c.dep_ == "appos" and not _parenthesised(c)):
+                # "an appeal to reopen the road", "put forward demands — the release of X and …": what a
+                # demand noun is said to ask
+                roots.append(c)
     if w.nominal and head.dep_ == "nsubj" and head.head.lemma_ == "be" and any(
             c.dep_ in ("acl", "relcl") and any(g.tag_ == "TO" for g in c.children) or c.dep_ == "prep" and c.lower_ in
             ("to", "for") for c in head.children):
@@ -914,6 +1004,8 @@ def _contents(trig: Trigger) -> list[tuple[Token, list[Token]]]:
         roots.extend(said)
         if said:
             continued = [c for c in head.children if c.dep_ == "appos" and c.i > said[0].i]
+    if purposes and all(r.dep_ == "pobj" and r.head.lower_ in ("on", "upon") for r in roots):
+        roots += purposes  # "call on the sides to free …", the infinitive parsed as a purpose
     # "urge the sides to lift …": the object is who is urged, the xcomp what
     acts = [r for r in roots if r.pos_ in ("VERB", "AUX")]
     if acts:
@@ -976,6 +1068,12 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
     """One claim per demanded item, spanning the item; its places; its actor the one who demands."""
     if negated(trig.head) or any(c.dep_ == "neg" for c in trig.head.head.children if trig.head.dep_ == "aux"):
         return []
+    if _asked(trig.head):
+        return []  # a question asks; it demands nothing ("Should the council act?")
+    spec = kinds()[trig.kind].raw.get("triggers", {})
+    if trig.word.nominal and trig.word.phrase in spec.get("stressed", ()) and not (
+            trig.head.dep_ in ("dobj", "obj") and trig.head.head.lemma_.lower() in spec.get("stressing", ())):
+        return []
     contents = _contents(trig)
     if not contents:
         return []
@@ -986,7 +1084,7 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
     if modal:
         subject, instrument, agent = next((c for c in verb.children if c.dep_ in ("nsubj",)), None), None, None
     else:
-        subject, instrument = _demander(verb)
+        subject, instrument = (_noun_demander(verb), None) if trig.word.nominal else _demander(verb)
         agent = _agent_name(subject) if subject is not None else _intro_actor(verb)
         # "By the terms of resolution 2139 (2014), the Council demanded …": the resolution its sentence names
         instrument = instrument or next(
@@ -1023,6 +1121,26 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
                              instrument=instrument, site=_site(toks, doc), places=_with_areas([x.ref(gaz) for x in locs], gaz),
                              when=_when(trig.head, doc, meta, toks, False), confidence=0.6))
     return out
+
+
+def _asked(tok: Token) -> bool:
+    """Whether a word is in a question: the first full stop, question or exclamation mark after it ends
+    in "?" (a sentence the parser ran on into the next line ends at that mark)."""
+    end = next((t for t in tok.doc[tok.i : tok.sent.end] if t.text in (".", "?", "!", "?\"", "?”")), None)
+    return end is not None and end.text.startswith("?")
+
+
+def _noun_demander(noun: Token) -> Token | None:
+    """Who makes a demand a noun tells: its owner ("Moscow's demand", "Kyiv demands …" where the parser
+    took the verb for a noun), its "from"/"by" phrase ("calls from the council"), else the subject of the
+    verb that voices it ("the rebels put forward demands", "the mayor renewed his appeal")."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    owner = owner or next((c for c in noun.children if c.dep_ == "compound" and c.i < noun.i and c.pos_ == "PROPN"
+                           and c.ent_type_ in ("GPE", "ORG", "NORP", "PERSON")), None)
+    owner = owner or _pobj(noun, {"from", "by"})
+    if owner is None and noun.dep_ in ("dobj", "obj") and noun.head.pos_ in ("VERB", "AUX"):
+        owner = _subject_of(noun.head)
+    return owner
 
 
 def _demander(verb: Token) -> tuple[Token | None, str | None]:
@@ -1148,8 +1266,18 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         return []  # "the occupied territories" names a state; "6 newly destroyed sites" counts an event
     kind = kinds()[trig.kind]
     want = kind.raw.get("triggers", {}).get("patient", "any")
-    if trig.word.phrase in kind.raw.get("triggers", {}).get("armed", ()) and not _armed(f.agent):
+    moved = trig.word.phrase in kind.raw.get("triggers", {}).get("actor_of", ()) and f.patients and _armed(f.patients[0])
+    if trig.word.phrase in kind.raw.get("triggers", {}).get("armed", ()) and not _armed(f.agent) and not moved:
         return []
+    spec = kind.raw.get("triggers", {})
+    if trig.word.nominal and any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in spec.get("unarmed_compounds", ())
+                                 for c in trig.head.children):
+        return []
+    if trig.word.nominal and spec.get("detaining") and trig.head.dep_ == "pobj" and \
+            trig.head.head.lower_ in ("in", "during") and any(
+            t.kind == spec["detaining"] and t.head.i in (host.i, host.head.i if host.dep_ in ("dobj", "obj") else -1)
+            for host in [trig.head.head.head] for t in triggers or ()):
+        return []  # "arrested nine men in overnight raids": how they were held (the in-phrase on the verb or its object)
     # the trigger's own phrase is part of the clause that asserts it ("continue their shelling of …")
     heads = {t.head.i for t in triggers or ()} - {trig.head.i}
     clause = _clause_tokens(f.clause or trig.head, heads)
@@ -1181,9 +1309,26 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                     patients.append(t)
     if want in ("object", "persons"):
         patients = _wholes(patients, want, kind, located)
+    spec = kind.raw.get("triggers", {})
+    if want == "instrument" and trig.word.nominal and f.agent is None:
+        issuer = _pobj(trig.head, {"of"})
+        if issuer is not None and _institution(issuer):
+            # "the decisions of the European Court": the body it is of issued it
+            f.agent = issuer
+            patients = [x for x in patients if x.i != issuer.i]
+    on_persons = spec.get("on_persons", {}) if not trig.word.nominal else {}
+    mover = None
+    if trig.word.phrase in spec.get("actor_of", ()) and f.agent is None and patients and _armed(patients[0]) and \
+            not any(_fits(x, want, kind, located)[0] for x in patients):
+        # "the withdrawal of Yugoslav soldiers and Serbian police": who withdrew, from the place the story tells
+        mover = f.agent = patients[0]
+        patients = []
     fitting: list[tuple[Token | None, str | None]] = []
+    # a participle describing its patient says where it happened, not what the patient is ("X, captured
+    # during the war in Y"): its own words are no part of the patient
+    describing = trig.head if not trig.word.nominal and trig.head.dep_ in ("acl", "relcl") else None
     for p in patients:
-        ok, cat = _fits(p, want, kind, located)
+        ok, cat = _fits(p, want, kind, located, describing if describing is not None and describing.head.i == p.i else None)
         if ok:
             fitting.append((p, cat))
             for sub in including(p):
@@ -1201,7 +1346,14 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         elif trig.word.nominal and want == "instrument" and trig.head.lemma_.lower() in _INSTRUMENTS | {
                 trig.word.phrase.split()[-1]}:
             fitting = [(None, None)]  # the noun is the instrument itself ("brought charges", "an arrest warrant")
-        elif want == "place" and clause_places:
+        elif trig.word.phrase in on_persons and any(_a_person(p) for p in patients):
+            fitting = [(p, None) for p in patients if _a_person(p)]  # "sentenced X": one act on each person
+        elif want == "place" and mover is not None:
+            fitting = [(None, None)]
+        elif want == "place" and clause_places and not (not trig.word.nominal and patients and (
+                trig.head.dep_ in ("acl", "amod", "relcl") or any(is_people(p) for p in patients))):
+            # the clause's places, unless the verb is said of something that is no place: people
+            # ("captured 14 soldiers near X" detains them), or the noun a participle describes
             fitting = [(None, None)]
         elif trig.word.nominal and want in ("persons", "object") and (clause_places or f.agent is not None):
             fitting = [(None, None)]  # an event noun with its place or actor ("the arrests took place in …")
@@ -1211,7 +1363,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             fitting = [(None, None)]
     if trig.word.nominal and fitting == [(None, None)] and not clause_places and f.agent is None and not (
             trig.kind in _DATED_NOUN_KINDS and _own_date(trig.head, doc, list(trig.head.subtree))) and \
-            not _given_as_cause(trig.head):
+            not _given_as_cause(trig.head) and not (want == "instrument" and _target_of(trig.head, spec) is not None):
         return []  # a noun with nothing around it is a mention, not a claim ("the attacks"), unless it is dated
     if trig.word.nominal and trig.kind == "noncompliance" and f.agent is None and not any(
             p is not None and (any(t.pos_ == "PROPN" or t.like_num for t in phrase(p))) for p, _ in fitting):
@@ -1253,7 +1405,11 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         loose = False  # places from elsewhere in the sentence: the claim's, though not its words
         own = _finest(_in_subtree(p, located, siblings), gaz) if p is not None else []
         if want == "place" or (own and p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS):
-            targets = _parts_of(own, doc._.docket.text) or _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
+            # a list among them is one claim per listed place, not one for the area it lies in too
+            # ("towns on the left bank of the river, including A, B and C")
+            split = _per_place(own, doc, 1)
+            targets = (split if len(split) > 1 else _parts_of(_named_apart(own, doc), doc._.docket.text)) or \
+                _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
         elif listed >= 2:
             # items of a list: each keeps the places of its own phrase ("churches in Vang village"), else
             # the places the clause gives them all ("… were destroyed in the Kalbajar district")
@@ -1282,7 +1438,14 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             while b > a and doc._.docket.text[b - 1] in " ,;:.\n":
                 b -= 1
             q = None
-            if p is not None:
+            noun = p if p is not None else (trig.head if trig.word.nominal else None)
+            target = _target_of(noun, spec) if want == "instrument" else None
+            if target is not None and _count_for(target) is not None:
+                # "charges against 14 servicemen": the people it is against, counted
+                c = _count_for(target)
+                q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
+                             unit=_unit(target) if not target.like_num else "people")
+            elif p is not None:
                 c = _count_for(p)
                 if c is None and p.lower_ in _BARE_VAGUE and want == "persons":
                     # "a war that has killed thousands, displaced millions": the word is the count
@@ -1302,8 +1465,13 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             # a named thing the gazetteer knows as a site ("Lech castle") is the claim's site
             item_site = _gazetteer_site(locs) if kind.thing != "site" and p is not None and p.pos_ == "PROPN" else None
             instrument = _instrument(p, trig) if kind.thing == "instrument" else None
+            if p is not None and trig.word.phrase in on_persons:
+                instrument = on_persons[trig.word.phrase]
+            # the places of "cities and towns" are one claim each, not one per word for them
+            territory = p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS and bool(locs)
             key = (loc.place.id if loc is not None and loc.place is not None else loc.mention if loc else None,
-                   q.value if q and not _implicit(q) else None, cat, p.i if p is not None and want == "persons" else None)
+                   q.value if q and not _implicit(q) else None, None if territory else cat,
+                   p.i if p is not None and want == "persons" else None)
             if key in seen:
                 continue  # the same place reached through two patients of one event ("cities and regions - A, B")
             seen.add(key)
@@ -1315,6 +1483,25 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 instrument=instrument, **extra,
                 confidence=(ASSERTED_CONFIDENCE if asserted or own_date else NOMINAL_CONFIDENCE) if trig.word.nominal
                 else 0.6))
+            if target is not None and noun is not None and noun.lemma_.lower() in spec.get("personal", ()):
+                out.extend(_one_each(out[-1], target, doc))
+    return out
+
+
+def _one_each(claim: Claim, target: Token, doc: Doc) -> list[Claim]:
+    """An instrument issued one to a person, for each further person its phrase lists ("warrants for
+    the President, Vladimir Putin, and the Commissioner, Maria Lvova-Belova": two), spanning the person."""
+    persons = [x for x in items(target) if (x.i == target.i or x.dep_ != "appos") and _a_person(x)]
+    out = []
+    for x in persons[1:]:
+        # the person with the name their title's phrase gives ("the Commissioner for Rights Maria X")
+        words = [t for t in x.subtree if t.dep_ not in ("det", "cc", "conj") and not t.is_punct or t.text in "-–"]
+        words = [t for t in words if not any(a.dep_ == "conj" and a.i != x.i for a in t.ancestors if a in x.subtree)]
+        a, b = min(t.idx for t in words), max(t.idx + len(t) for t in words)
+        named = [t for t in words if t.i > x.i and t.pos_ == "PROPN"]
+        affected = _affected(x) if x.ent_type_ == "PERSON" or not named else doc._.docket.text[a:b]
+        out.append(claim.model_copy(update={"span": (a, b), "text": doc._.docket.text[a:b], "affected": affected,
+                                            "quantity": None}))
     return out
 
 
@@ -1488,6 +1675,25 @@ def _with_areas(refs: list[PlaceRef], gaz: Gazetteer) -> list[PlaceRef]:
     return out
 
 
+def _aliases(places: list[Located], doc: Doc) -> list[bool]:
+    """Which places are another's other name: a name in brackets right after a place ("the Republic
+    of X (Y)")."""
+    text = doc._.docket.text
+    return [i > 0 and text[places[i - 1].end : p.start].strip() == "(" for i, p in enumerate(places)]
+
+
+def _named_apart(places: list[Located], doc: Doc) -> list[list[Located]]:
+    """One group per place, each with its other name in brackets."""
+    alias = _aliases(places, doc)
+    out: list[list[Located]] = []
+    for p, a in zip(places, alias, strict=True):
+        if a and out:
+            out[-1].append(p)
+        else:
+            out.append([p])
+    return out
+
+
 def _per_place(places: list[Located], doc: Doc, patients: int) -> list[list[Located]]:
     """How a clause's places divide into claims: a list of places ("killed in Tartar, Ganja and
     Barda", "in the cities of Jenin, Ramallah …") is one claim each when one patient is listed with it;
@@ -1498,16 +1704,19 @@ def _per_place(places: list[Located], doc: Doc, patients: int) -> list[list[Loca
     for p in places:
         span = doc.char_span(p.start, p.end, alignment_mode="expand")
         roots.append(span.root if span is not None else None)
-    listed = 0
+    alias = _aliases(places, doc)
+    listed = []
     for i, r in enumerate(roots):
-        if r is None:
+        if r is None or alias[i]:
             continue
-        if any(o is not None and (r.head.i == o.i and r.dep_ in ("conj", "appos") or
-                                  o.head.i == r.i and o.dep_ in ("conj", "appos"))
+        if any(o is not None and not alias[j] and (r.head.i == o.i and r.dep_ in ("conj", "appos") or
+                                                   o.head.i == r.i and o.dep_ in ("conj", "appos"))
                for j, o in enumerate(roots) if j != i):
-            listed += 1
-    if listed >= 2:
-        return [[p] for p in places]
+            listed.append(i)
+    if len(listed) >= 2:
+        # one claim per listed place, with its other name; a place outside the list is what the list
+        # lies in ("cities on the left bank of the river, including A, B and C": A, B, C)
+        return [[places[i]] + ([places[i + 1]] if i + 1 < len(places) and alias[i + 1] else []) for i in listed]
     return [places]
 
 
@@ -1540,10 +1749,23 @@ def _restates(c: Claim, before: Claim, gaz: Gazetteer | None = None) -> bool:
         return False
     if c.object and not before.object and not _points_back(c):
         return False  # a noun that says what was hit adds to a telling that did not
+    if kinds()[c.kind].thing == "instrument" and (c.affected and c.affected != before.affected or c.instrument and
+                                                   before.instrument and not _same_instrument(c.instrument, before.instrument)):
+        # another instrument, or one against other people ("the decisions of the Court" after "a
+        # statement"; "the criminal cases against 16 servicemen" after charges against 14)
+        return False
     # one actor named two ways is one actor ("the armed forces of X", "X"); a bare noun has no date of
     # its own (one with a date is asserted, above): the date it carries is its story's
     return not (c.agent and before.agent and not _same_actor(_force_of(canonical_actor(c.agent)),
                                                              _force_of(canonical_actor(before.agent))))
+
+
+def _same_instrument(a: str, b: str) -> bool:
+    """Whether two instruments as written share the noun that says what they are ("criminal charges",
+    "the charges")."""
+    def nouns(x: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z]+", x.lower())} - {"the", "a", "an", "of", "and", "its", "their"}
+    return bool(nouns(a) & nouns(b))
 
 
 def _around(places: list[PlaceRef], told: list[PlaceRef], gaz: Gazetteer | None) -> bool:
