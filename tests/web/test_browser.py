@@ -45,7 +45,7 @@ def test_upload_read_and_click_a_claim(live, page):
     page.click("button[type=submit]")
     page.wait_for_url("**/documents/*")
     assert "Statement by Hikmat Hajiyev" in page.locator("#doc-title").inner_text()
-    assert page.locator("#doc-text a.span").count() >= 50
+    assert page.locator("#doc-text a.span").count() >= 35  # a claim nested in another shows through the outer one
     span = page.locator("#doc-text a.span", has_text="511 innocent civilians were killed")
     assert span.count() == 1
     span.click()

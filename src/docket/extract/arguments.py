@@ -439,6 +439,14 @@ def _shared_subject(verb: Token) -> Token | None:
     between."""
     if verb.tag_ not in ("VBD", "VBZ", "VBP") or _subject(verb) is not None:
         return None
+    prev = listed_after(verb)
+    s = _subject(prev) if prev is not None else None
+    return None if s is None or s.lower_ in ("who", "which", "that") else s
+
+
+def listed_after(verb: Token) -> Token | None:
+    """The verb whose phrase ends right before this one, with only commas or "and" between: the verb
+    listed before it, wherever the parser hung it ("had ignored the truce, shelled the town")."""
     doc, sent = verb.doc, verb.sent
     i = verb.i - 1
     while i >= sent.start and (doc[i].is_punct or doc[i].dep_ == "cc"):
@@ -450,8 +458,7 @@ def _shared_subject(verb: Token) -> Token | None:
         prev = prev.head
     if prev.pos_ not in ("VERB", "AUX") or prev.i >= verb.i or prev.tag_ not in ("VBD", "VBZ", "VBP", "VBN"):
         return None
-    s = _subject(prev)
-    return None if s is None or s.lower_ in ("who", "which", "that") else s
+    return prev
 
 
 # verbs that only carry a noun trigger ("launched an attack", "carried out strikes", "imposed

@@ -642,12 +642,17 @@ def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None 
             mentions = [m for m in parsed if m.ongoing]  # a span the whole sentence tells of ("Since 27 September, …")
         else:
             mentions = [m for m in mentions if m not in parsed]
+    inside = []
     if clause:
         lo, hi = min(t.idx for t in clause), max(t.idx + len(t) for t in clause)
         inside = [m for m in mentions if lo <= m.start and m.end <= hi]
         mentions = inside or mentions
     if mentions:
         d = min(mentions, key=lambda m: abs(m.start - head.idx))
+        if not inside and d.iso and d.precision == "day" and _before_then(head):
+            # "in his report dated 27 July 1993, X said the side had launched an attack": the attack
+            # came before that day, not on it
+            return When(start=d.iso[:7], precision="month")
         return When(start=d.iso, end=d.iso_end, precision=d.precision, ongoing=d.ongoing)
     tenses = {t.tag_ for t in head.sent if t.pos_ in ("VERB", "AUX")}
     published = When(start=meta.published, precision={4: "year", 7: "month"}.get(len(meta.published), "day"),
@@ -663,6 +668,22 @@ def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None 
     if last:
         return When(start=last, precision={4: "year", 7: "month"}.get(len(last), "day"))
     return None
+
+
+def _before_then(head: Token) -> bool:
+    """Whether a verb is in the past perfect ("had disregarded …, launched an attack"), along the verbs
+    it is listed with: told as before the time its sentence gives."""
+    from docket.extract.arguments import listed_after
+
+    v: Token | None = head
+    for _ in range(8):
+        if v is None or v.pos_ not in ("VERB", "AUX"):
+            return False
+        if v.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in v.children):
+            return True
+        v = listed_after(v) or (v.head if v.dep_ == "conj" and v.head.i != v.i and v.head.pos_ in ("VERB", "AUX")
+                                else None)
+    return False
 
 
 def _text_of(tok: Token) -> str:
@@ -1433,7 +1454,10 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             a = min(t.idx for t in toks)
             b = max(t.idx + len(t) for t in toks)
             if loc is not None and not loose:
-                a, b = min(a, loc.start), max(b, loc.end)
+                # a place set off before the clause ("In Lachin, 12 civilians were killed") stays outside it
+                if not (loc.end <= a and re.search(r"[,;:]", doc._.docket.text[loc.end:a])):
+                    a = min(a, loc.start)
+                b = max(b, loc.end)
             a, b = max(a, sent.start_char), min(b, sent.end_char)
             while b > a and doc._.docket.text[b - 1] in " ,;:.\n":
                 b -= 1
@@ -1445,7 +1469,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 c = _count_for(target)
                 q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
                              unit=_unit(target) if not target.like_num else "people")
-            elif p is not None:
+            elif p is not None and not (want == "instrument" and p.like_num):  # "resolutions 853, 874": numbers, no count
                 c = _count_for(p)
                 if c is None and p.lower_ in _BARE_VAGUE and want == "persons":
                     # "a war that has killed thousands, displaced millions": the word is the count
@@ -1471,7 +1495,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             territory = p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS and bool(locs)
             key = (loc.place.id if loc is not None and loc.place is not None else loc.mention if loc else None,
                    q.value if q and not _implicit(q) else None, None if territory else cat,
-                   p.i if p is not None and want == "persons" else None)
+                   p.i if p is not None and want == "persons" else None, instrument)
             if key in seen:
                 continue  # the same place reached through two patients of one event ("cities and regions - A, B")
             seen.add(key)
@@ -2060,7 +2084,8 @@ def _one_per_telling(found: list[Claim]) -> list[Claim]:
             return (c.quantity.value, c.quantity.unit) if c.quantity else None
 
         # a verb whose place the parse gave its fellow only is still said of that place
-        return a.kind == b.kind and a.affected == b.affected and counted(a) == counted(b) and (
+        return a.kind == b.kind and a.affected == b.affected and counted(a) == counted(b) and \
+            (a.instrument == b.instrument or not (a.instrument and b.instrument)) and (
             [p.id or p.name for p in a.places] == [p.id or p.name for p in b.places] or not a.places or not b.places) and \
             (a.object.category if a.object else None) == (b.object.category if b.object else None)
 
