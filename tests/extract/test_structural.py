@@ -594,3 +594,79 @@ def test_submitted_application_is_a_legal_act():
     (act,) = claims("The prosecutors submitted a report on the shelling of Kherson to the court on 3 May 2023.", "legal_act")
     assert act.agent == "prosecutors"
     assert claims("The soldiers submitted to the rebels.", "legal_act") == []
+
+
+# places: a compass adjective before a place is part of the mention ("northern Kharkiv"); a list that
+# shares a name's last words names each place ("North and South Darfur")
+
+
+def test_compass_adjective_stays_with_the_place():
+    (attack,) = claims("Rockets were fired into northern Kharkiv on Sunday.", "attack")
+    assert [p.mention for p in attack.places] == ["northern Kharkiv"]
+    (attack,) = claims("Rockets were fired into Kharkiv on Sunday.", "attack")
+    assert [p.mention for p in attack.places] == ["Kharkiv"]
+
+
+def test_shared_last_words_name_each_place():
+    (moved,) = claims("Fighting has displaced some 5,000 people in North and South Darfur since January.", "displacement")
+    assert {"North Darfur", "South Darfur"} <= place_names(moved)
+    (moved,) = claims("Fighting has displaced some 5,000 people in Kharkiv and South Darfur since January.", "displacement")
+    assert "North Darfur" not in place_names(moved)
+
+
+# weapons: a bare weapon noun before a bracketed aside modifies the noun after it ("drone (…) attacks");
+# an attack noun that names its weapon is the weapon ("air strike")
+
+
+def test_weapon_across_a_bracketed_aside_is_plural():
+    (killing,) = claims("Twelve people were killed in drone (including Shahed) attacks on Kharkiv.", "killing")
+    assert killing.weapons == ["drones"]
+    (attack,) = claims("A drone (a Shahed) hit the town.", "attack")
+    assert attack.weapons == ["drone"]
+
+
+def test_air_strike_names_its_weapon():
+    (attack,) = claims("Three people died after Monday's air strike in Kharkiv.", "attack")
+    assert attack.weapons == ["air strike"]
+    (attack,) = claims("Three people died after Monday's attack in Kharkiv.", "attack")
+    assert attack.weapons == []
+
+
+# arguments: "as" read as a preposition leaves the verb after its object without a subject ("as jets
+# from X began to bomb"): that object is the subject
+
+
+def test_subject_the_parser_took_for_the_object_of_as():
+    text = "On 4 May 2001, the city went quiet as jets from the Northern Defence Alliance began to bomb targets in Kharkiv."
+    (attack,) = claims(text, "attack")
+    assert attack.weapons == ["jets"]
+    assert attack.agent == "Northern Defence Alliance"
+    (attack,) = claims("On 4 May 2001, the city went quiet as the rebels began to bomb targets in Kharkiv.", "attack")
+    assert attack.weapons == []
+
+
+# sites: a facility's shortened acronym after its full name ("the NPP"); a town labelled a facility
+# by the model is a place, not a site
+
+
+def test_shortened_acronym_is_the_facility_named_in_full():
+    text = "Shells fell near the Karvona Nuclear Power Plant on 3 May. Rebel forces have been using heavy artillery to shell the NPP."
+    attack = [c for c in claims(text, "attack") if "NPP" in c.text]
+    assert attack and attack[0].site == "Karvona Nuclear Power Plant"
+    (attack,) = claims("Rebel forces have been using heavy artillery to shell the NPP.", "attack")
+    assert attack.site is None
+
+
+def test_town_labelled_a_facility_is_no_site():
+    from spacy.tokens import Span
+
+    from docket.extract.nlp import load_model
+    from docket.extract.pipeline import Located, _site
+    from docket.gazetteer import default_gazetteer
+
+    doc = load_model()("Observers reported the destruction of the old cemetery in Kharkiv.")
+    town = doc[-2:-1]
+    doc.ents = [Span(doc, town.start, town.end, label="FAC")]
+    place = default_gazetteer().lookup("Kharkiv")[0]
+    assert _site(list(doc), doc) == "Kharkiv"
+    assert _site(list(doc), doc, [Located(town.start_char, town.end_char, place, "Kharkiv")]) is None

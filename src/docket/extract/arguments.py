@@ -56,13 +56,20 @@ class Frame:
 def semantic_head(tok: Token) -> Token:
     """The noun a phrase is about: "dozens of schools" is about schools, "most of them" about them."""
     seen = 0
-    while tok.lower_ in QUANTIFIERS or tok.lemma_.lower() in QUANTIFIERS:
+    while (tok.lower_ in QUANTIFIERS or tok.lemma_.lower() in QUANTIFIERS) and not _a_named_body(tok):
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         if obj is None or seen > 3:
             break
         tok, seen = obj, seen + 1
     return tok
+
+
+def _a_named_body(tok: Token) -> bool:
+    """Whether "body" names an organisation by what it does ("law enforcement bodies of X", "treaty
+    bodies"): a noun before it that is not a person ("soldiers' bodies" are the dead)."""
+    return tok.lemma_.lower() == "body" and any(
+        c.dep_ == "compound" and c.pos_ == "NOUN" and c.ent_type_ not in ("NORP", "PERSON") for c in tok.children)
 
 
 def _describes(appos: Token) -> bool:
@@ -93,6 +100,16 @@ def items(tok: Token) -> list[Token]:
             elif c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN", "NUM") and not _describes(c):
                 todo.append(c)
     return sorted(out, key=lambda t: t.i)
+
+
+def listed_heads(tok: Token) -> list[Token]:
+    """What each item of a list is about, and the items listed inside a quantified one ("dozens of
+    soldiers and civilians": the soldiers and the civilians, the list hung on the quantified noun)."""
+    out: list[Token] = []
+    for i in items(tok):
+        h = semantic_head(i)
+        out.extend(x for x in ([h] + (items(h)[1:] if h.i != i.i else [])) if x not in out)
+    return out
 
 
 def continued(tok: Token) -> list[Token]:
@@ -245,8 +262,10 @@ def _nearest_subject(v: Token) -> Token | None:
     their own words and punctuation are pieces of one phrase ("Co - Chairs", "15, 500"): its first."""
     subjects = [c for c in v.children if c.dep_ in SUBJECTS - {"expl"}]
     before = [c for c in subjects if c.i < v.i]
+    if not subjects:
+        return _subject_taken_for_object(v)
     if len(before) < 2:
-        return subjects[0] if subjects else None
+        return subjects[0]
     doc = v.doc
     k = len(before) - 1
     while k:
@@ -258,6 +277,24 @@ def _nearest_subject(v: Token) -> Token | None:
     return before[k]
 
 
+# words that are prepositions and subordinators both: "as aircraft began to bomb", "after troops entered"
+_SUBORDINATING_PREPS = {"as", "after", "before", "since", "until", "till"}
+
+
+def _subject_taken_for_object(v: Token) -> Token | None:
+    """The subject of a tensed verb the parser left without one because it read the conjunction before
+    it as a preposition ("… as aircraft from X began to bomb …": "aircraft" the object of "as"): the
+    noun phrase that ends right before the verb."""
+    if v.tag_ not in ("VBD", "VBZ", "VBP") or v.i == 0:
+        return None
+    last = v.doc[v.i - 1]
+    obj = next((a for a in [last, *last.ancestors] if a.dep_ == "pobj" and a.head.lower_ in _SUBORDINATING_PREPS
+                and a.right_edge.i == v.i - 1), None)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN", "PRON") or v.i not in {t.i for t in obj.head.head.subtree}:
+        return None
+    return obj
+
+
 # dependencies a list item may hang by when the parser loses a long list's structure ("around 150
 # villages" attached to a comma): never "of" (a modifier) and never a clause of its own
 _LIST_PATH = {"conj", "appos", "punct", "prep", "pobj", "nsubj", "nsubjpass", "cc", "nmod", "dep", "npadvmod"}
@@ -266,7 +303,7 @@ _LIST_PATH = {"conj", "appos", "punct", "prep", "pobj", "nsubj", "nsubjpass", "c
 def _listed(subject: Token, verb: Token) -> list[Token]:
     """The subject's items, and the nouns before the verb that the parse hung off the list's commas or
     an "along with" ("Along with the administrative center …, around 150 villages, … were razed")."""
-    found = [semantic_head(i) for i in items(subject)]
+    found = listed_heads(subject)
     for t in verb.doc[verb.sent.start : verb.i]:
         if t.pos_ not in ("NOUN", "PROPN") or t in found or t.dep_ == "compound":
             continue
@@ -391,7 +428,7 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
         # "civilians who were killed", "houses destroyed by …", "the destroyed houses": the noun modified
         noun = verb.head
         if passive or verb.dep_ == "amod" or w.intransitive:
-            f.patients = [semantic_head(i) for i in items(noun)]
+            f.patients = listed_heads(noun)
         else:
             f.agent = noun
     elif subject is not None and subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
@@ -418,7 +455,7 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
         elif verb.dep_ not in ("relcl", "acl", "amod"):
             f.agent = _subject(verb, control=True)
         if obj is not None:
-            f.patients = [semantic_head(i) for i in items(obj)]
+            f.patients = listed_heads(obj)
     if not f.patients:
         # "killing 25", "detained 2,650": a number as the object
         num = _child(verb, {"dobj", "npadvmod"})
@@ -532,7 +569,7 @@ def _noun_frame(f: Frame, noun: Token) -> None:
     subject = _subject(host) if host is not None else None
     if subject is not None and subject.lower_ not in ("who", "which", "that"):
         # what the noun is said of is its patient: the displaced persons are the residents
-        f.patients = [semantic_head(i) for i in items(subject)]
+        f.patients = listed_heads(subject)
         f.clause = host
         return
     cause = noun.head if noun.dep_ in ("nsubjpass", "dobj") and noun.head.lemma_.lower() in CAUSE_VERBS else None
@@ -541,7 +578,7 @@ def _noun_frame(f: Frame, noun: Token) -> None:
         f.clause = cause
         target = _pobj(cause, {"to", "on", "upon"})
         if target is not None:
-            f.patients = [semantic_head(i) for i in items(target)]
+            f.patients = listed_heads(target)
         by = _pobj(cause, {"by"}) if noun.dep_ != "dobj" else _subject(cause)
         if by is not None:
             f.agent = by
@@ -571,10 +608,18 @@ def _noun_frame(f: Frame, noun: Token) -> None:
         # "the shelling of Kharkiv", "the invasion of Ukraine" name the target
         f.agent, of = of, None
     if of is not None:
-        f.patients = [semantic_head(i) for i in items(of)]
+        f.patients = listed_heads(of)
     if not f.patients and target is not None and f.trigger.kind in ("attack",):
-        f.patients = [semantic_head(i) for i in items(target)]
+        f.patients = listed_heads(target)
     by = _pobj(noun, {"by"})
+    verb = noun.head
+    if by is None and noun.dep_ in ("dobj", "obj") and verb.pos_ == "VERB" and not _passive(verb) and any(
+            c.dep_ == "nsubj" for c in verb.children):
+        # an active verb has its actor before it, so a by-phrase after its object noun is that noun's
+        # ("we documented 39 arrests by the police": the police arrested), not a means ("by shelling")
+        after = _pobj(verb, {"by"})
+        if after is not None and after.i > noun.i and after.pos_ in ("NOUN", "PROPN") and after.tag_ != "VBG":
+            by = after
     if by is None and of is not None:
         # "the occupation of Crimea and Sevastopol by Russia": the parser hangs the by-phrase on the last place
         by = next((c for t in of.subtree if t.dep_ == "pobj" for c in [_pobj(t, {"by"})] if c is not None), None)

@@ -19,6 +19,7 @@ from docket.errors import DocketError
 from docket.extract.arguments import (
     QUANTIFIERS,
     Frame,
+    _a_named_body,
     _parenthesised,
     _pobj,
     _subject,
@@ -174,10 +175,12 @@ def _extract(text: str, meta: DocumentMeta | None, gazetteer: Gazetteer | None,
     # or a word in an organisation's name), and the unknown names the parse lists with places
     rejected: list[Rejected] = []
     mentions = find_places(doc, gaz, meta, rejected)
-    located = [Located(m.start, m.end, gaz.get(m.place.id) if m.place is not None and m.place.id else None, m.text)
+    located = [Located(m.start, m.end, gaz.get(m.place.id) if m.place is not None and m.place.id else None,
+                       _with_direction(doc._.docket.text, m.start, m.text))
                for m in mentions if m.role == "place"]
     judged = [(m.start, m.end) for m in mentions if m.role != "place"] + [(r.start, r.end) for r in rejected]
     located = _parts_not_elsewhere(_with_unknown_places(doc, located, judged), doc._.docket.text, gaz)
+    located = _elided_places(located, doc._.docket.text, gaz)
     ctx = doc._.docket
     sents = [sentence_span(doc, i) for i, parsed in enumerate(ctx.parsed) if parsed]
     found: list[Claim] = []
@@ -357,6 +360,41 @@ def _own_content(verb: Token) -> bool:
     return verb.pos_ in ("VERB", "AUX") and any(
         c.dep_ in ("xcomp", "ccomp") or c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon") and
         any(g.dep_ in ("pobj", "pcomp") for g in c.children) for c in verb.children)
+
+
+# a lower-case compass adjective before a place name says which part of it ("northern Israel", "the
+# eastern Democratic Republic of the Congo"): the mention keeps it, as the text writes the place
+_DIRECTION_BEFORE = re.compile(r"\b((?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central)\s+$")
+
+
+def _with_direction(text: str, start: int, mention: str) -> str:
+    m = _DIRECTION_BEFORE.search(text[max(0, start - 20):start])
+    return f"{m.group(1)} {mention}" if m else mention
+
+
+_DIRECTIONS = "North|South|East|West|Northern|Southern|Eastern|Western|Central|Upper|Lower"
+_DIRECTION_HEAD = re.compile(rf"^(?:{_DIRECTIONS})\s+(\S.*)$")
+_DIRECTION_ELIDED = re.compile(rf"\b({_DIRECTIONS})\s*(?:,|and|or|&)\s*$")
+
+
+def _elided_places(located: list[Located], text: str, gaz: Gazetteer) -> list[Located]:
+    """Places a list shares one name's words with: "North and South Kivu" is North Kivu and South Kivu,
+    where the gazetteer knows the place the first word makes with the shared rest."""
+    out = list(located)
+    for loc in located:
+        head = _DIRECTION_HEAD.match(loc.mention)
+        if head is None:
+            continue
+        start = loc.start
+        while (m := _DIRECTION_ELIDED.search(text[(window := max(0, start - 20)):start])) is not None:
+            start = window + m.start(1)
+            name = f"{m.group(1)} {head.group(1)}"
+            found = gaz.lookup(name)
+            same = [p for p in found if loc.place is None or p.feature == loc.place.feature]
+            if not same or any(o.start == start for o in out):
+                break
+            out.append(Located(start, start + len(m.group(1)), same[0], name))
+    return sorted(out, key=lambda x: x.start)
 
 
 def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[int, int]]) -> list[Located]:
@@ -794,7 +832,20 @@ def _agent_name(tok: Token | None, sides: bool = True) -> str | None:
             tail = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
             if text.endswith(" " + tail):
                 text = text[: -len(tail) - 1].rstrip(" ,")
-    return canonical_actor(text) if text else None
+    return _written_out(text) if text else None
+
+
+def _written_out(name: str) -> str:
+    """An actor's name as the claim keeps it: the text's form ("Armenian forces"), written out in full
+    where the text gives an acronym or a part of the vocabulary's name ("UNSC", "the Security Council":
+    "United Nations Security Council"), never reworded into another phrase ("armed forces of Armenia")."""
+    full = canonical_actor(name)
+    if full == name:
+        return name
+    words = {w.lower() for w in re.findall(r"\w+", name)}
+    if name.isupper() or words <= {w.lower() for w in re.findall(r"\w+", full)}:
+        return full
+    return name
 
 
 def _wielder(weapon: Token) -> Token | None:
@@ -1139,7 +1190,7 @@ def _demands(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta
                 # "X should be investigated": the one who says it should is the one who demands it
                 demander = said.source if said is not None else meta.source
             out.append(Claim(kind=trig.kind, span=(a, b), text=doc._.docket.text[a:b], attributed_to=source, agent=demander,
-                             instrument=instrument, site=_site(toks, doc), places=_with_areas([x.ref(gaz) for x in locs], gaz),
+                             instrument=instrument, site=_site(toks, doc, located), places=_with_areas([x.ref(gaz) for x in locs], gaz),
                              when=_when(trig.head, doc, meta, toks, False), confidence=0.6))
     return out
 
@@ -1294,6 +1345,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     if trig.word.nominal and any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in spec.get("unarmed_compounds", ())
                                  for c in trig.head.children):
         return []
+    if trig.word.nominal and _a_named_body(trig.head) and not any(
+            is_people(c) for c in trig.head.children if c.dep_ == "compound"):
+        return []  # "law enforcement bodies" are an institution, not the dead
     if trig.word.nominal and spec.get("detaining") and trig.head.dep_ == "pobj" and \
             trig.head.head.lower_ in ("in", "during") and any(
             t.kind == spec["detaining"] and t.head.i in (host.i, host.head.i if host.dep_ in ("dobj", "obj") else -1)
@@ -1320,12 +1374,19 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         patients += [t for t in continued(patients[0]) if t not in patients]
     if not trig.word.nominal and want in ("persons", "object"):
         for t in clause:
+            # the first item of a list the parser hung on some other noun of the clause ("held in
+            # prisons, including 39 women, 115 children"): a counted item like the ones after it
+            misplaced = t.dep_ == "pobj" and t.head.lower_ in ("including", "among") and \
+                t.head.head not in patients and not _listed_under_including(t.head.head)
             if t.pos_ == "NOUN" and t not in patients and t.i not in {x.i for x in agent_toks} and \
-                    any(c.dep_ == "nummod" for c in t.children) and t.dep_ not in ("pobj",) or \
+                    any(c.dep_ == "nummod" for c in t.children) and (t.dep_ not in ("pobj",) or misplaced) or \
                     t.pos_ == "NOUN" and t.dep_ == "conj" and t.head.dep_ == "pobj" and any(
                         c.dep_ == "nummod" for c in t.children) and t not in patients:
-                if t.head.dep_ == "prep" and t.head.lower_ in ("including", "among"):
+                if t.head.dep_ == "prep" and t.head.lower_ in ("including", "among") and not misplaced:
                     continue
+                if including(t) and _listed_under_including(t):
+                    continue  # a phrase with a list of its own is no item of another list ("50 killed,
+                    # including 1 child, and 163 wounded, including 9 children": the parser's chain)
                 if (want == "persons" and is_people(t)) or (want == "object" and object_category(t, kind.objects or None)):
                     patients.append(t)
     if want in ("object", "persons"):
@@ -1376,14 +1437,18 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             # the clause's places, unless the verb is said of something that is no place: people
             # ("captured 14 soldiers near X" detains them), or the noun a participle describes
             fitting = [(None, None)]
-        elif trig.word.nominal and want in ("persons", "object") and (clause_places or f.agent is not None):
+        elif trig.word.nominal and want in ("persons", "object") and (clause_places or f.agent is not None or any(
+                c.dep_ == "nummod" and c.like_num for c in trig.head.children)):
             fitting = [(None, None)]  # an event noun with its place or actor ("the arrests took place in …")
         elif want in ("persons", "object", "place", "instrument"):
             return []
         else:
             fitting = [(None, None)]
+    # an event noun with a count of its own tells that many events ("documented 39 arbitrary arrests")
+    counted = trig.word.nominal and want in ("persons", "object") and fitting == [(None, None)] and any(
+        c.dep_ == "nummod" and c.like_num for c in trig.head.children)
     if trig.word.nominal and fitting == [(None, None)] and not clause_places and f.agent is None and not (
-            trig.kind in _DATED_NOUN_KINDS and _own_date(trig.head, doc, list(trig.head.subtree))) and \
+            trig.kind in _DATED_NOUN_KINDS and _own_date(trig.head, doc, list(trig.head.subtree))) and not counted and \
             not _given_as_cause(trig.head) and not (want == "instrument" and _target_of(trig.head, spec) is not None):
         return []  # a noun with nothing around it is a mention, not a claim ("the attacks"), unless it is dated
     if trig.word.nominal and trig.kind == "noncompliance" and f.agent is None and not any(
@@ -1408,7 +1473,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         means |= {t for c in gov.children if c.dep_ == "dobj" for t in c.subtree}
     weapons = _weapons(sorted(means, key=lambda t: t.i), trig) or _loose_weapons(trig, triggers or [])
     around = sorted(set(clause) | _subtrees(f.patients), key=lambda t: t.i)
-    site = _site(around, doc) if kind.thing != "instrument" else None
+    site = _site(around, doc, located) if kind.thing != "instrument" else None
     extra = {"corroborated_by": _corroboration(trig)}
     if kind.thing == "site":
         site = _gazetteer_site(clause_places) or site
@@ -1447,7 +1512,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 loose = True
         for locs in targets:
             loc = locs[0] if locs else None
-            toks = [trig.span[0], trig.span[-1]] + (list(phrase(p)) if p is not None else []) + (
+            toks = [trig.span[0], trig.span[-1]] + (list(phrase(p)) if p is not None else [
+                c for c in trig.head.children if counted and c.dep_ in ("nummod", "amod")]) + (
                 list(phrase(joint[("last", p.i)])) if p is not None and ("last", p.i) in joint else []) + (
                 list(phrase(f.agent)) if trig.word.nominal and f.agent is not None and f.agent.i > trig.head.i
                 and trig.head in f.agent.ancestors else [])  # a noun's actor after it ("attacks by X") is its argument
@@ -1469,6 +1535,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 c = _count_for(target)
                 q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
                              unit=_unit(target) if not target.like_num else "people")
+            elif p is None and counted and _count_for(trig.head) is not None:
+                c = _count_for(trig.head)
+                q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier, unit=_unit(trig.head))
             elif p is not None and not (want == "instrument" and p.like_num):  # "resolutions 853, 874": numbers, no count
                 c = _count_for(p)
                 if c is None and p.lower_ in _BARE_VAGUE and want == "persons":
@@ -1476,6 +1545,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                     c = Count(p.idx, p.idx + len(p), p.text, None, "vague", VAGUE[p.lower_])
                 if c is not None:
                     unit = _unit(p) if not (p.like_num or p.lower_ in _BARE_VAGUE) else None
+                    if unit is not None and ("unit", p.i) in joint:
+                        unit = joint[("unit", p.i)]  # the count counts them all ("300 men and boys")
                     if unit is None and want == "persons":
                         unit = "people"  # "killing 43 and injuring 84 people", "over 700,000 have fled"
                     q = Quantity(value=c.value, low=c.low, high=c.high, qualifier=c.qualifier, unit=unit)
@@ -1512,6 +1583,13 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     return out
 
 
+def _listed_under_including(tok: Token) -> bool:
+    """Whether a noun is an item of an "including" / "among" list (the first item or one after it)."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("including", "among")
+
+
 def _one_each(claim: Claim, target: Token, doc: Doc) -> list[Claim]:
     """An instrument issued one to a person, for each further person its phrase lists ("warrants for
     the President, Vladimir Putin, and the Commissioner, Maria Lvova-Belova": two), spanning the person."""
@@ -1545,19 +1623,28 @@ def _one_count_for_all(fitting: list[tuple[Token | None, str | None]]) -> tuple[
     item's index, and the last item under ("last", index) for the span). Items with counts of their
     own stay claims of their own ("5 men and 3 boys")."""
     people = [p for p, _ in fitting if p is not None]
-    if len(people) < 2 or len(people) != len(fitting) or _count_for(people[0]) is None:
+    if len(people) < 2 or len(people) != len(fitting):
         return fitting, {}
     first, rest = people[0], people[1:]
+    # with no count at all, people joined by "and" are one group too ("soldiers and civilians held")
+    uncounted = all(_count_for(p) is None for p in people) and not any(
+        c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "from") and c.i < nxt.i
+        for p, nxt in zip(people, people[1:], strict=False) for c in p.children)
+    # (unless an item has a place of its own, written before the next item: "men in A and women in B")
+    if _count_for(first) is None and not uncounted:
+        return fitting, {}
     joint: dict = {}
     chain = {first.i}
     for p in rest:
-        if p.dep_ != "conj" or p.head.i not in chain or _count_for(p) is not None or any(
+        if p.dep_ != "conj" or p.head.i not in chain or _count_for(p) is not None or not uncounted and any(
                 c.dep_ in ("det", "nummod", "quantmod", "poss") for c in p.children):
             return fitting, {}
         chain.add(p.i)
     joint[("last", first.i)] = rest[-1]
-    who = [_affected(first)] + [phrase(p).text for p in rest]
+    who = [_affected(first)] + [_affected(p) if uncounted else phrase(p).text for p in rest]
     joint[first.i] = " and ".join(who) if len(who) == 2 else ", ".join(who[:-1]) + " and " + who[-1]
+    units = [_unit(first)] + [_unit(p) for p in rest]
+    joint[("unit", first.i)] = " and ".join(units) if len(units) == 2 else ", ".join(units[:-1]) + " and " + units[-1]
     return fitting[:1], joint
 
 
@@ -1867,14 +1954,29 @@ def _weapons(tokens: list[Token], trig: Trigger) -> list[str]:
         mods = [c for c in t.children if c.dep_ in ("compound", "amod") and c.i < t.i]
         start = min([t.i] + [m.left_edge.i for m in mods])
         name = t.doc[start : t.i + 1].text
-        if t.dep_ == "compound" and t.head.tag_ == "NNS" and t.tag_ in ("NN", "NNP") and not name.endswith("s") and \
+        modified = t.head if t.dep_ == "compound" else _after_aside(t)
+        if modified is not None and modified.tag_ == "NNS" and t.tag_ in ("NN", "NNP") and not name.endswith("s") and \
                 lemma not in _MASS_WEAPONS:
-            name += "s"  # "missile strikes", "UAV attacks": missiles, UAVs
+            name += "s"  # "missile strikes", "UAV attacks", "drone (…) attacks": missiles, UAVs, drones
         if name not in out:
             out.append(name)
-    if trig.word.nominal and trig.head.lemma_.lower() in words and not out:
-        out.append(trig.head.text)  # "amid junta airstrikes": the strikes are the weapon too
+    if trig.word.nominal and not out and (trig.head.lemma_.lower() in words or trig.word.phrase in words):
+        # "amid junta airstrikes", "after Friday's air strike": the strikes are the weapon too
+        out.append(trig.head.text if trig.word.phrase not in words else trig.span.text)
     return out[:8]
+
+
+def _after_aside(t: Token) -> Token | None:
+    """The noun a bare singular modifies across a bracketed aside the parser read as its own ("drone
+    (mostly Shahed) attacks": drone attacks), else None."""
+    doc = t.doc
+    if t.i + 1 >= len(doc) or doc[t.i + 1].text != "(" or any(c.dep_ in ("det", "nummod", "poss") for c in t.children):
+        return None
+    close = next((x for x in doc[t.i + 2 : min(len(doc), t.i + 14)] if x.text == ")"), None)
+    if close is None or close.i + 1 >= len(doc):
+        return None
+    after = doc[close.i + 1]
+    return after if after.pos_ == "NOUN" else None
 
 
 def _loose_weapons(trig: Trigger, triggers: list[Trigger]) -> list[str]:
@@ -2030,10 +2132,14 @@ def _corroboration(trig: Trigger) -> str | None:
     return None
 
 
-def _site(tokens: list[Token], doc: Doc) -> str | None:
+def _site(tokens: list[Token], doc: Doc, located: list[Located] = ()) -> str | None:
     """A named facility the clause is about ("the Zaporozhye Nuclear Power Plant", "the Markale market",
-    "the Vezhnyali deposit"): a facility entity, or a proper name before a facility noun."""
+    "the Vezhnyali deposit"): a facility entity, or a proper name before a facility noun. An entity the
+    gazetteer knows as a town or an area is a place, not a site (the small model labels towns FAC)."""
+    towns = {(x.start, x.end) for x in located if x.place is not None and x.place.feature not in _SITE_FEATURES}
     for e in doc.ents:
+        if (e.start_char, e.end_char) in towns:
+            continue
         if e.label_ == "FAC" and tokens and tokens[0].i <= e.start and e.end <= tokens[-1].i + 1:
             return e.text.removeprefix("the ").strip()
     namer = doc._.docket.notes.get("name") if doc._.docket is not None else None
@@ -2053,6 +2159,20 @@ def _site(tokens: list[Token], doc: Doc) -> str | None:
             words = re.sub(r"\s*\([^)]*\)$", "", long).split()
             if len(words) > 1 and words[-1].lower() in _SITE_HEADS | {"plant", "station"}:
                 return " ".join(words)
+            spelled = _spelled_out(t.text, doc._.docket.text if doc._.docket is not None else doc.text)
+            if spelled:
+                return spelled
+    return None
+
+
+def _spelled_out(initials: str, text: str) -> str | None:
+    """The facility a shortened acronym stands for where the text names it in full: "the NPP" after
+    "the Zaporozhye Nuclear Power Plant", whose last words' initials spell it."""
+    n = len(initials)
+    for m in re.finditer(r"(?:[A-Z][\w’'-]*\s+)+[A-Z][\w’'-]*", text):
+        words = m.group(0).split()
+        if len(words) > n and words[-1].lower() in _SITE_HEADS and "".join(w[0] for w in words[-n:]) == initials:
+            return " ".join(words[1:] if words[0] == "The" else words)
     return None
 
 
