@@ -670,3 +670,10 @@ def test_town_labelled_a_facility_is_no_site():
     place = default_gazetteer().lookup("Kharkiv")[0]
     assert _site(list(doc), doc) == "Kharkiv"
     assert _site(list(doc), doc, [Located(town.start_char, town.end_char, place, "Kharkiv")]) is None
+
+
+def test_a_namesake_900_km_from_the_story_is_not_taken():
+    text = ("Government forces recaptured the Old City of Mosul in July 2017. Residents said that homes in the "
+            "Old City were looted afterwards.")
+    (looted,) = claims(text, "looting")
+    assert all(p.id is None or p.name == "Mosul" for p in looted.places)

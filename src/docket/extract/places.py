@@ -204,7 +204,7 @@ _HINT_NOUNS = {"capital": "city", "city": "city", "town": "town", "village": "vi
 _SITE_HINTS = frozenset("castle fortress bridge mine deposit monastery church mosque highway road reservoir "
                         "river lake mountain mountains mount".split())
 # a place this far from every other place the document names, in a country it never names, is a namesake
-_ISOLATED_KM = 1000.0
+_ISOLATED_KM = 750.0
 _PROMINENT = 100_000  # a city this large is named for itself (a summit in Pretoria, a siege of Goma)
 
 
