@@ -11,7 +11,7 @@ taken for a proper noun: "Israeli Army Arrests ..."), lemminflect's tables give 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -178,13 +178,21 @@ def inflected_forms() -> frozenset[str]:
 def _norm(t: Token) -> str:
     lemma = t.lemma_.lower()
     if t.pos_ in ("PROPN", "X", "") or lemma == t.text.lower() and lemma not in trigger_lemmas():
-        import lemminflect
-
-        for upos in ("VERB", "NOUN"):
-            for cand in lemminflect.getAllLemmas(t.text.lower(), upos=upos).get(upos, ()):
-                if cand.lower() in trigger_lemmas():
-                    return cand.lower()
+        return _trigger_lemma_of(t.text.lower()) or lemma
     return lemma
+
+
+@lru_cache(maxsize=65536)  # bounded: a corpus brings any number of words
+def _trigger_lemma_of(word: str) -> str | None:
+    """A trigger lemma the word is an inflection of, by lemminflect's tables (looked up once per word:
+    the lookups were a tenth of the extractor's own time)."""
+    import lemminflect
+
+    for upos in ("VERB", "NOUN"):
+        for cand in lemminflect.getAllLemmas(word, upos=upos).get(upos, ()):
+            if cand.lower() in trigger_lemmas():
+                return cand.lower()
+    return None
 
 
 def find_triggers(doc: Doc, sentences: list[Span]) -> list[Trigger]:
