@@ -357,3 +357,32 @@ def test_an_actor_keeps_the_texts_name_unless_it_is_a_short_form(read):
     assert c.agent == "Armenian forces"  # not reworded into "armed forces of Armenia"
     c = one(read("The Security Council demanded the release of all detainees."), "demand")
     assert c.agent == "United Nations Security Council"  # a part of the name, written out
+
+
+# a phrase whose object is one of its own words ("claimed the lives of"): the "of" says who
+
+
+def test_claimed_the_lives_of_gives_the_people():
+    from docket.extract.pipeline import extract
+
+    (killing,) = [c for c in extract("A rocket strike claimed the lives of 12 civilians in Kherson on Monday.")[0]
+                  if c.kind == "killing"]
+    assert killing.quantity.value == 12 and killing.affected == "civilians"
+
+
+def test_claimed_responsibility_is_no_killing():
+    from docket.extract.pipeline import extract
+
+    assert not [c for c in extract("The group claimed responsibility for the lives it had saved.")[0] if c.kind == "killing"]
+
+
+# a gap in a phrase holds a counted phrase of four words ("left at least 18 civilians dead")
+
+
+def test_left_at_least_n_dead_is_a_killing():
+    from docket.extract.pipeline import extract
+
+    found = extract("The shelling of the market left at least 18 civilians dead in Kherson.")[0]
+    (killing,) = [c for c in found if c.kind == "killing"]
+    assert killing.quantity.value == 18 and killing.quantity.qualifier == "at_least"
+    assert not [c for c in found if c.kind == "displacement"]

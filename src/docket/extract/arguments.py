@@ -440,6 +440,11 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
         for tok in f.trigger.span[1:]:
             if tok.pos_ == "ADP":
                 obj = _child(tok, {"pobj"}) or obj
+    if obj is not None and f.trigger.span.start <= obj.i < f.trigger.span.end and not any(
+            c.dep_ == "nummod" for c in obj.children):
+        # the object is a word of the phrase ("claimed the lives of 12 civilians"): its "of" says whose;
+        # a counted one is itself the patient ("expelled three diplomats of X")
+        obj = _pobj(obj, {"of"}) or obj
     if passive:
         if subject is not None:
             f.patients = _listed(subject, verb)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from docket.kinds import kinds
 
-GAP = 3  # words a `*` in a trigger phrase may stand for
+GAP = 4  # words a `*` in a trigger phrase may stand for
 
 
 @dataclass(frozen=True)
