@@ -386,3 +386,22 @@ def test_left_at_least_n_dead_is_a_killing():
     (killing,) = [c for c in found if c.kind == "killing"]
     assert killing.quantity.value == 18 and killing.quantity.qualifier == "at_least"
     assert not [c for c in found if c.kind == "displacement"]
+
+
+# an accusation names who did what its gerund tells ("accused of shelling", "charged X with robbing")
+
+
+def test_the_accused_is_the_actor():
+    from docket.extract.pipeline import extract
+
+    (attack,) = [c for c in extract("The militia was accused of shelling the hospital in Kherson.")[0] if c.kind == "attack"]
+    assert attack.agent == "militia"
+    (robbery,) = [c for c in extract("The police charged the men with robbing two shops in Kherson.")[0] if c.kind == "looting"]
+    assert robbery.agent == "men"
+
+
+def test_an_accuser_is_not_the_actor():
+    from docket.extract.pipeline import extract
+
+    (robbery,) = [c for c in extract("The police charged the men with robbing two shops in Kherson.")[0] if c.kind == "looting"]
+    assert robbery.agent != "police"

@@ -472,6 +472,28 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
             f.agent = _pobj(led, {"by"})
     if f.agent is None and not passive and not w.intransitive:
         f.agent = _shared_subject(verb)
+    accused = _accused_of(verb)
+    if accused is not None and not passive and not w.intransitive:
+        f.agent = accused
+
+
+# verbs that say someone did something ("accuses the militia of looting", "blamed X for shelling")
+_ACCUSING = {"accuse", "charge", "blame", "suspect", "convict", "condemn", "denounce", "indict"}
+
+
+def _accused_of(verb: Token) -> Token | None:
+    """Who an accusation says did what its gerund tells: the accusing verb's object ("the police
+    charged the men with robbing …": the men), or its subject when passive ("X was accused of …")."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or verb.tag_ != "VBG" or prep.lower_ not in ("of", "for", "with"):
+        return None
+    accuser = prep.head
+    if accuser.lemma_.lower() not in _ACCUSING:
+        return None
+    obj = _child(accuser, {"dobj"})
+    if obj is not None:
+        return obj
+    return _subject(accuser) if _passive(accuser) else None
 
 
 def _shared_subject(verb: Token) -> Token | None:
