@@ -677,3 +677,110 @@ def test_a_namesake_900_km_from_the_story_is_not_taken():
             "Old City were looted afterwards.")
     (looted,) = claims(text, "looting")
     assert all(p.id is None or p.name == "Mosul" for p in looted.places)
+
+
+# agents: the statement's own authors, the accused, the party an event came of, acronyms written out
+
+
+def _claims_by(publisher: str, text: str, kind: str):
+    found, _ = extract(text, DocumentMeta(publisher=publisher, published="2024-03-05"))
+    return [c for c in found if c.kind == kind]
+
+
+def test_article_of_a_split_subject_is_no_actor():
+    (talks,) = _claims_by("Co-Chairs of the Peace Forum", "The Co-Chairs held talks with the foreign ministers in Vienna on 3 May.",
+                          "diplomacy")
+    assert talks.agent and "Co-Chairs" in talks.agent
+    (talks,) = _claims_by("Co-Chairs of the Peace Forum", "The envoys held talks with the foreign ministers in Vienna on 3 May.",
+                          "diplomacy")
+    assert "Co-Chairs" not in (talks.agent or "")
+
+
+def test_body_known_by_its_acronym_is_written_out():
+    (demand,) = claims("The IAEA urged the parties to set up a safety zone around the plant.", "demand")
+    assert demand.agent == "International Atomic Energy Agency"
+    (demand,) = claims("The ICC prosecutors demanded the arrest of the commander.", "demand")
+    assert demand.agent == "ICC prosecutors"  # a phrase with more words than the name stays as written
+
+
+def test_the_accused_is_the_actor_of_what_they_are_accused_of():
+    text = "Gangs of criminals roam the capital. The government accuses the militia of looting banks, shops and homes."
+    looted = claims(text, "looting")
+    assert looted and all(c.agent == "militia" for c in looted)
+    text = "Gangs of criminals roam the capital. The government blames the rebels for shelling the market."
+    (attack,) = claims(text, "attack")
+    assert attack.agent == "rebels" and "shelling" not in attack.agent
+
+
+def test_an_event_is_no_actor():
+    text = ("People gathered on Friday to mark 25 years since the second Dorvan massacre, when rebel forces fired "
+            "mortar shells which hit the crowded Dorvan market, killing 43 and injuring 84 people.")
+    (killing,) = claims(text, "killing")
+    assert killing.agent == "rebel forces"
+    text = "People gathered on Friday to mark 25 years since the second Dorvan massacre, which killed 43 people."
+    assert all("massacre" not in (c.agent or "") for c in claims(text, "killing"))
+
+
+def test_an_act_told_on_keeps_its_actor():
+    text = "The tribunal sentenced two former officers for the shelling of the city. One was sentenced to life in prison."
+    acts = claims(text, "legal_act")
+    assert len(acts) == 2 and all(c.agent == "tribunal" for c in acts)
+    text = "The militia shelled the city in May. One officer was sentenced to life in prison."
+    (act,) = claims(text, "legal_act")
+    assert act.agent is None  # an act of another kind before it is no actor of this one
+
+
+def test_the_party_whose_attack_caused_a_death_is_its_actor():
+    text = "The militia shelled the port on Monday. Forty civilians have been killed in the junta's air strikes on towns."
+    killing = next(c for c in claims(text, "killing"))
+    assert killing.agent == "junta"
+    text = "The militia shelled the port on Monday. Twelve villagers were killed as a result of the rebels' shelling."
+    assert next(c for c in claims(text, "killing")).agent == "rebels"
+    text = "The militia shelled the port on Monday. Forty civilians have been killed in the town's main square."
+    assert next(c for c in claims(text, "killing")).agent != "town"
+
+
+def test_acronym_given_with_or_is_written_out():
+    text = ("Clashes between the Northern Liberation Front, or NLF, and the army went on. "
+            "Residents said the NLF shelled the market in Dorvan.")
+    (attack,) = [c for c in claims(text, "attack") if "market" in c.text]
+    assert attack.agent == "Northern Liberation Front (NLF)"
+    text = "Clashes between the Northern Front, or NLF, and the army went on. Residents said the NLF shelled the market in Dorvan."
+    (attack,) = [c for c in claims(text, "attack") if "market" in c.text]
+    assert attack.agent == "NLF"  # initials that do not spell it are no long form
+
+
+# object categories from the vocabulary
+
+
+def test_markets_and_residential_buildings_are_their_own_categories():
+    cats = {c.object.category for c in claims("Gunmen looted banks, gold markets and homes in Dorvan.", "looting") if c.object}
+    assert {"market", "house"} <= cats
+    cats = {c.object.category for c in claims("The shelling destroyed 40 residential buildings and 3 houses in Dorvan.",
+                                              "destruction") if c.object}
+    assert cats == {"residential_building", "house"}
+
+
+def test_infrastructure_attacked_is_the_object():
+    (attack,) = claims("Rebel forces also attacked infrastructure in Dorvan.", "attack")
+    assert attack.object is not None and attack.object.category == "infrastructure"
+    assert attack.quantity is None  # a mass noun counts nothing
+    (attack,) = claims("Rebel forces also attacked Dorvan.", "attack")
+    assert attack.object is None
+
+
+def test_cross_stones_are_monuments_and_minarets_religious_sites():
+    text = "Soldiers demolished three khachkars and the old minaret in Dorvan."
+    cats = {c.object.category for c in claims(text, "destruction") if c.object}
+    assert cats == {"monument", "religious_site"}
+
+
+# dates: a participle on the subject dates the verb
+
+
+def test_participle_on_the_subject_dates_the_act():
+    (act,) = claims("The Security Council, meeting in emergency session on 3 March, adopted a resolution on the war.",
+                    "legal_act")
+    assert act.when is not None and act.when.start == "2024-03-03"
+    (act,) = [c for c in claims("The Security Council, which met on 3 March, adopted a resolution on Friday.", "legal_act")]
+    assert act.when is not None and act.when.start == "2024-03-01"  # a relative clause dates its own verb

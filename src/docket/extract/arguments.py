@@ -241,6 +241,9 @@ def _subject(verb: Token, control: bool = False) -> Token | None:
             v = v.head
             seen += 1
             continue
+        accused = _accused_of(v)
+        if accused is not None:
+            return accused
         if v.dep_ == "pcomp" and _nonfinite(v) and v.head.dep_ == "prep" and v.head.head.pos_ in ("VERB", "AUX"):
             gov = v.head.head
             obj = _child(gov, {"dobj"})
@@ -252,6 +255,29 @@ def _subject(verb: Token, control: bool = False) -> Token | None:
         if v.dep_ in ("relcl", "acl") and v.head.i != v.i:
             return None  # handled by the caller: the modified noun
         break
+    return None
+
+
+def _accused_of(v: Token) -> Token | None:
+    """The object of "accuse"/"blame"/"prevent" … whose "of"/"for"/"from" gerund this verb is, wherever
+    the parser hung the gerund: on the verb or on its object ("accused the militia of shelling the
+    town"), or as an adjective of the gerund's own object ("blames the rebels for looting shops")."""
+    if v.tag_ != "VBG":
+        return None
+    if v.dep_ == "pcomp":
+        prep = v.head
+    elif v.dep_ == "amod" and v.i < v.head.i and v.head.dep_ == "pobj":
+        prep = v.head.head
+    else:
+        return None
+    if prep.dep_ != "prep" or prep.lower_ not in ("of", "for", "from", "with"):
+        return None
+    gov = prep.head
+    if gov.dep_ == "dobj" and gov.head.lemma_.lower() in OBJECT_CONTROL:
+        return gov
+    if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in OBJECT_CONTROL:
+        # "charged the men with robbing"; passive, its subject ("the militia was accused of shelling")
+        return _child(gov, {"dobj"}) or (_subject(gov) if _passive(gov) else None)
     return None
 
 
@@ -274,6 +300,9 @@ def _nearest_subject(v: Token) -> Token | None:
         if not all(t.i in own or t.is_punct for t in doc[a.i + 1 : b.i]):
             break
         k -= 1
+    # its first word, not its article ("The Co - Chairs held …": "the" is no actor)
+    while k < len(before) - 1 and before[k].tag_ == "DT" and before[k].lower_ in ("the", "a", "an", "this", "these"):
+        k += 1
     return before[k]
 
 
@@ -459,6 +488,8 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
             f.agent = subject
         elif verb.dep_ not in ("relcl", "acl", "amod"):
             f.agent = _subject(verb, control=True)
+        elif verb.dep_ == "amod":
+            f.agent = _accused_of(verb)
         if obj is not None:
             f.patients = listed_heads(obj)
     if not f.patients:
@@ -473,27 +504,8 @@ def _verb_frame(f: Frame, verb: Token, last: Token) -> None:
     if f.agent is None and not passive and not w.intransitive:
         f.agent = _shared_subject(verb)
     accused = _accused_of(verb)
-    if accused is not None and not passive and not w.intransitive:
-        f.agent = accused
-
-
-# verbs that say someone did something ("accuses the militia of looting", "blamed X for shelling")
-_ACCUSING = {"accuse", "charge", "blame", "suspect", "convict", "condemn", "denounce", "indict"}
-
-
-def _accused_of(verb: Token) -> Token | None:
-    """Who an accusation says did what its gerund tells: the accusing verb's object ("the police
-    charged the men with robbing …": the men), or its subject when passive ("X was accused of …")."""
-    prep = verb.head
-    if verb.dep_ != "pcomp" or verb.tag_ != "VBG" or prep.lower_ not in ("of", "for", "with"):
-        return None
-    accuser = prep.head
-    if accuser.lemma_.lower() not in _ACCUSING:
-        return None
-    obj = _child(accuser, {"dobj"})
-    if obj is not None:
-        return obj
-    return _subject(accuser) if _passive(accuser) else None
+    if accused is not None and not w.intransitive:
+        f.agent = accused  # "the men were charged with robbing …", "X was accused of shelling …"
 
 
 def _shared_subject(verb: Token) -> Token | None:

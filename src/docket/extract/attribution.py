@@ -173,6 +173,8 @@ _DESCRIBED = 20000
 _PERSON_ENTS = frozenset({"PERSON"})
 _BODY_ENTS = frozenset({"ORG", "GPE", "NORP"})
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
+# an acronym given after the name with "or" ("the Eastern Brigade, or EB, said"): capitals only
+_OR_ACRONYM = re.compile(r",? or ([A-Z]{2,8})(?=[,;.)]|\s+(?:said|says|told|reported|has|have|had|is|are|was|were)\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,10 +290,11 @@ def attribute_and_name(doc: Doc, default: str | None = None):
 
 
 def _index_names(r: _Reader) -> None:
-    for m in _ACRONYM.finditer(r.text):
-        long = _acronym_long_form(r.text, m)
-        if long:
-            r.acronyms.setdefault(m.group(1), f"{long} ({m.group(1)})")
+    for pattern in (_ACRONYM, _OR_ACRONYM):
+        for m in pattern.finditer(r.text):
+            long = _acronym_long_form(r.text, m)
+            if long:
+                r.acronyms.setdefault(m.group(1), f"{long} ({m.group(1)})")
     for sent in r.sents:
         for t in sent:
             if t.pos_ in ("PROPN", "NOUN") and t.dep_ != "compound" and _has_name(t):

@@ -244,6 +244,7 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
         best = max(counts, key=lambda k: (counts[k], -min(i for i, c in enumerate(found) if any(p.id == k for p in c.places))))
         focus = next(p for c in found for p in c.places if p.id == best)
     last: dict[int, Claim] = {}
+    last_of_kind: dict[tuple[int, str], Claim] = {}  # the last claim of each kind in each paragraph
     story: tuple[int, str] | None = None  # the last actor of an event told, and its paragraph
     people: tuple[int, Claim] | None = None  # the last claim that named who it was about, and its paragraph
     for i, c in enumerate(found):
@@ -255,6 +256,10 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
                 update["agent"] = before.agent
             elif story is not None and par - story[0] <= 2:
                 update["agent"] = story[1]  # a story names its actor once and goes on about it
+        elif c.kind not in events and c.agent is None and (par, c.kind) in last_of_kind and \
+                last_of_kind[(par, c.kind)].agent:
+            # "the court sentenced two officers. One was sentenced to life": the act told on, by its actor
+            update["agent"] = last_of_kind[(par, c.kind)].agent
         if not c.places:
             if before is not None and before.places:
                 update["places"] = before.places
@@ -274,6 +279,7 @@ def _inherit(found: list[Claim], ctx, located: list[Located], gaz: Gazetteer) ->
         if update:
             found[i] = c.model_copy(update=update)
         last[par] = found[i]
+        last_of_kind[(par, c.kind)] = found[i]
         if found[i].kind in people_kinds and not _weak_affected(found[i].affected):
             people = (par, found[i])
         if found[i].kind in events and found[i].agent:
@@ -628,7 +634,7 @@ def _dates_head(m_tok: Token, head: Token) -> bool:
         return True
     t = m_tok
     while t.i != own.i and t.head.i != t.i:
-        if t.dep_ in ("relcl", "acl") and t.pos_ in ("VERB", "AUX"):
+        if t.dep_ in ("relcl", "acl") and t.pos_ in ("VERB", "AUX") and not _on_the_subject(t, own):
             return False
         t = t.head
     if t.i == own.i:
@@ -638,6 +644,15 @@ def _dates_head(m_tok: Token, head: Token) -> bool:
         return True
     above = [own, *own.ancestors]
     return any(v.i == a.i or v.i in {c.i for c in a.conjuncts} for a in above)
+
+
+def _on_the_subject(participle: Token, verb: Token) -> bool:
+    """A present participle set off on the verb's subject ("the Council, meeting on Monday, adopted …"):
+    it tells what the subject did as it acted, so its date is the verb's."""
+    subject = participle.head
+    return participle.dep_ == "acl" and participle.tag_ == "VBG" and subject.head.i == verb.i and \
+        subject.dep_ in ("nsubj", "nsubjpass") and participle.i > subject.i and \
+        participle.doc[participle.i - 1].text == ","
 
 
 def _present(head: Token) -> bool:
@@ -812,6 +827,10 @@ def _agent_name(tok: Token | None, sides: bool = True) -> str | None:
     if lemma in set(schema().get("weapons", {}).get("lemmas", ())) or lemma in _ATTACK_NOUNS or tok.like_num:
         wielder = _wielder(tok)
         return _agent_name(wielder) if wielder is not None else None
+    if lemma in _event_nouns() and not is_people(tok):
+        # an event is no actor ("the massacre, killing 43", "the offensive, which displaced …"): the
+        # claim takes the actor its story gives (the names before such a noun are mostly its place)
+        return None
     listed = items(tok) if sides and tok.dep_ == "pobj" and tok.head.lower_ == "between" else [tok]
     if len(listed) > 1:
         # "fighting between the M23, the DRC army and other armed groups": every side
@@ -832,7 +851,29 @@ def _agent_name(tok: Token | None, sides: bool = True) -> str | None:
             tail = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
             if text.endswith(" " + tail):
                 text = text[: -len(tail) - 1].rstrip(" ,")
+        elif c.dep_ == "prep" and c.lower_ in ("of", "for", "from") and c.i > tok.i and any(
+                g.tag_ == "VBG" and g.dep_ in ("pcomp", "amod") for g in c.subtree):
+            # what the actor is accused of is no part of its name ("accused the militia of looting shops")
+            cut = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
+            if cut in text:
+                text = text[: text.index(cut)].rstrip(" ,")
     return _written_out(text) if text else None
+
+
+_NOT_EVENT_NOUNS = {"body", "dead", "talk", "report", "looter", "hostage", "detainee", "prisoner", "refugee", "idp"}
+
+
+def _event_nouns() -> frozenset[str]:
+    """The noun lemmas that trigger an event kind's claims ("massacre", "offensive", "looting")."""
+    global _EVENT_NOUNS
+    if _EVENT_NOUNS is None:
+        _EVENT_NOUNS = frozenset(
+            n for k in kinds_events() for n in kinds()[k].raw.get("triggers", {}).get("nouns", ())
+            if " " not in n and n not in _NOT_EVENT_NOUNS)
+    return _EVENT_NOUNS
+
+
+_EVENT_NOUNS: frozenset[str] | None = None
 
 
 def _written_out(name: str) -> str:
@@ -1268,6 +1309,26 @@ def _intro_actor(verb: Token) -> str | None:
     return best
 
 
+def _cause_actor(verb: Token) -> Token | None:
+    """Whose attack a verb without an actor says its event came of: the owner of the event noun of its
+    "in"/"by"/"as a result of" phrase ("were killed in the junta's air strikes", "died as a result of
+    the rebels' shelling", "were wounded in shelling by the militia")."""
+    events = _event_nouns() | _ATTACK_NOUNS
+    for prep in verb.children:
+        if prep.dep_ not in ("prep", "agent") or prep.lower_ not in ("in", "by", "as", "from", "during", "amid"):
+            continue
+        noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if noun is not None and noun.lemma_.lower() in ("result", "consequence"):
+            noun = _pobj(noun, {"of"})
+        if noun is None or not (noun.lemma_.lower() in events or noun.lower_ in events):
+            continue
+        owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+        owner = owner or _pobj(noun, {"by"})
+        if owner is not None:
+            return owner
+    return None
+
+
 def _same_actor(a: str | None, b: str | None) -> bool:
     """Whether two actor names name one actor: the words of one among the other's ("the Security
     Council", "the United Nations Security Council")."""
@@ -1463,6 +1524,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     agent = _agent_name(f.agent)
     if agent is None and f.agent is None and not trig.word.nominal:
         agent = _intro_actor(trig.head)
+    if agent is None and f.agent is None and not trig.word.nominal:
+        agent = _agent_name(_cause_actor(trig.head))
     # weapons from the whole clause, other triggers' words too ("a barrage of rockets has been fired",
     # "carried out an artillery attack"), the attack nouns listed with the trigger, and what a purpose
     # clause's verb uses ("have been using heavy artillery to shell the NPP")
