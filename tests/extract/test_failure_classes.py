@@ -405,3 +405,65 @@ def test_an_accuser_is_not_the_actor():
 
     (robbery,) = [c for c in extract("The police charged the men with robbing two shops in Kherson.")[0] if c.kind == "looting"]
     assert robbery.agent != "police"
+
+
+# ---------------------------------------------------------------- helper h5: attacks, damage, extraction, breaches
+
+
+def test_a_full_stop_before_a_comma_ends_no_sentence():
+    from docket.extract.text import sentences
+
+    got = [s.text for s in sentences("Timber, copper, zinc, etc., has been taken from the valley. Then it rained.")]
+    assert got == ["Timber, copper, zinc, etc., has been taken from the valley.", "Then it rained."]
+
+
+def test_an_extraction_verb_needs_a_resource(read):
+    c = one(read("Since 2015 the Halvek company has illegally mined copper and zinc near Dorvan."), "resource_extraction")
+    assert c.agent == "Halvek company" and places(c) == ["Dorvan"]
+    c = one(read("Copper, silver, zinc, etc., have been exploited by the occupiers in Velika for years."),
+            "resource_extraction")
+    assert places(c) == ["Velika"]  # one sentence, its resources its patient
+    assert [c for c in read("Two volunteer battalions operating in Marsk were disbanded.")
+            if c.kind == "resource_extraction"] == []
+    assert [c for c in read("The retreating troops mined the roads around Velika.")
+            if c.kind == "resource_extraction"] == []
+
+
+def test_an_attack_on_people_and_things_together_is_one_attack(read):
+    c = one(read("In Gori, government troops shelled the villagers and their houses on 3 May 2021."), "attack")
+    assert c.agent == "government troops" and c.when.start == "2021-05-03" and places(c) == ["Gori"]
+    # a kind that counts its objects still counts each one
+    found = [c for c in read("The militia burned 12 houses and 2 schools in Velika.") if c.kind == "destruction"]
+    assert sorted(c.object.category for c in found) == ["house", "school"]
+
+
+def test_violated_rights_are_no_breach_of_an_obligation(read):
+    c = one(read("The rebels violated the ceasefire agreement of 2 May 2021 near Marsk."), "noncompliance")
+    assert c.agent == "rebels"
+    claims = read("The guards violated the rights and freedoms of detainees in Velika.")
+    assert [c for c in claims if c.kind == "noncompliance"] == []
+
+
+def test_homes_hit_are_damage_and_a_town_hit_is_an_attack(read):
+    claims = read("Several houses in Dorvan were hit by artillery shells on 5 May 2021.")
+    c = one(claims, "destruction")
+    assert c.object.category == "house" and places(c) == ["Dorvan"]
+    assert [c for c in claims if c.kind == "attack"] == []
+    c = one(read("Gori was hit by rockets on 5 May 2021."), "attack")
+    assert places(c) == ["Gori"] and c.when.start == "2021-05-05"
+
+
+def test_the_noun_of_a_verb_phrase_is_no_second_attack(read):
+    c = one(read("The pumping station near Marsk came under heavy rebel attacks on 6 May 2021."), "attack")
+    assert c.when.start == "2021-05-06"
+    assert len([c for c in read("The rebel attacks on Marsk continued.") if c.kind == "attack"]) == 1
+
+
+def test_a_list_of_towns_hung_on_the_clause_names_the_towns(read):
+    claims = [c for c in read("Rebels continued the shelling of towns along the Kura river, including Gori, Kaspi "
+                              "and Mtskheta.") if c.kind == "attack"]
+    assert sorted(places(c)[0] for c in claims) == ["Gori", "Kaspi", "Mtskheta"]
+    assert all(c.agent == "Rebels" for c in claims)
+    # with no list the place the towns lie along is the claim's place
+    c = one(read("Rebels continued the shelling of towns along the Kura river."), "attack")
+    assert places(c) == ["Kura"]

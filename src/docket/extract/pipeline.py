@@ -331,7 +331,10 @@ def _events(triggers: list[Trigger], told: dict[int, list[Trigger]] | None = Non
             if h.i in group or (h.head.i == t.head.i and h.dep_ in ("compound", "amod", "nmod")) or \
                     _tells_of(h, t.head) or \
                     (not t.word.nominal and h.head.i == t.head.i and h.dep_ in ("dobj", "nsubjpass")) or \
-                    (t.head.head.i == h.i and t.head.dep_ in ("compound", "amod", "nmod")):
+                    (t.head.head.i == h.i and t.head.dep_ in ("compound", "amod", "nmod")) or \
+                    (len(t.span) > 1 and t.span.start <= h.i < t.span.end and t.head.lemma_.lower() != "be"):
+                # a noun of the verb's own phrase ("came under heavy attacks") is one event with it; a
+                # phrase on "be" ("were found dead") is read from its noun
                 if h.i not in taken and told is not None and not t.word.nominal and other.word.nominal and \
                         h.head.i == t.head.i and h.dep_ in ("dobj", "nsubjpass"):
                     told.setdefault(t.head.i, []).append(other)
@@ -1453,6 +1456,12 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     if want in ("object", "persons"):
         patients = _wholes(patients, want, kind, located)
     spec = kind.raw.get("triggers", {})
+    other = spec.get("yields_on_object", {}).get(trig.word.phrase) if not trig.word.nominal else None
+    if other and any(object_category(p, kinds()[other].objects or None) and p.pos_ != "PROPN" and
+                     p.lemma_.lower() not in _TERRITORY | _PLACE_LISTS for p in patients):
+        return []  # "homes were hit": the other kind's claim ([yields_on_object] in kinds.toml)
+    if patients and all(p.lemma_.lower() in spec.get("not_patients", ()) for p in patients):
+        return []  # "violated human rights": not what the kind says is done to its patient
     if want == "instrument" and trig.word.nominal and f.agent is None:
         issuer = _pobj(trig.head, {"of"})
         if issuer is not None and _institution(issuer):
@@ -1503,6 +1512,9 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             fitting = [(None, None)]  # an event noun with its place or actor ("the arrests took place in …")
         elif want in ("persons", "object", "place", "instrument"):
             return []
+        elif want in ("resource", "goods") and not any(
+                _needs(want).search(t.text) for t in clause if t.i not in {x.i for x in trig.span}):
+            return []  # "units operating in the region", "has mined the territories": no resource, no extraction
         else:
             fitting = [(None, None)]
     # an event noun with a count of its own tells that many events ("documented 39 arbitrary arrests")
@@ -1557,6 +1569,11 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             # a list among them is one claim per listed place, not one for the area it lies in too
             # ("towns on the left bank of the river, including A, B and C")
             split = _per_place(own, doc, 1)
+            if len(split) <= 1 and p is not None and p.lemma_.lower() in _PLACE_LISTS:
+                # the list the parser hung on the clause names the patient's places ("cities and towns on
+                # the river, including A, B and C"): the patient's own place is what they lie in
+                clause_list = _per_place(_finest(clause_places, gaz), doc, 1)
+                split = clause_list if len(clause_list) > 1 else split
             targets = (split if len(split) > 1 else _parts_of(_named_apart(own, doc), doc._.docket.text)) or \
                 _per_place(_finest(clause_places, gaz), doc, listed) or [[]]
         elif listed >= 2:
@@ -1627,8 +1644,12 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 instrument = on_persons[trig.word.phrase]
             # the places of "cities and towns" are one claim each, not one per word for them
             territory = p is not None and p.lemma_.lower() in _TERRITORY | _PLACE_LISTS and bool(locs)
+            # a kind that lists no objects counts one claim per event, not one per thing it hit ("targeted
+            # the population and houses"; "resources, including deposits, were exploited"), unless the
+            # thing makes it another kind's claim
+            by_thing = cat if cat and (kind.objects or vocab().object_kind.get(cat, trig.kind) != trig.kind) else None
             key = (loc.place.id if loc is not None and loc.place is not None else loc.mention if loc else None,
-                   q.value if q and not _implicit(q) else None, None if territory else cat,
+                   q.value if q and not _implicit(q) else None, None if territory else by_thing,
                    p.i if p is not None and want == "persons" else None, instrument)
             if key in seen:
                 continue  # the same place reached through two patients of one event ("cities and regions - A, B")

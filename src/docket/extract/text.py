@@ -154,6 +154,22 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield pos, end
 
 
+def _joined(doc) -> Iterator[tuple[int, int]]:
+    """The sentencizer's sentences as character ranges, a sentence that ends with a comma joined to the
+    next: a full stop before a comma ends an abbreviation, not a sentence ("gold, silver, etc., have
+    been mined")."""
+    pending = None
+    for sent in doc.sents:
+        a = pending if pending is not None else sent.start_char
+        pending = None
+        if sent.text.rstrip().endswith(","):
+            pending = a
+            continue
+        yield a, sent.end_char
+    if pending is not None:
+        yield pending, len(doc.text)
+
+
 def sentences(text: str) -> list[Sentence]:
     """Every sentence of `text`, whitespace trimmed, offsets into `text`, none over `MAX_SENTENCE`."""
     return list(iter_sentences(text))
@@ -171,9 +187,9 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
     for (index, cstart, _), doc in zip(chunks, docs, strict=True):
         if index not in wrapped:
             wrapped[index] = _hard_wrapped(text[spans[index][0]:spans[index][1]])
-        for sent in doc.sents:
-            lines = [(cstart + sent.start_char, cstart + sent.end_char)]
-            if not wrapped[index] and "\n" in sent.text:
+        for start_char, end_char in _joined(doc):
+            lines = [(cstart + start_char, cstart + end_char)]
+            if not wrapped[index] and "\n" in doc.text[start_char:end_char]:
                 lines = list(_lines(text, *lines[0]))
             for a, b in (piece for line in lines for piece in _pieces(
                     text, line[0], line[1], MAX_SENTENCE, ((";", ":"), (",",)))):
