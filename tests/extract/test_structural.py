@@ -784,3 +784,83 @@ def test_participle_on_the_subject_dates_the_act():
     assert act.when is not None and act.when.start == "2024-03-03"
     (act,) = [c for c in claims("The Security Council, which met on 3 March, adopted a resolution on Friday.", "legal_act")]
     assert act.when is not None and act.when.start == "2024-03-01"  # a relative clause dates its own verb
+
+
+# people: a count broken down in parentheses, or an uncounted "including" item, is the same people
+
+
+def test_parenthesised_breakdown_is_no_claim_of_its_own():
+    text = "Of the 40 hostages, 9 were later found dead (6 men and 3 women) near Kharkiv."
+    (killing,) = claims(text, "killing")
+    assert killing.quantity.value == 9
+
+
+def test_counted_items_outside_parentheses_are_claims():
+    text = "In all, 6 men and 3 women were found dead in Kharkiv."
+    assert sorted(c.quantity.value for c in claims(text, "killing")) == [3, 6]
+
+
+def test_uncounted_including_item_is_no_claim():
+    (killing,) = claims("At least 90 soldiers, including officers, died near Kharkiv on Monday.", "killing")
+    assert killing.quantity.value == 90
+    found = claims("At least 90 people, including 12 children, died near Kharkiv on Monday.", "killing")
+    assert sorted(c.quantity.value for c in found) == [12, 90]
+
+
+# restatements: a relative clause on a definite, uncounted noun presupposes its event
+
+
+def test_relative_clause_on_definite_noun_restates_the_story():
+    text = ("A drone strike killed 8 villagers in Kharkiv on Sunday. "
+            "The mayor said that the villagers who died were farmers.")
+    (killing,) = claims(text, "killing")
+    assert killing.quantity.value == 8
+
+
+def test_relative_clause_told_first_is_a_claim():
+    (killing,) = claims("The mayor said that the villagers who died in Kharkiv on Sunday were farmers.", "killing")
+    assert killing.affected == "villagers"
+
+
+# lists: the items a list goes on with, hung by the parser on one another, are each a claim
+
+
+def test_list_items_hung_on_each_other_are_each_looted():
+    text = "The police accuse the militia of plundering shops, grain markets, banks and cars in Kharkiv."
+    cats = {c.object.category for c in claims(text, "looting") if c.object}
+    assert {"market", "bank", "vehicle"} <= cats
+
+
+def test_vehicles_named_without_a_looting_verb_are_no_looting():
+    assert claims("Banks and cars stood empty in Kharkiv.", "looting") == []
+
+
+# diplomacy: a compound of two of the kind's nouns is one event, read from its head; "reach", "end"
+# and the like carry the noun they take
+
+
+def test_compound_of_the_kinds_nouns_is_one_event_with_its_actor():
+    (d,) = claims("The rebels, who ended a truce agreement with the army in March, now hold the town.", "diplomacy")
+    assert d.agent == "rebels"
+    (d,) = claims("The two parties reached a ceasefire agreement in Doha on Friday.", "diplomacy")
+    assert d.agent == "two parties"
+
+
+def test_bare_compound_noun_is_no_claim():
+    assert claims("A ceasefire agreement is what everyone wants.", "diplomacy") == []
+
+
+# preambles: the by-phrase after the object of an opening participle is the noun's actor
+
+
+def test_preamble_participle_by_phrase_is_the_nouns_actor():
+    text = "Recalling the Agreement on the disarmament of Kharkiv of 3 May 2001 by the two governments,"
+    (d,) = claims(text, "diplomacy")
+    assert d.agent and "two governments" in d.agent
+    assert str(d.when.start).startswith("2001-05-03")
+
+
+def test_by_phrase_of_a_subjectless_verb_is_no_actor_of_its_object():
+    # a finite verb's by-phrase is its means, not the actor of its object noun
+    assert all(c.agent is None or "governments" not in c.agent for c in claims(
+        "Recalling the agreement, the council marked it by the two governments' flags.", "diplomacy"))

@@ -79,6 +79,8 @@ def _describes(appos: Token) -> bool:
            if t is appos or t.lower_ in QUANTIFIERS):
         return True  # a part of the noun ("40 people, most of them students"): the same people, not more
     has_number = any(c.like_num or c.dep_ == "nummod" for c in appos.children) or appos.like_num
+    if has_number and _parenthesised(appos) and not _parenthesised(appos.head):
+        return True  # a breakdown of the noun's count ("14 were found dead (9 men and 5 women)"): the same people
     has_det = any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "its", "their") for c in appos.children)
     return has_det and not has_number
 
@@ -135,7 +137,8 @@ def continued(tok: Token) -> list[Token]:
         head = doc[j]
         if head.pos_ not in ("NOUN", "PROPN") or head.dep_ != "conj" or head.head.i > tok.i:
             break
-        out.append(head)
+        # with the items listed on it in turn ("gold markets, homes and vehicles", all hung on the markets)
+        out.extend(x for x in items(head) if x not in out and x.pos_ in ("NOUN", "PROPN"))
         i = max(t.i for t in head.subtree if t.i >= head.i) + 1
         i = max(i, j + 1)
     return out
@@ -337,7 +340,11 @@ def _listed(subject: Token, verb: Token) -> list[Token]:
         if t.pos_ not in ("NOUN", "PROPN") or t in found or t.dep_ == "compound":
             continue
         cur, ok, steps = t, True, 0
+        counted = any(c.dep_ == "nummod" or c.like_num for c in t.children)
         while cur.i != verb.i and steps < 8:
+            if cur.dep_ == "prep" and cur.lower_ in ("including", "among") and not counted:
+                ok = False  # "200 people, including civilians, died": what some of them were, not more of them
+                break
             if cur.dep_ not in _LIST_PATH or cur.dep_ == "prep" and cur.lower_ == "of" or \
                     cur.dep_ == "pobj" and cur.head.lower_ == "of":
                 ok = False
@@ -542,7 +549,7 @@ def listed_after(verb: Token) -> Token | None:
 LIGHT_VERBS = {"launch", "carry", "conduct", "commit", "stage", "mount", "wage", "begin", "start", "continue",
                "resume", "intensify", "perpetrate", "unleash", "undertake", "make", "execute", "bring", "impose",
                "issue", "file", "level", "hand", "pass", "adopt", "release", "publish", "announce", "sign",
-               "order", "step", "escalate", "renew", "initiate", "open"}
+               "order", "step", "escalate", "renew", "initiate", "open", "reach", "conclude", "end", "extend"}
 
 
 # verbs whose subject is a noun trigger and whose "to"/"on" phrase is what it struck ("the damage was
@@ -652,10 +659,12 @@ def _noun_frame(f: Frame, noun: Token) -> None:
         f.patients = listed_heads(target)
     by = _pobj(noun, {"by"})
     verb = noun.head
-    if by is None and noun.dep_ in ("dobj", "obj") and verb.pos_ == "VERB" and not _passive(verb) and any(
-            c.dep_ == "nsubj" for c in verb.children):
+    if by is None and noun.dep_ in ("dobj", "obj") and verb.pos_ == "VERB" and not _passive(verb) and (any(
+            c.dep_ == "nsubj" for c in verb.children) or verb.dep_ == "ROOT" and verb.tag_ == "VBG"):
         # an active verb has its actor before it, so a by-phrase after its object noun is that noun's
-        # ("we documented 39 arrests by the police": the police arrested), not a means ("by shelling")
+        # ("we documented 39 arrests by the police": the police arrested), not a means ("by shelling");
+        # so does a participle opening a clause of its own, as resolutions' preambles do ("Recalling
+        # the agreement of 1 May by the two parties")
         after = _pobj(verb, {"by"})
         if after is not None and after.i > noun.i and after.pos_ in ("NOUN", "PROPN") and after.tag_ != "VBG":
             by = after

@@ -316,6 +316,9 @@ def _events(triggers: list[Trigger], told: dict[int, list[Trigger]] | None = Non
     for t in triggers:
         if t.head.i in taken:
             continue
+        if t.word.nominal and t.head.dep_ == "compound" and t.head.head.i in nouns and \
+                nouns[t.head.head.i].kind == t.kind and nouns[t.head.head.i].head.i not in taken:
+            continue  # "a ceasefire agreement": one event, read from the noun the phrase is about
         out.append(t)
         # verbs that each say what they did to whom are two events ("killed 12 civilians in A and
         # killed 4 soldiers in B"); "looted and burned the houses" is one
@@ -1448,6 +1451,8 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                         c.dep_ == "nummod" for c in t.children) and t not in patients:
                 if t.head.dep_ == "prep" and t.head.lower_ in ("including", "among") and not misplaced:
                     continue
+                if _parenthesised(t) and any(_count_for(x) is not None and not _parenthesised(x) for x in patients):
+                    continue  # a breakdown of the count told ("14 were found dead (9 men and 5 women)")
                 if including(t) and _listed_under_including(t):
                     continue  # a phrase with a list of its own is no item of another list ("50 killed,
                     # including 1 child, and 163 wounded, including 9 children": the parser's chain)
@@ -1533,6 +1538,11 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     when = _when(trig.head, doc, meta, clause, trig.kind in kinds_events())
     own_date = _own_date(trig.head, doc, clause)
     asserted = trig.word.nominal and f.clause is not None and f.clause.i != trig.head.i
+    # a relative clause on a definite noun with no count presupposes its event ("the children who
+    # died were aged …"): like a bare noun, it tells anew only what no earlier claim told
+    presupposed = not trig.word.nominal and trig.head.dep_ == "relcl" and any(
+        c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in trig.head.head.children) and not any(
+        c.dep_ == "nummod" or c.like_num for c in trig.head.head.children)
     agent = _agent_name(f.agent)
     if agent is None and f.agent is None and not trig.word.nominal:
         agent = _intro_actor(trig.head)
@@ -1661,7 +1671,7 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
                 when=when or _instrument_year(instrument), weapons=weapons, site=item_site or site,
                 instrument=instrument, **extra,
                 confidence=(ASSERTED_CONFIDENCE if asserted or own_date else NOMINAL_CONFIDENCE) if trig.word.nominal
-                else 0.6))
+                else NOMINAL_CONFIDENCE if presupposed else 0.6))
             if target is not None and noun is not None and noun.lemma_.lower() in spec.get("personal", ()):
                 out.extend(_one_each(out[-1], target, doc))
     return out
