@@ -58,3 +58,21 @@ def test_eval_refuses_a_file_and_a_folder(tmp_path):
     text.write_text("The village was destroyed in 1993.")
     result = CliRunner().invoke(main, ["eval", str(text), str(tmp_path)])
     assert result.exit_code == 1 and "give two files or two folders" in result.output
+
+
+@needs_shared
+def test_the_development_folder_meets_the_reading_targets():
+    """Issue 11's targets on the development corpus, measured as `docket eval` measures them."""
+    if not (DEV / "texts").is_dir():
+        import pytest
+
+        pytest.skip("../shared/dev (the development corpus) is not present")
+    result = CliRunner().invoke(main, ["eval", str(DEV / "texts"), str(DEV / "gold"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["f1"] >= 0.85, scores["f1"]
+    assert scores["slot_accuracy"] >= 0.85, scores["slot_accuracy"]
+    for kind, k in scores["kinds"].items():
+        if k["required"] >= 8:
+            assert k["recall"] >= 0.70, (kind, k)
+    assert scores["geo"]["within_share"] >= 0.90 and scores["geo"]["far_share"] <= 0.05, scores["geo"]

@@ -467,3 +467,59 @@ def test_a_list_of_towns_hung_on_the_clause_names_the_towns(read):
     # with no list the place the towns lie along is the claim's place
     c = one(read("Rebels continued the shelling of towns along the Kura river."), "attack")
     assert places(c) == ["Kura"]
+
+
+def test_a_by_phrase_after_the_object_of_a_subjectless_verb_names_the_actor(read):
+    # "Condemning the offensive by X against Y": the by-phrase is the noun's actor, what it was
+    # against its target and place, no part of the actor's name
+    c = one(read("Deploring the offensive by the rebel militia against the town of Dorvan, the council met."),
+             "attack")
+    assert c.agent == "rebel militia" and places(c) == ["Dorvan"]
+    # a by-phrase of a gerund is its means, not an actor
+    claims = read("Condemning the attacks by shelling the town, he spoke.")
+    assert all(c.agent is None for c in claims if c.kind == "attack")
+
+
+def test_the_participle_that_carries_an_attack_noun_names_its_actor(read):
+    c = one(read("The envoy denounced the new offensive launched by the rebels near Velika."), "attack")
+    assert c.agent == "rebels"
+    # with no actor and no place it is only a mention
+    assert [c for c in read("The envoy denounced the new offensive.") if c.kind == "attack"] == []
+
+
+def test_whom_a_blaming_verb_blames_is_the_actor_of_the_event(read):
+    claims = read("On Monday the governor blamed the separatists for the shelling of Marsk.")
+    c = one(claims, "attack")
+    assert c.agent == "separatists" and places(c) == ["Marsk"] and c.attributed_to == "governor"
+    c = one(read("The ministry accused the rebels of the attack on the convoy near Velika."), "attack")
+    assert c.agent == "rebels"
+    # a plan criticised for an attack names no attacker
+    assert all(c.agent is None for c in read("He criticized the plan for the attack on Velika.") if c.kind == "attack")
+
+
+def test_counter_terrorist_operations_are_attacks(read):
+    c = one(read("Police launched a counter-terrorism operation in Dorvan on 2 May 2021."), "attack")
+    assert c.agent == "Police" and places(c) == ["Dorvan"] and c.when.start == "2021-05-02"
+    c = one(read("The army began an anti-terrorist operation near Velika."), "attack")
+    assert places(c) == ["Velika"]
+    # an operation of no armed kind is none
+    assert [c for c in read("Surgeons began a long operation in Dorvan hospital.") if c.kind == "attack"] == []
+
+
+def test_a_noun_with_no_verb_reading_is_a_noun_where_tagged_a_verb(read):
+    # the tagger reads "airstrikes" as the verb of a clause it starts; it is the attack noun
+    c = one(read("Last week, airstrikes on several villages in the north of Idlib killed four children."), "attack")
+    assert places(c) == ["Idlib"] and c.object.category == "village"
+    # a word that can be a verb keeps the tagger's reading: one attack, not a noun's second one
+    c = one(read("Rebel units attack the convoy near Velika every night."), "attack")
+    assert c.agent == "Rebel units"
+
+
+def test_a_verb_coordinated_in_a_relative_clause_shares_its_pronoun(read):
+    claims = read("Families fled their houses, which were looted and burned by militiamen on 3 May 2021.")
+    c = one(claims, "destruction")
+    assert c.object.category == "house" and c.when.start == "2021-05-03"
+    assert one(claims, "looting").object.category == "house"
+    # the pronoun of a clause said of no object of the kind gives no destruction
+    claims = read("The officials, who were warned and burned out, resigned.")
+    assert [c for c in claims if c.kind == "destruction"] == []

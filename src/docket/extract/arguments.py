@@ -610,6 +610,30 @@ def _names_the_held(noun: Token, kind: str) -> bool:
         return False
 
 
+# verbs whose object is who did the event their "for"/"of" phrase names ("blamed Israel for the
+# attacks", "accused the army of the massacre", "held the militia responsible for the raid")
+_BLAME_VERBS = {"for": {"blame", "hold", "condemn", "criticize", "criticise", "charge"},
+                "of": {"accuse", "suspect", "convict"}}
+
+
+def _blamed_for(noun: Token) -> Token | None:
+    """The one a blaming verb's object names as the actor of the event noun in its "for"/"of" phrase."""
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("for", "of"):
+        return None
+    gov = noun.head.head
+    if gov.lemma_.lower() == "responsible":
+        gov = gov.head
+    if gov.dep_ in ("dobj", "obj") and gov.pos_ in ("PROPN", "NOUN"):
+        obj, gov = gov, gov.head  # the parser hung the phrase on the object ("accused the rebels of …")
+    else:
+        obj = _child(gov, {"dobj", "obj"})
+    if gov.pos_ != "VERB" or gov.lemma_.lower() not in _BLAME_VERBS[noun.head.lower_] or _passive(gov):
+        return None
+    if obj is None or obj.i > noun.i:
+        return None
+    return obj if obj.pos_ in ("PROPN", "NOUN", "PRON") else None
+
+
 def _noun_frame(f: Frame, noun: Token) -> None:
     host = _predicated_of(noun)
     subject = _subject(host) if host is not None else None
@@ -660,11 +684,11 @@ def _noun_frame(f: Frame, noun: Token) -> None:
     by = _pobj(noun, {"by"})
     verb = noun.head
     if by is None and noun.dep_ in ("dobj", "obj") and verb.pos_ == "VERB" and not _passive(verb) and (any(
-            c.dep_ == "nsubj" for c in verb.children) or verb.dep_ == "ROOT" and verb.tag_ == "VBG"):
-        # an active verb has its actor before it, so a by-phrase after its object noun is that noun's
-        # ("we documented 39 arrests by the police": the police arrested), not a means ("by shelling");
-        # so does a participle opening a clause of its own, as resolutions' preambles do ("Recalling
-        # the agreement of 1 May by the two parties")
+            c.dep_ == "nsubj" for c in verb.children) or verb.tag_ in ("VBG", "VB")):
+        # an active verb has its actor before it (or none in its clause: "Condemning the offensive by X",
+        # a resolution's preamble: "Recalling the agreement of 1 May by the two parties"), so a by-phrase
+        # after its object noun is that noun's ("we documented 39 arrests by the police": the police
+        # arrested), not a means ("by shelling")
         after = _pobj(verb, {"by"})
         if after is not None and after.i > noun.i and after.pos_ in ("NOUN", "PROPN") and after.tag_ != "VBG":
             by = after
@@ -675,6 +699,16 @@ def _noun_frame(f: Frame, noun: Token) -> None:
             c.dep_ in ("acl", "relcl") and c.tag_ == "VB" and any(g.tag_ == "TO" for g in c.children) for c in noun.children):
         # "the failure of the authorities to prevent …", "the refusal of X to withdraw": X is the actor
         f.agent, f.patients = of, []
+    if by is None and f.agent is None:
+        # "the offensive launched by X", "the attacks carried out by X": the participle that carries the
+        # noun names its actor
+        by = next((a for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" and
+                   c.lemma_.lower() in LIGHT_VERBS for a in [_pobj(c, {"by"})] if a is not None), None)
+    if by is None and f.agent is None:
+        blamed = _blamed_for(noun)
+        if blamed is not None:
+            # the blame asserts the event and who did it: the claim of the one who blames, in their clause
+            f.agent, f.clause = blamed, blamed.head
     if by is not None:
         f.agent = by
     elif f.agent is not None:

@@ -79,6 +79,7 @@ class Located:
 
 
 _LOCATIVES = {"in", "near", "outside", "around", "at"}
+_TARGETING = {"against", "on", "upon"}
 
 # kinds whose noun with its own date is a claim by itself ("the ceasefire declaration of 9 November")
 _DATED_NOUN_KINDS = {"diplomacy", "legal_act"}
@@ -857,8 +858,16 @@ def _agent_name(tok: Token | None, sides: bool = True) -> str | None:
             tail = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
             if text.endswith(" " + tail):
                 text = text[: -len(tail) - 1].rstrip(" ,")
+        elif c.dep_ == "prep" and c.lower_ in _TARGETING and c.i > tok.i and tok.pos_ == "NOUN":
+            # what the actor acted against is no part of its name ("the offensive by the rebel army
+            # against the town": the parser hangs the target on the actor); a name keeps its words
+            # ("the Committee against Torture")
+            cut = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
+            if cut in text:
+                text = text[: text.index(cut)].rstrip(" ,")
         elif c.dep_ == "prep" and c.lower_ in ("of", "for", "from") and c.i > tok.i and any(
-                g.tag_ == "VBG" and g.dep_ in ("pcomp", "amod") for g in c.subtree):
+                g.tag_ == "VBG" and g.dep_ in ("pcomp", "amod") or g.lemma_.lower() in _event_nouns()
+                for g in c.subtree):
             # what the actor is accused of is no part of its name ("accused the militia of looting shops")
             cut = tok.doc._.docket.text[c.idx:max(g.idx + len(g) for g in c.subtree)]
             if cut in text:
@@ -1431,12 +1440,19 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
     if effect is not None and any(t.head.i == effect.i for t in same):
         # … and take the effect's place and date ("escalation along the line of contact on April 2")
         clause = sorted(set(clause) | (set(effect.subtree) - set(trig.head.head.head.subtree)), key=lambda t: t.i)
+    if trig.word.nominal and f.agent is not None and f.agent.i > trig.head.i and trig.head not in f.agent.ancestors:
+        # the parser hung what the noun's actor acted against on the actor ("the offensive by X against
+        # the town of Y"): the noun's target, and its place
+        clause = sorted(set(clause) | {g for c in f.agent.children if c.dep_ == "prep" and c.lower_ in _TARGETING
+                                       for g in c.subtree}, key=lambda t: t.i)
     clause_places = [p for p in _places_in(clause, located)
                      if not any(t.idx <= p.start < t.idx + len(t) for t in agent_toks)]
 
     # the patients that fit what the kind is about, each with its sub-items ("including 1 child"); and
     # counted phrases of the clause the parse hung elsewhere ("killed 44 people in A and 179 people in B")
-    patients = [p for p in f.patients if not _in_date(p)]
+    # a verb coordinated in a relative clause shares its pronoun (the clause's own verb reads it already)
+    patients = [_antecedent(p) if trig.head.dep_ == "conj" and not trig.word.nominal else p
+                for p in f.patients if not _in_date(p)]
     if len(patients) == 1 and patients[0].head.dep_ != "conj":
         patients += [t for t in continued(patients[0]) if t not in patients]
     if not trig.word.nominal and want in ("persons", "object"):
@@ -1675,6 +1691,17 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
             if target is not None and noun is not None and noun.lemma_.lower() in spec.get("personal", ()):
                 out.extend(_one_each(out[-1], target, doc))
     return out
+
+
+def _antecedent(p: Token) -> Token:
+    """What a relative pronoun stands for, also as the shared subject of a verb coordinated in its
+    clause ("the houses, which were looted and burned": the houses were burned)."""
+    if p.lower_ not in ("which", "that", "who"):
+        return p
+    v = p.head
+    while v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX"):
+        v = v.head
+    return v.head if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN") else p
 
 
 def _listed_under_including(tok: Token) -> bool:

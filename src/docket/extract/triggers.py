@@ -79,9 +79,21 @@ def _pattern(phrase: str, nominal: bool) -> list[dict]:
         token: dict = {"NORM": {"IN": _forms(w, nominal and head, lemma=head and not nominal)}}
         if i == _head_word(words, nominal):
             # a verb trigger is a verb (or an adjective-like participle: "destroyed houses"); a noun one a noun
-            token["POS"] = {"IN": ["NOUN", "PROPN"]} if nominal else {"IN": ["VERB", "AUX", "ADJ"]}
+            # a noun that has no verb reading is a noun wherever the tagger took it for a verb
+            # ("airstrikes on the villages killed …")
+            token["POS"] = ({"IN": ["NOUN", "PROPN"] + ([] if _verb_reading(w) else ["VERB"])} if nominal
+                            else {"IN": ["VERB", "AUX", "ADJ"]})
         out.append(token)
     return out
+
+
+@cache
+def _verb_reading(word: str) -> bool:
+    """Whether a word can be a verb (lemminflect's tables, or a verb trigger of some kind)."""
+    import lemminflect
+
+    return bool(lemminflect.getAllInflections(word, upos="VERB")) or any(
+        not w.nominal and w.phrase.split()[0] == word for w in trigger_words())
 
 
 def _forms(word: str, noun: bool, lemma: bool = False) -> list[str]:
