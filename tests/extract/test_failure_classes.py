@@ -523,3 +523,22 @@ def test_a_verb_coordinated_in_a_relative_clause_shares_its_pronoun(read):
     # the pronoun of a clause said of no object of the kind gives no destruction
     claims = read("The officials, who were warned and burned out, resigned.")
     assert [c for c in claims if c.kind == "destruction"] == []
+
+
+# a verb whose complement makes it another act ("held the commanders responsible" blames, holds no one)
+
+
+def test_holding_someone_responsible_is_no_detention():
+    from docket.extract.pipeline import extract
+
+    for text in ("Kyiv held the separatists responsible for the shelling of Avdiivka.",
+                 "The government will hold the commanders accountable."):
+        assert not [c for c in extract(text)[0] if c.kind == "detention_missing"], text
+
+
+def test_holding_people_in_a_school_is_a_detention():
+    from docket.extract.pipeline import extract
+
+    (held,) = [c for c in extract("Militants held 30 villagers in a school in Avdiivka in May 2022.")[0]
+               if c.kind == "detention_missing"]
+    assert held.quantity.value == 30 and held.agent == "Militants"

@@ -1414,6 +1414,11 @@ def _claims(trig: Trigger, doc: Doc, located: list[Located], meta: DocumentMeta,
         return []  # "the occupied territories" names a state; "6 newly destroyed sites" counts an event
     kind = kinds()[trig.kind]
     want = kind.raw.get("triggers", {}).get("patient", "any")
+    idiom = kind.raw.get("triggers", {}).get("not_with_complement", {}).get(trig.word.phrase)
+    if idiom and not trig.word.nominal and any(
+            c.lower_ in idiom and (c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advmod") or c.i > c.head.i)
+            for o in [trig.head, *[c for c in trig.head.children if c.dep_ in ("dobj", "obj")]] for c in o.children):
+        return []  # "held the commanders responsible" (kinds.toml not_with_complement), also as the object's
     moved = trig.word.phrase in kind.raw.get("triggers", {}).get("actor_of", ()) and f.patients and _armed(f.patients[0])
     if trig.word.phrase in kind.raw.get("triggers", {}).get("armed", ()) and not _armed(f.agent) and not moved:
         return []
