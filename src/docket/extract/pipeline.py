@@ -188,16 +188,19 @@ def _extract(text: str, meta: DocumentMeta | None, gazetteer: Gazetteer | None,
     _read_dates(doc, meta)
     told: dict[int, list[Trigger]] = {}
     triggers = _events(find_triggers(doc, sents), told)
+    # each trigger is read with its sentence's others (every rule that looks at them stays in the
+    # sentence; passing the document's made a long text quadratic)
+    fellows = _by_sentence(triggers)
     for trig in triggers:
         _budget(deadline)
-        made = _claims(trig, doc, located, meta, gaz, triggers)
+        made = _claims(trig, doc, located, meta, gaz, fellows[_sentence_key(trig)])
         if not made and not trig.word.nominal:
             f = frame(trig)
             if not (f.negated or f.irrealis):
                 # a verb that says nothing of its own kind about its object ("condemned the prosecution of
                 # X"): the noun it took for its event tells it
                 for noun in told.get(trig.head.i, ()):
-                    made.extend(_claims(noun, doc, located, meta, gaz, triggers))
+                    made.extend(_claims(noun, doc, located, meta, gaz, fellows[_sentence_key(trig)]))
         found.extend(made)
     found = _dedupe(found)
     _inherit(found, ctx, located, gaz)
@@ -301,6 +304,18 @@ def kinds_events() -> tuple[str, ...]:
     return event_kinds()
 
 
+def _sentence_key(t: Trigger) -> int:
+    return t.head.sent.start
+
+
+def _by_sentence(triggers: list[Trigger]) -> dict[int, list[Trigger]]:
+    """The triggers of each sentence, in text order, by the sentence's first token."""
+    out: dict[int, list[Trigger]] = {}
+    for t in triggers:
+        out.setdefault(_sentence_key(t), []).append(t)
+    return out
+
+
 def _events(triggers: list[Trigger], told: dict[int, list[Trigger]] | None = None) -> list[Trigger]:
     """One trigger per event: triggers of one kind coordinated or stacked in one phrase ("strikes,
     shelling and UAV attacks", "looted and burned") are one event, read from the first. `told` gets,
@@ -314,6 +329,7 @@ def _events(triggers: list[Trigger], told: dict[int, list[Trigger]] | None = Non
     taken: set[int] = {
         t.head.i for t in triggers if not t.word.nominal and t.head.lemma_.lower() in LIGHT_VERBS and any(
             c.dep_ in ("dobj", "nsubjpass") and c.i in nouns and nouns[c.i].kind != t.kind for c in t.head.children)}
+    fellows = _by_sentence(triggers)  # what one trigger makes of another stays in their sentence
     for t in triggers:
         if t.head.i in taken:
             continue
@@ -328,7 +344,7 @@ def _events(triggers: list[Trigger], told: dict[int, list[Trigger]] | None = Non
         contents = bool(kinds()[t.kind].raw.get("triggers", {}).get("contents"))
         group = {c.i for c in t.head.conjuncts if not (_own_object(t.head) and _own_object(c)) and
                  not (contents and _own_content(t.head) and _own_content(c))}
-        for other in triggers:
+        for other in fellows[_sentence_key(t)]:
             if other is t or other.kind != t.kind:
                 continue
             h = other.head
@@ -508,7 +524,7 @@ def _free_places(trig: Trigger, doc: Doc, located: list[Located], heads: set[int
         if sent.start <= h < sent.end:
             held |= {t.i for t in doc[h].subtree}
     toks = [t for t in sent if t.i not in held]
-    return [p for p in located if any(t.idx <= p.start < t.idx + len(t) for t in toks)]
+    return _places_in(toks, located)
 
 
 def _clause_tokens(head: Token, others: set[int] | None = None) -> list[Token]:
@@ -2258,16 +2274,43 @@ def _corroboration(trig: Trigger) -> str | None:
     return None
 
 
+def _ents_between(doc: Doc, start: int, end: int) -> list[Span]:
+    """The entities within tokens [start, end), from the document's entities listed once (`doc.ents`
+    builds them all at each call)."""
+    import bisect
+
+    ctx = doc._.docket
+    if ctx is None:
+        ents = list(doc.ents)
+        starts = [e.start for e in ents]
+    else:
+        if "ents" not in ctx.notes:
+            ctx.notes["ents"] = list(doc.ents)
+            ctx.notes["ent_starts"] = [e.start for e in ctx.notes["ents"]]
+        ents, starts = ctx.notes["ents"], ctx.notes["ent_starts"]
+    k = bisect.bisect_left(starts, start)
+    out = []
+    for e in ents[k:]:
+        if e.start >= end:
+            break
+        if e.end <= end:
+            out.append(e)
+    return out
+
+
 def _site(tokens: list[Token], doc: Doc, located: list[Located] = ()) -> str | None:
     """A named facility the clause is about ("the Zaporozhye Nuclear Power Plant", "the Markale market",
     "the Vezhnyali deposit"): a facility entity, or a proper name before a facility noun. An entity the
     gazetteer knows as a town or an area is a place, not a site (the small model labels towns FAC)."""
-    towns = {(x.start, x.end) for x in located if x.place is not None and x.place.feature not in _SITE_FEATURES}
-    for e in doc.ents:
-        if (e.start_char, e.end_char) in towns:
-            continue
-        if e.label_ == "FAC" and tokens and tokens[0].i <= e.start and e.end <= tokens[-1].i + 1:
-            return e.text.removeprefix("the ").strip()
+    if tokens:
+        lo, hi = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        towns = {(x.start, x.end) for x in _between(located, lo, hi)
+                 if x.place is not None and x.place.feature not in _SITE_FEATURES}
+        for e in _ents_between(doc, tokens[0].i, tokens[-1].i + 1):
+            if (e.start_char, e.end_char) in towns:
+                continue
+            if e.label_ == "FAC":
+                return e.text.removeprefix("the ").strip()
     namer = doc._.docket.notes.get("name") if doc._.docket is not None else None
     for t in tokens:
         if t.lemma_.lower() in _SITE_HEADS and t.pos_ == "NOUN":
@@ -2335,10 +2378,22 @@ def _one_per_telling(found: list[Claim]) -> list[Claim]:
             [p.id or p.name for p in a.places] == [p.id or p.name for p in b.places] or not a.places or not b.places) and \
             (a.object.category if a.object else None) == (b.object.category if b.object else None)
 
+    from docket.extract.text import MAX_SENTENCE
+
     out: list[Claim] = []
     for c in found:
-        held = next((i for i, b in enumerate(out) if same(b, c) and (
-            b.span[0] <= c.span[0] and c.span[1] <= b.span[1] or c.span[0] <= b.span[0] and b.span[1] <= c.span[1])), None)
+        # only claims that can overlap it: one sentence's, at most MAX_SENTENCE characters before it
+        # (found is in text order; comparing with every earlier claim made a long text quadratic)
+        near = range(len(out) - 1, -1, -1)
+        held = None
+        for i in near:
+            b = out[i]
+            if b.span[1] < c.span[0] - MAX_SENTENCE:
+                break
+            if same(b, c) and (b.span[0] <= c.span[0] and c.span[1] <= b.span[1] or
+                               c.span[0] <= b.span[0] and b.span[1] <= c.span[1]):
+                held = i
+                break
         if held is None:
             out.append(c)
             continue

@@ -615,23 +615,40 @@ def _candidates(text: str, gaz: Gazetteer, ents: list[Span]) -> list[_Candidate]
             if not m.candidates:
                 continue
         found.append(m)
+    # the mentions by their start, so that a longer name replaces the ones inside it and a name inside
+    # one already found is passed over without scanning them all (a scan per entity made a long text
+    # quadratic)
+    by_start: dict[int, list] = {}
+    for m in found:
+        by_start.setdefault(m.start, []).append(m)
+    longest = max((len(m.name) for m in found), default=0)
+
+    def replace(a: int, b: int, whole) -> None:
+        nonlocal longest
+        for k in [k for k in range(a, b) if k in by_start]:
+            del by_start[k]
+        by_start.setdefault(whole.start, []).append(whole)
+        longest = max(longest, len(whole.name))
+
+    def covered(a: int, b: int) -> bool:
+        return any(m.start + len(m.name) >= b for k in range(a - longest, a + 1) for m in by_start.get(k, ()))
+
     for whole in _phrases(text, gaz):
-        a, b = whole.start, whole.start + len(whole.name)
-        found = [m for m in found if not (a <= m.start < b)] + [whole]
+        replace(whole.start, whole.start + len(whole.name), whole)
     people: set[int] = set()
     for e in ents:
         if e.label_ not in ("GPE", "LOC", "FAC", "NORP"):
             continue
         a, b = _trim(text, e.start_char, e.end_char)
-        if b <= a or not text[a].isupper() or any(m.start <= a and m.start + len(m.name) >= b for m in found):
+        if b <= a or not text[a].isupper() or covered(a, b):
             continue
         whole = mention_for(text, a, b, gaz)
         if not whole.candidates:
             continue
         if e.label_ == "NORP" and not gaz.candidates(whole.name):
             people.add(a)  # the gazetteer knows the place, the text names its people
-        found = [m for m in found if not (a <= m.start < b)] + [whole]
-    found.sort(key=lambda m: m.start)
+        replace(a, b, whole)
+    found = sorted((m for ms in by_start.values() for m in ms), key=lambda m: m.start)
     out, end = [], -1
     for m in found:
         if m.start >= end:

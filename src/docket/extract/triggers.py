@@ -229,5 +229,9 @@ def find_triggers(doc: Doc, sentences: list[Span]) -> list[Trigger]:
     # where triggers of two kinds overlap, the longer phrase is the reading ("left 18 civilians dead"
     # kills; it displaces no one)
     out = sorted(found.values(), key=lambda t: (t.span.start, t.kind))
+    by_sent: dict[int, list[Trigger]] = {}
+    for t in out:
+        by_sent.setdefault(t.span.sent.start, []).append(t)  # a phrase never crosses its sentence
     return [t for t in out if not any(o is not t and o.kind != t.kind and o.span.start <= t.span.start and
-                                      t.span.end <= o.span.end and len(o.span) > len(t.span) for o in out)]
+                                      t.span.end <= o.span.end and len(o.span) > len(t.span)
+                                      for o in by_sent[t.span.sent.start])]
