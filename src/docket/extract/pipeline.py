@@ -163,7 +163,7 @@ def _extract(text: str, meta: DocumentMeta | None, gazetteer: Gazetteer | None,
     from docket.extract.claims import extract_budget
 
     meta = meta or DocumentMeta()
-    meta = meta.model_copy(update={"publisher": speaker_name(meta.publisher)}) if meta.publisher else meta
+    meta = speaking(meta)
     gaz = gazetteer or default_gazetteer()
     deadline = time.monotonic() + (budget if budget is not None else extract_budget(len(text)))
     test = candidate_test((), inflected_forms() | set(REPORTING) | set(CANDIDATE_WORDS))
@@ -215,6 +215,11 @@ def _extract(text: str, meta: DocumentMeta | None, gazetteer: Gazetteer | None,
 _PUBLISHER_NOTE = re.compile(r"\s*\((?![A-Z]{2,8}\))[^()]*\)|,\s*(?:reporting|republish\w*|quoting|citing|via)\b.*$")
 
 
+def speaking(meta: DocumentMeta) -> DocumentMeta:
+    """The document's metadata with its publisher as it speaks in claims (`speaker_name`)."""
+    return meta.model_copy(update={"publisher": speaker_name(meta.publisher)}) if meta.publisher else meta
+
+
 def speaker_name(publisher: str | None) -> str | None:
     """The name a publisher speaks under in its claims' `attributed_to`: its name without the notes
     on how the text reached us (parenthesised remarks other than an acronym, ", reporting …")."""
@@ -227,7 +232,10 @@ def speaker_name(publisher: str | None) -> str | None:
 def _paragraph_of(ctx, offset: int) -> int:
     import bisect
 
-    starts = [s.start for s in ctx.sentences]
+    # the sentences' character starts, listed once per document (a list per claim made _inherit quadratic)
+    starts = ctx.notes.get("sentence_chars")
+    if starts is None:
+        starts = ctx.notes["sentence_chars"] = [s.start for s in ctx.sentences]
     i = bisect.bisect_right(starts, offset) - 1
     return ctx.sentences[i].paragraph if i >= 0 else -1
 

@@ -53,7 +53,7 @@ def _v2_areas_relations_decisions(conn: Connection) -> None:
         pairs = {(claim_id, pid) for claim_id, place_id in rows if place_id for pid in gaz.area_ids(place_id)}
         if pairs:
             conn.execute(claim_areas.insert(), [dict(claim_id=c, place_id=p) for c, p in sorted(pairs)])
-    from docket.extract.pipeline import speaker_name
+    from docket.extract.pipeline import speaking
     from docket.extract.relations import stated_relations
     from docket.extract.text import iter_sentences
     from docket.gazetteer import default_gazetteer
@@ -61,9 +61,7 @@ def _v2_areas_relations_decisions(conn: Connection) -> None:
 
     fields = list(DocumentMeta.model_fields)
     for d in conn.execute(select(documents.c.sha256, documents.c.text, *[documents.c[f] for f in fields])).fetchall():
-        meta = DocumentMeta(**{f: d._mapping[f] for f in fields})
-        if meta.publisher:
-            meta = meta.model_copy(update={"publisher": speaker_name(meta.publisher)})
+        meta = speaking(DocumentMeta(**{f: d._mapping[f] for f in fields}))
         for r in stated_relations(iter_sentences(d.text), meta, default_gazetteer()):
             conn.execute(relations.insert().values(
                 document_sha256=d.sha256, subject=r.subject, predicate=r.predicate, object=r.object,
