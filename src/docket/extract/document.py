@@ -1,13 +1,15 @@
-"""One spaCy `Doc` for a whole document, read with the trained pipeline only where a claim can be.
+"""One spaCy `Doc` for a whole document, read by the trained pipeline in one pass.
 
 The text is split into sentences cheaply (`text.iter_sentences`: paragraphs, spaCy's rule-based
 sentencizer, bounded pieces). A sentence that holds a word a claim could start from (any inflection
-of a trigger or reporting verb, `candidate`) is read by the trained pipeline: tagger, lemmatizer,
-dependency parse, named entities. The others (page chrome, captions, navigation, most of a long
-report) are kept as one untagged token each. The pieces are joined back into one Doc whose text is
-the document's text character for character, so every span Docket's components find is an offset
-into the text claims point into. Parsing only the candidate sentences is what keeps the whole of
-extraction ahead of running the trained pipeline over the text.
+of a trigger or reporting verb, `candidate`) gets the model's tokens; the others (page chrome,
+captions, navigation, much of a long report) are one token each, which the model passes over in
+a step, and which no component of Docket's looks into (`DocumentContext.parsed`). The pieces are
+joined into one Doc whose text is the document's text character for character, so every span
+Docket's components find is an offset into the text claims point into. Docket's sentence
+boundaries are set on it before the model runs, and the parser and the entity recognizer keep to
+them: one pass over the document (the model's per-Doc overhead paid once, not per sentence) reads
+each sentence as its own tree.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import numpy
 from spacy.tokens import Doc, Span
 
 from docket.errors import DocketError
@@ -74,8 +75,7 @@ def candidate_test(prefixes: Iterable[str], words: Iterable[str]) -> Callable[[s
     return test
 
 
-def read(text: str, is_candidate: Callable[[str], bool], deadline: float | None = None,
-         batch_size: int = 64) -> Doc:
+def read(text: str, is_candidate: Callable[[str], bool], deadline: float | None = None) -> Doc:
     """The document as one Doc (see the module's docstring); `doc._.docket` is its DocumentContext."""
     model = load_model()
     sentences: list[Sentence] = []
@@ -99,27 +99,27 @@ def read(text: str, is_candidate: Callable[[str], bool], deadline: float | None 
         pos = s.end
     if pos < len(text):
         pieces.append((pos, len(text), False))
-    todo = [text[a:b] for a, b, wanted in pieces if wanted]
-    read_docs = iter(model.pipe(todo, batch_size=batch_size)) if todo else iter(())
     docs = []
-    first_set = set(firsts)
-    for k, (a, b, wanted) in enumerate(pieces):
-        if wanted:
-            if deadline is not None and time.monotonic() > deadline:
-                raise DocketError("parsing took longer than the extraction budget")
-            d = next(read_docs)
-            d.tensor = numpy.zeros((len(d), 0), dtype="float32")  # the pieces must agree to be joined
-        else:
-            d = Doc(model.vocab, words=[text[a:b]], spaces=[False])
-            # an unparsed sentence starts a sentence; white space between two goes with the one before
-            d[0].is_sent_start = k in first_set or k == 0
-        docs.append(d)
+    for a, b, wanted in pieces:
+        if deadline is not None and time.monotonic() > deadline:
+            raise DocketError("tokenizing took longer than the extraction budget")
+        # a candidate sentence gets the model's tokens; anything else is one token, never looked into
+        docs.append(model.make_doc(text[a:b]) if wanted else Doc(model.vocab, words=[text[a:b]], spaces=[False]))
     doc = Doc.from_docs(docs, ensure_whitespace=False) if docs else Doc(model.vocab, words=[])
     token_starts, pos = [], 0
     for d in docs:
         token_starts.append(pos)
         pos += len(d)
     starts = [token_starts[k] for k in firsts]
+    # the sentences are Docket's: the parser and the entity recognizer keep to boundaries set before
+    # them (a start where a sentence starts, "not a start" everywhere else)
+    bounds = set(starts) | {0}
+    for t in doc:
+        t.is_sent_start = t.i in bounds
+    for _name, proc in model.pipeline:
+        if deadline is not None and time.monotonic() > deadline:
+            raise DocketError("parsing took longer than the extraction budget")
+        doc = proc(doc)
     doc._.docket = DocumentContext(sentences, parsed, starts, text)
     return doc
 
