@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from docket.errors import DocketError
@@ -112,10 +114,11 @@ def read(text: str, is_candidate: Callable[[str], bool], deadline: float | None 
         pos += len(d)
     starts = [token_starts[k] for k in firsts]
     # the sentences are Docket's: the parser and the entity recognizer keep to boundaries set before
-    # them (a start where a sentence starts, "not a start" everywhere else)
-    bounds = set(starts) | {0}
-    for t in doc:
-        t.is_sent_start = t.i in bounds
+    # them (a start where a sentence starts, "not a start" everywhere else), set as one array: the
+    # Token.is_sent_start setter looks over the whole Doc at each call, quadratic in a long document
+    marks = numpy.full((len(doc), 1), -1, dtype="int64")
+    marks[[*starts, 0] if len(doc) else [], 0] = 1
+    doc.from_array([SENT_START], marks.astype("uint64"))  # spaCy's arrays are uint64, -1 wrapped as in to_array
     for _name, proc in model.pipeline:
         if deadline is not None and time.monotonic() > deadline:
             raise DocketError("parsing took longer than the extraction budget")
