@@ -33,6 +33,7 @@ if not Doc.has_extension("docket"):
 # a candidate sentence with a token this long is not read by the parser (a table flattened into one
 # "word", a URL): spaCy's tokenizer is quadratic in a token's length, and no claim starts there
 _LONG_TOKEN = re.compile(r"\S{65,}")
+CHUNK_TOKENS = 5000  # the model reads a document in parts of about this many tokens (see `read`)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -107,24 +108,49 @@ def read(text: str, is_candidate: Callable[[str], bool], deadline: float | None 
             raise DocketError("tokenizing took longer than the extraction budget")
         # a candidate sentence gets the model's tokens; anything else is one token, never looked into
         docs.append(model.make_doc(text[a:b]) if wanted else Doc(model.vocab, words=[text[a:b]], spaces=[False]))
-    doc = Doc.from_docs(docs, ensure_whitespace=False) if docs else Doc(model.vocab, words=[])
     token_starts, pos = [], 0
     for d in docs:
         token_starts.append(pos)
         pos += len(d)
     starts = [token_starts[k] for k in firsts]
-    # the sentences are Docket's: the parser and the entity recognizer keep to boundaries set before
-    # them (a start where a sentence starts, "not a start" everywhere else), set as one array: the
-    # Token.is_sent_start setter looks over the whole Doc at each call, quadratic in a long document
-    marks = numpy.full((len(doc), 1), -1, dtype="int64")
-    marks[[*starts, 0] if len(doc) else [], 0] = 1
-    doc.from_array([SENT_START], marks.astype("uint64"))  # spaCy's arrays are uint64, -1 wrapped as in to_array
-    for _name, proc in model.pipeline:
-        if deadline is not None and time.monotonic() > deadline:
-            raise DocketError("parsing took longer than the extraction budget")
-        doc = proc(doc)
+    # the model reads the document in parts of about CHUNK_TOKENS tokens, each cut where a sentence
+    # starts: few enough that its per-Doc overhead is paid a few times per document, not once per
+    # sentence; small enough that the budget is checked every second or so in a very long text
+    first_set = set(firsts)
+    chunks: list[list[int]] = []  # the pieces of each part
+    size = CHUNK_TOKENS
+    for k, d in enumerate(docs):
+        if size >= CHUNK_TOKENS and (k in first_set or not chunks):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(k)
+        size += len(d)
+    read_chunks = []
+    for part in chunks:
+        chunk = Doc.from_docs([docs[k] for k in part], ensure_whitespace=False)
+        offset = token_starts[part[0]]
+        _mark_sentences(chunk, [token_starts[k] - offset for k in part if k in first_set])
+        for _name, proc in model.pipeline:
+            if deadline is not None and time.monotonic() > deadline:
+                raise DocketError("parsing took longer than the extraction budget")
+            chunk = proc(chunk)
+        chunk.tensor = numpy.zeros((len(chunk), 0), dtype="float32")  # the parts must agree to be joined
+        read_chunks.append(chunk)
+    doc = Doc.from_docs(read_chunks, ensure_whitespace=False) if read_chunks else Doc(model.vocab, words=[])
     doc._.docket = DocumentContext(sentences, parsed, starts, text)
     return doc
+
+
+def _mark_sentences(doc: Doc, starts: list[int]) -> None:
+    """Docket's sentences on a Doc about to be parsed: the parser and the entity recognizer keep to
+    boundaries set before them (a start where a sentence starts, "not a start" everywhere else). Set
+    as one array: the Token.is_sent_start setter looks over the whole Doc at each call, which made a
+    long document quadratic."""
+    if not len(doc):
+        return
+    marks = numpy.full((len(doc), 1), -1, dtype="int64")
+    marks[[*starts, 0], 0] = 1
+    doc.from_array([SENT_START], marks.astype("uint64"))  # spaCy's arrays are uint64, -1 wrapped as in to_array
 
 
 def sentence_span(doc: Doc, index: int) -> Span:
