@@ -85,8 +85,10 @@ def test_the_harness_sees_a_traceback_a_hang_and_a_lost_file(monkeypatch):
 def test_cases_the_long_fuzz_found_pass():
     """Cases `benchmarks/fuzz_ingest.py` found failing, run again: (seed, index) of the full-size run.
     Seed 7, case 952: a 99 KB PDF of 22,560 words and 1,320 short sentences took 124 s to read (places,
-    entities and claims compared with every other of the document), now linear."""
-    found = [(7, 952)]
+    entities and claims compared with every other of the document), now linear. Seed 7, case 858: a
+    2 MB Markdown text, read by the model in one pass that no budget could stop; now read in parts,
+    it stops at its budget with a clear message."""
+    found = [(7, 952), (7, 858)]
     for seed, index in found:
         (result,) = list(FuzzPool(workers=1, timeout=TIMEOUT).run(Options(seed=seed, small=False), [index]))
         assert result.outcome not in FAILURES, (seed, index, result.outcome, result.detail)
