@@ -193,7 +193,9 @@ _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 _POSSESSIVE = re.compile(r"['’]s\s+(?:the\s+)?")
 # capitalised words joined by "of (the)", "and" or spaces: "Democratic Republic of the Congo"
-_PHRASE = re.compile(r"[A-Z][\w'’.-]*(?:(?:\s+(?:of\s+the|of|and|de)\s+|\s+)[A-Z][\w'’.-]*){1,6}")
+# a run starts where a word starts: tried inside a word, at each of its capitals, a 40,000-character
+# "word" was scanned to its end from every one of them
+_PHRASE = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]*(?:(?:\s+(?:of\s+the|of|and|de)\s+|\s+)[A-Z][\w'’.-]*){1,6}")
 _HYPHEN_LEFT = re.compile(r"[\w.’']+\s?-\s?$")
 _HYPHEN_RIGHT = re.compile(r"\s?-\s?[A-Z][\w.’']*")
 _SEGMENT_BREAKS = frozenset({"'s", "’s", ",", "-", "–", "—", "/", "(", ")", "and", "or", "&"})
@@ -580,6 +582,10 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+_PHRASE_WORDS = 8  # "Democratic Republic of the Congo" is five; "Saint Vincent and the Grenadines" five
+_PHRASE_CHARS = 80
+
+
 def _phrases(text: str, gaz: Gazetteer) -> list[Mention]:
     """Names joined by "of (the)" or "and" that the gazetteer knows whole ("Democratic Republic of the
     Congo", "Bosnia and Herzegovina"): its scan of capitalised runs reads them in pieces."""
@@ -590,8 +596,13 @@ def _phrases(text: str, gaz: Gazetteer) -> list[Mention]:
         words = [(w.start() + run.start(), w.end() + run.start()) for w in re.finditer(r"\S+", run.group(0))]
         best = None
         for i in range(len(words)):
-            for j in range(len(words), i + 1, -1):  # the longest from each word, two words at least
+            # the longest from each word, two words at least, and no longer than a name can be (a run
+            # of capitalised words is as long as a text makes it: looking up all its pieces was
+            # quadratic in it, and a 40,000-character "word" made each lookup that long)
+            for j in range(min(len(words), i + _PHRASE_WORDS), i + 1, -1):
                 a, b = words[i][0], words[j - 1][1]
+                if b - a > _PHRASE_CHARS:
+                    continue
                 name = text[a:b].rstrip(".,'’")
                 if fold(name).split()[-1] in ("of", "and", "the", "de"):
                     continue
