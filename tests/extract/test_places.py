@@ -107,6 +107,18 @@ def test_a_group_named_after_a_city_is_not_that_city(gaz):
     the_place(found, "Shusha", SHUSHA)
 
 
+def test_where_a_company_is_registered_or_based_is_context(gaz):
+    found = places(gaz, "A subsidiary of a holding registered in Liechtenstein has been mining gold near Tartar since 2002.")
+    assert [m.role for m in named(found, "Liechtenstein")] == ["context"]
+    the_place(found, "Tartar", TARTAR)
+    found = places(gaz, "The contractor, which is headquartered in Paris, demolished the old mosque in Tartar.")
+    assert [m.role for m in named(found, "Paris")] == ["context"]
+    the_place(found, "Tartar", TARTAR)
+    # where something happened stays a place, whatever the verb's neighbours
+    found = places(gaz, "Two journalists registered as observers were detained in Baku.")
+    the_place(found, "Baku", BAKU)
+
+
 def test_a_convention_named_after_a_city_is_not_that_city(gaz):
     found = places(gaz, "The treatment of the detainees violates the Geneva Conventions and the Minsk Protocol.")
     assert not [m for m in found if m.role == "place"]

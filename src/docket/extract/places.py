@@ -493,6 +493,9 @@ class _Reading:
         if _speech_place(root):
             c.role, c.reason = "dateline", "where the speaker was"
             return
+        if _seat(root):
+            c.role, c.reason = "context", "where an organisation is registered or based"
+            return
         other = _names_other(root, ents, country or any(x.place.capital for x in m.candidates))
         if other:
             c.role, c.reason = "context", other
@@ -886,6 +889,19 @@ def _superlative_scope(root: Token) -> bool:
     gov = root.head.head
     return gov.tag_ == "JJS" or any(
         ch.tag_ == "JJS" or (ch.dep_ == "amod" and any(g.tag_ == "RBS" for g in ch.children)) for ch in gov.children)
+
+
+_SEAT_VERBS = frozenset({"register", "incorporate", "headquarter", "base", "domicile", "list"})
+
+
+def _seat(root: Token) -> bool:
+    """'a company registered in Liechtenstein', 'a fund based in London', 'headquartered in Moscow':
+    an organisation's seat, which says nothing of where what the claim tells happened."""
+    if root.dep_ != "pobj" or root.head.lower_ not in ("in", "at"):
+        return False
+    gov = root.head.head
+    # a participle, or the tagger's past tense where the parse makes it one ("Group registered in …")
+    return (gov.tag_ == "VBN" or gov.dep_ == "acl") and _lemma(gov) in _SEAT_VERBS
 
 
 def _speech_place(root: Token) -> bool:
