@@ -4,6 +4,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,15 +17,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """(base URL, store path) of a server over a fresh store."""
+@contextmanager
+def serving(app):
+    """The base URL of `app` served by uvicorn in a thread, for as long as the block lasts."""
     import uvicorn
 
-    from docket.web import create_app
-
-    db = tmp_path_factory.mktemp("live") / "live.db"
-    app = create_app(str(db), user="e2e")
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -33,9 +30,23 @@ def live(tmp_path_factory):
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """(base URL, application) of a server over a fresh store, with no map tile server whatever
+    $DOCKET_TILES says."""
+    from docket.web import create_app
+
+    db = tmp_path_factory.mktemp("live") / "live.db"
+    app = create_app(str(db), user="e2e", tiles="")
+    with serving(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")

@@ -101,6 +101,7 @@ def test_place_page_map_and_comparison(live, page):
     page.wait_for_function("document.getElementById('map').getAttribute('data-markers') !== null")
     assert int(page.locator("#map").get_attribute("data-markers")) >= 2
     assert page.locator("#map .leaflet-interactive").count() >= 2  # markers drawn without any tile server
+    page.wait_for_selector("#map[data-basemap-countries]")  # and the borders under them (tests/web/test_map.py)
     assert page.locator("#comparison tr[data-kind=destruction]").count() >= 5
     assert page.locator("#timeline tr").count() >= 5
     assert csp_violations(messages) == []  # Leaflet draws under the Content-Security-Policy

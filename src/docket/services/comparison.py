@@ -4,6 +4,7 @@ documents claim differently."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -56,8 +57,8 @@ FLAG_ORDER = {"contradiction": 0, "consistent": 1, "single": 2}
 @dataclass
 class Overview:
     """What a place page shows: the clusters that set sources side by side (contradictions first, then
-    agreements, then a few single-source ones), the earliest dated claims, the places on the map, and
-    the claims' texts for all of these. Built from digests: only the texts are read from the claims."""
+    agreements, then a few single-source ones), the earliest dated claims, the places on the map (with
+    the years of the claims naming them, `dated_markers`), and the claims' texts for all of these. Built from digests: only the texts are read from the claims."""
 
     clusters: list[Cluster]
     clusters_total: int
@@ -81,11 +82,36 @@ def overview(store: ClaimStore, gaz: Gazetteer, place: Place, clusters: int = 50
                 q = gaz.get(pid)
                 if q is not None and q.lat is not None:
                     points.append({"id": q.id, "label": q.name, "lat": q.lat, "lon": q.lon, "main": False})
+    points = dated_markers(points, found)
     dated = sorted((m for m in digests if m.when_start), key=lambda m: (m.when_start, m.kind))
     ordered = sorted(found, key=lambda k: (FLAG_ORDER[k.flag], k.kind))
     shown = ([k for k in ordered if k.flag != "single"] + [k for k in ordered if k.flag == "single"][:singles])[:clusters]
     texts = store.texts([m.id for k in shown for m in k.members] + [m.id for m in dated[:timeline]])
     return Overview(shown, len(found), dated[:timeline], len(dated), points, texts)
+
+
+def dated_markers(markers: list[dict], clusters: Iterable[Cluster]) -> list[dict]:
+    """The map's markers, each with the years of the claims that name its place (`years`, sorted), the
+    first year of an ongoing one among them (`since`: it lasts to the present) and how many claims name
+    it (`claims`), for the map's time filter and its GeoJSON. `clusters` are a place's clusters, all
+    of them: each member's `places` and `when_start` are read."""
+    years: dict[str, set[int]] = {m["id"]: set() for m in markers}
+    since: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    for k in clusters:
+        for d in k.members:
+            for pid in dict.fromkeys(d.places):
+                if pid not in years:
+                    continue
+                counts[pid] += 1
+                if d.year is None:
+                    continue
+                years[pid].add(d.year)
+                if d.ongoing:
+                    since[pid] = min(since.get(pid, d.year), d.year)
+    return [m | {"years": sorted(years[m["id"]]), "since": since.get(m["id"]), "claims": counts[m["id"]]}
+            for m in markers]
+
 
 
 def cluster_of(store: ClaimStore, gaz: Gazetteer, claim: Claim) -> Cluster | None:

@@ -15,7 +15,8 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     """The application over the store at `db` (as the CLI finds it: --db, $DOCKET_DB, ./docket.db).
 
     `tiles` is a map tile URL template ("https://tile.example.org/{z}/{x}/{y}.png", else $DOCKET_TILES);
-    without one, maps show their markers on a plain background, which needs no network.
+    without one, maps draw their own basemap of country borders (world-atlas, from node_modules), which
+    needs no network; with one, its tiles are the basemap and the borders an overlay to switch on.
 
     `allowed_hosts` are the host names the server answers to (any other Host header gets 400, which
     stops DNS rebinding); by default the loopback names. `security.allowed_hosts(bind, extra)` derives

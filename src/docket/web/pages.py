@@ -37,6 +37,8 @@ SINGLES = 20  # single-source clusters shown on a place page
 CLUSTERS = 50  # clusters shown on a place page at most, contradictions first
 TIMELINE = 50  # dated claims on a place page's timeline, earliest first
 MARKERS = 500
+# the map's offline basemap: Natural Earth's countries at 1:50m (world-atlas, npm), drawn by Leaflet as paths
+BASEMAP = "world-atlas/countries-50m.json"
 
 
 def node_modules() -> Path | None:
@@ -66,7 +68,9 @@ def templates() -> Jinja2Templates:
 def vendored(vendor_dir: Path | None) -> dict[str, bool]:
     """Which npm packages are installed: the pages use each only when it is there."""
     files = {"htmx": "htmx.org/dist/htmx.min.js", "leaflet": "leaflet/dist/leaflet.js",
-             "swagger": "swagger-ui-dist/swagger-ui-bundle.js"}
+             "swagger": "swagger-ui-dist/swagger-ui-bundle.js",
+             "markercluster": "leaflet.markercluster/dist/leaflet.markercluster.js",
+             "topojson": "topojson-client/dist/topojson-client.min.js", "atlas": BASEMAP}
     return {name: bool(vendor_dir and (vendor_dir / path).exists()) for name, path in files.items()}
 
 
@@ -91,11 +95,16 @@ def pages_router(app: FastAPI) -> APIRouter:
     def gaz():
         return app.state.gazetteer()
 
+    def basemap(request: Request) -> str:
+        """Where a map reads its offline basemap, "" without the packages that draw it."""
+        return str(request.url_for("vendor", path=BASEMAP)) if vendor["atlas"] and vendor["topojson"] else ""
+
     def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
         ctx.setdefault("q", None)
         ctx["csrftoken"] = csrf_token(request)
         return templates().TemplateResponse(request, name, {"vendor": vendor, "tiles": app.state.tiles,
-                                                            "attribution": app.state.tiles_attribution, **ctx},
+                                                            "attribution": app.state.tiles_attribution,
+                                                            "basemap": basemap(request), **ctx},
                                             status_code=status)
 
     @r.get("/", response_class=HTMLResponse)
@@ -251,8 +260,11 @@ def pages_router(app: FastAPI) -> APIRouter:
         g = gaz()
         p = place_by_id(g, place_id)
         o = overview(store(), g, p, clusters=CLUSTERS, singles=SINGLES, timeline=TIMELINE, markers=MARKERS)
+        markers = o.markers
+        years = sorted({y for m in markers for y in m["years"]} | {m["since"] for m in markers if m["since"]})
         return render(request, "web/place.html", p=p, path=list(reversed(g.ancestors(p))),
-                      names=[n for n, _ in g.names(p) if n != p.name], markers=o.markers, texts=o.texts,
+                      names=[n for n, _ in g.names(p) if n != p.name], markers=markers, texts=o.texts,
+                      years=years,
                       timeline=o.timeline, timeline_total=o.timeline_total, clusters=o.clusters,
                       clusters_total=o.clusters_total, children=g.children(p)[:100])
 
