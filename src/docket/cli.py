@@ -630,7 +630,7 @@ def compare(place, kind, show_all, db, fmt):
     for k in shown:
         years = f"{k.years[0]}" + (f"–{k.years[1]}" if k.years and k.years[1] != k.years[0] else "") if k.years else "undated"
         head = Text(f"{k.kind}", style=KIND_STYLES.get(k.kind)) + Text(
-            f"  {k.thing or ''}  {k.place_name or ''}  {years}  ") + Text(k.flag, style=FLAG_STYLES[k.flag])
+            f"  {k.thing or ''}  {k.place_name or ''}  {k.date or years}  ") + Text(k.flag, style=FLAG_STYLES[k.flag])
         out.print(head)
         table = Table("source", "figure", "when", "wording", show_header=False, box=None, padding=(0, 2))
         for c in k.claims:
@@ -638,6 +638,8 @@ def compare(place, kind, show_all, db, fmt):
         out.print(table)
         for r in k.reasons:
             out.print(Text(f"  ! {r}", style="red"))
+        for n in k.notes:
+            out.print(Text(f"  · {n}", style="dim"))
         out.print()
     counts = Counter(k.flag for k in clusters)
     out.print(Text(f"{len(clusters)} clusters about {target.name}: " + ", ".join(f"{n} {f}" for f, n in sorted(counts.items()))
@@ -846,7 +848,7 @@ def upgrade(db):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--user", default="analyst", show_default=True, help="The name recorded as the author of reviews.")
-@click.option("--tiles", envvar="DOCKET_TILES", default="", help="Map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png [default: none: markers on a plain map, no network].")
+@click.option("--tiles", envvar="DOCKET_TILES", default="", help="Map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png [default: none: the map draws country borders itself, no network].")
 @click.option("--allowed-host", "allowed", multiple=True, envvar="DOCKET_ALLOWED_HOSTS",
               help="Another host name the server answers to, as browsers or a proxy write it in the Host header "
                    "(repeatable; $DOCKET_ALLOWED_HOSTS, space- or comma-separated; * for any). Others get 400.")

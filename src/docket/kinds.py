@@ -28,6 +28,7 @@ class Kind:
     nouns: tuple[str, ...] = ()
     needs: str = ""
     objects: tuple[str, ...] = ()
+    year_slack: int = 0  # year-dated accounts this many years apart may be one incident (see clusters.py)
     raw: dict = field(default_factory=dict, compare=False, repr=False)  # the whole table, for the extractor
 
 
@@ -47,7 +48,7 @@ def kinds() -> dict[str, Kind]:
         out[name] = Kind(name=name, description=t["description"], event=bool(t.get("event", False)),
                          style=t.get("style", ""), colour=t.get("colour", "#777777"), thing=t.get("thing", "object"),
                          verbs=tuple(t.get("verbs", ())), nouns=tuple(t.get("nouns", ())), needs=t.get("needs", ""),
-                         objects=tuple(t.get("objects", ())), raw=t)
+                         objects=tuple(t.get("objects", ())), year_slack=int(t.get("year_slack", 0)), raw=t)
     return out
 
 

@@ -163,7 +163,8 @@ class Claim(_Model):
             id=self.id, kind=self.kind, status=self.status, document=self.document.sha256 if self.document else None,
             places=tuple(p.id for p in self.places if p.id), thing=self.thing, source=self.source,
             when_start=self.when.start if self.when else None, ongoing=bool(self.when and self.when.ongoing),
-            quantity=self.quantity,
+            quantity=self.quantity, when_precision=self.when.precision if self.when else None,
+            when_end=self.when.end if self.when else None,
         )
 
 
@@ -183,6 +184,8 @@ class ClaimDigest(NamedTuple):
     when_start: str | None
     ongoing: bool
     quantity: Quantity | None
+    when_precision: str | None = None  # day, month or year (else read from when_start's length)
+    when_end: str | None = None  # the last day of a span ("the night of 3 to 4 March": 3 to 4)
 
     @property
     def year(self) -> int | None:

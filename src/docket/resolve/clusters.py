@@ -85,6 +85,9 @@ class Cluster:
     claims: list[Claim] = field(default_factory=list)  # the claims whole, in the members' order, once loaded
     flag: str = "single"
     reasons: list[str] = field(default_factory=list)
+    date: str | None = None  # an incident's date at its precision (2022-03-03, 2022-03, 2022); None for states
+    precision: str | None = None  # day, month or year
+    notes: list[str] = field(default_factory=list)  # how accounts were joined, or why they were not
 
     @property
     def sources(self) -> list[str]:
@@ -93,8 +96,9 @@ class Cluster:
     def as_dict(self) -> dict:
         return {
             "id": self.id, "kind": self.kind, "place": {"id": self.place_id, "name": self.place_name},
-            "thing": self.thing, "years": list(self.years) if self.years else None, "flag": self.flag,
-            "reasons": self.reasons, "sources": self.sources,
+            "thing": self.thing, "years": list(self.years) if self.years else None, "date": self.date,
+            "precision": self.precision, "flag": self.flag, "reasons": self.reasons, "notes": self.notes,
+            "sources": self.sources,
             "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity),
                          "quantity": c.quantity.model_dump() if c.quantity else None,
                          "when": c.when.model_dump() if c.when else None, "text": c.text} for c in self.claims],
@@ -205,49 +209,260 @@ def _cluster_digests(digests, place_key, anchor) -> list[Cluster]:
         groups[(m.kind, key, m.thing)].append((year, m))
     out: list[Cluster] = []
     for (kind, key, thing), members in groups.items():
-        # by year, then date, source and id: the same clusters, members and reasons in whatever order the
-        # claims come (a place's digests come in key order, a document's claims in text order)
-        members.sort(key=lambda m: (m[0] is None, m[0] or 0, m[1].when_start or "", m[1].source, m[1].id))
-        made: list[Cluster] = []
-        last: Cluster | None = None  # members come in year order: only the latest dated cluster can take a year
-        for year, m in members:
-            home = None
-            if year is not None and last is not None and year - last.years[0] <= 1:
-                home = last
-            if home is None:
-                home = Cluster("", kind, key[0] if key else None, key[1] if key else None, thing,
-                               (year, year) if year is not None else None)
-                made.append(home)
-                if year is not None:
-                    last = home
-            elif year is not None:
-                home.years = (min(home.years[0], year), max(home.years[1], year))
-            home.members.append(m)
+        if kind in EVENT_KINDS:
+            made = _incidents(kind, key, thing, members, place_key)
+        else:
+            made = _by_years(kind, key, thing, members)
         for k in made:
-            ident = f"{kind}|{k.place_id}|{thing}|{k.years[0] if k.years else 'undated'}|{k.members[0].id}"
+            ident = f"{kind}|{k.place_id}|{thing}|{k.date or (k.years[0] if k.years else 'undated')}|{k.members[0].id}"
             k.id = "k-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
             flag(k)
         out.extend(made)
-    out.sort(key=lambda k: (k.kind, k.place_name or "", k.thing, k.years or (0, 0)))
+    out.sort(key=lambda k: (k.kind, k.place_name or "", k.thing, k.years or (0, 0), k.date or ""))
     return out
 
 
-def district_key(gaz) -> Callable[[str], tuple[str, str] | None]:
-    """Place id -> the district (or region, or country) it lies in, as (id, name); kept per id."""
-    cache: dict[str, tuple[str, str] | None] = {}
+def _by_years(kind, key, thing, members) -> list[Cluster]:
+    """A state or an act that is not one event in time (extraction at a mine, a resolution, a demand):
+    its accounts go together when their years are at most one apart."""
+    # by year, then date, source and id: the same clusters, members and reasons in whatever order the
+    # claims come (a place's digests come in key order, a document's claims in text order)
+    members.sort(key=lambda m: (m[0] is None, m[0] or 0, m[1].when_start or "", m[1].source, m[1].id))
+    made: list[Cluster] = []
+    last: Cluster | None = None  # members come in year order: only the latest dated cluster can take a year
+    for year, m in members:
+        home = None
+        if year is not None and last is not None and year - last.years[0] <= 1:
+            home = last
+        if home is None:
+            home = Cluster("", kind, key[0] if key else None, key[1] if key else None, thing,
+                           (year, year) if year is not None else None)
+            made.append(home)
+            if year is not None:
+                last = home
+        elif year is not None:
+            home.years = (min(home.years[0], year), max(home.years[1], year))
+        home.members.append(m)
+    return made
 
-    def key(pid: str) -> tuple[str, str] | None:
-        if pid in cache:
-            return cache[pid]
-        place = gaz.get(pid)
-        result = None
-        if place is not None:
-            chain = [place, *gaz.ancestors(place)]
-            level = next((p for p in chain if p.feature in ("district", "region")), None)
-            if level is None:
-                level = next((p for p in chain if p.feature == "country"), chain[-1])
-            result = (level.id, level.name)
-        cache[pid] = result
-        return result
 
-    return key
+_RANK = {"day": 3, "month": 2, "year": 1}
+_NAMED = {3: "day", 2: "month", 1: "year"}
+
+
+def _rank(m: ClaimDigest) -> int:
+    """How precisely a claim dates its event: 3 a day, 2 a month, 1 a year, 0 not at all."""
+    if not m.when_start:
+        return 0
+    if m.when_precision in _RANK:
+        return _RANK[m.when_precision]
+    return {10: 3, 7: 2, 4: 1}.get(len(m.when_start), 0)
+
+
+@dataclass(eq=False)  # compared and hashed by identity: one incident is one object
+class _Open:
+    """An incident being gathered: its cluster, where (its finest place and what that lies in) and when
+    (the dates it has been given at its finest precision)."""
+
+    cluster: Cluster
+    place: str | None
+    chain: tuple[str, ...]
+    rank: int
+    days: set = field(default_factory=set)  # date ordinals, for day-precision incidents
+
+
+def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
+    """One event's accounts: claims of one kind, district and thing (see the module's docstring) split
+    into incidents by where and when, each as precisely as both accounts say it.
+
+    Accounts are taken most precise first (dated to the day before the month before the year; a
+    village before its district), so that what a coarse account joins is already there. An account
+    joins an incident when its place is the incident's place or lies in it or contains it, and its
+    date agrees at the precision both give: the same day (or a day of the short span an account gives:
+    "the night of 3 to 4 March" meets both the 3rd and the 4th), the same month, the same year. A kind with a `year_slack` (kinds.toml) lets an
+    account that fits nothing join the one incident of its kind there within that many years, so
+    that a capture dated 1993 by one source and 1994 by another is one event dated differently. When
+    several incidents fit, an account of the same precision as one of them joins it only if it alone
+    fits at that precision, and a coarser account joins none: it stays an incident of its own, with a
+    note saying how many it could be. An undated account is dated by its document's anchor year (a
+    year account, noted as such); without one it stays alone. Ongoing states ("remains occupied")
+    form incidents of their own by year, never joined to a dated event."""
+    chain_of = getattr(levels, "chain", None)
+    spec = kinds.kinds().get(kind)
+    year_slack = spec.year_slack if spec else 0
+    entries = []
+    for year, m in members:
+        pid = m.places[0] if m.places else None
+        chain = tuple(chain_of(pid)) if chain_of and pid else ((pid,) if pid else ())
+        rank = _rank(m)
+        entries.append((rank if not m.ongoing else -1, len(chain), year, m, pid, chain))
+    # most precise date first, then finest place, then date, source and id: the same incidents in
+    # whatever order the claims come
+    entries.sort(key=lambda e: (-e[0], -e[1], e[2] is None, e[2] or 0, e[3].when_start or "", e[3].source, e[3].id))
+    made: list[_Open] = []
+    by_day: dict[int, list[_Open]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[_Open]] = defaultdict(list)
+    by_year: dict[int, list[_Open]] = defaultdict(list)
+    ongoing: dict[int | None, _Open] = {}
+    for rank, _depth, year, m, pid, chain in entries:
+        if rank == -1:  # an ongoing state, by year
+            home = ongoing.get(year)
+            if home is None:
+                home = ongoing[year] = _new(kind, key, thing, pid, chain, 1, year, m, levels, made)
+            home.cluster.members.append(m)
+            _widen(home.cluster, year)
+            continue
+        if year is None:  # undated, and no anchor: alone
+            _new(kind, key, thing, pid, chain, 0, None, m, levels, made).cluster.members.append(m)
+            continue
+        placed = [o for o in _dated(rank, m, year, by_day, by_month, by_year) if _same_place(o, pid, chain)]
+        same = [o for o in placed if o.rank == rank]
+        home, note = None, None
+        near = [] if placed or not year_slack else list(dict.fromkeys(
+            o for y in range(year - year_slack, year + year_slack + 1) if y != year for o in by_year.get(y, ())
+            if _same_place(o, pid, chain)))
+        if len(near) == 1:
+            home = near[0]
+            note = (f"{_label(m, rank, year)} ({m.source}): {abs(year - home.cluster.years[0])} year(s) from "
+                    f"{home.cluster.date}, joined as the only such incident there within {year_slack} year(s)")
+        elif len(same) == 1:
+            home = same[0]
+        elif not same and len(placed) == 1:
+            home = placed[0]
+            note = (f"{_label(m, rank, year)} ({m.source}) dated to the {_NAMED.get(max(rank, 1))} only"
+                    f"{' by its document' if rank == 0 else ''}: joined as the only incident then and there")
+        elif len(placed) > 1:
+            note = (f"{_label(m, rank, year)} ({m.source}): could be any of {len(placed)} incidents then and there;"
+                    " kept apart")
+        if home is None:
+            home = _new(kind, key, thing, pid, chain, rank, year, m, levels, made)
+            _index(home, m, rank, year, by_day, by_month, by_year)
+        elif rank == 3 and home.rank == 3:
+            for d in _days(m):
+                if d not in home.days:
+                    home.days.add(d)
+                    by_day[d].append(home)
+        if note:
+            home.cluster.notes.append(note)
+        home.cluster.members.append(m)
+        _widen(home.cluster, year)
+    return [o.cluster for o in made]
+
+
+def _new(kind, key, thing, pid, chain, rank, year, m, levels, made) -> _Open:
+    name = _place_name(levels, pid, key) if pid else (key[1] if key else None)
+    date = m.when_start[: {3: 10, 2: 7}.get(rank, 4)] if rank >= 1 and m.when_start else (str(year) if year else None)
+    cluster = Cluster("", kind, pid or (key[0] if key else None), name, thing, (year, year) if year is not None else None,
+                      date=date, precision=_NAMED.get(max(rank, 1)) if date else None)
+    o = _Open(cluster, pid, chain, max(rank, 1) if year is not None else 0)
+    made.append(o)
+    return o
+
+
+def _place_name(levels, pid, key) -> str | None:
+    name_of = getattr(levels, "name", None)
+    if name_of is not None:
+        return name_of(pid)
+    found = levels(pid)
+    return found[1] if found else (key[1] if key else None)
+
+
+def _widen(cluster: Cluster, year: int | None) -> None:
+    if year is not None:
+        cluster.years = (min(cluster.years[0], year), max(cluster.years[1], year)) if cluster.years else (year, year)
+
+
+def _ordinal(day: str) -> int:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(day[:10]).toordinal()
+    except ValueError:
+        return -1
+
+
+def _label(m: ClaimDigest, rank: int, year: int | None) -> str:
+    return m.when_start[: {3: 10, 2: 7}.get(rank, 4)] if rank >= 1 and m.when_start else f"{year} (its document's year)"
+
+
+def _dated(rank, m, year, by_day, by_month, by_year) -> list[_Open]:
+    """The incidents whose date agrees with the account's at the precision both give."""
+    if rank == 3:
+        found = [o for d in _days(m) for o in by_day.get(d, ())]
+        found += [o for o in by_month.get((year, int(m.when_start[5:7])), ()) if o.rank < 3]
+        found += [o for o in by_year.get(year, ()) if o.rank < 2]
+    elif rank == 2:
+        found = list(by_month.get((year, int(m.when_start[5:7])), ()))
+        found += [o for o in by_year.get(year, ()) if o.rank < 2]
+    else:  # a year, or an undated account read at its document's anchor year
+        found = list(by_year.get(year, ()))
+    return list(dict.fromkeys(found))
+
+
+_SPAN_DAYS = 3  # a span of days longer than this ("from 3 to 20 March") is read at its first day only
+
+
+def _days(m: ClaimDigest) -> list[int]:
+    """The days a day-precision account covers: its day, or each day of a short span ("the night of 3 to
+    4 March": both days, so that sources dating a night by its evening and by its morning meet)."""
+    first = _ordinal(m.when_start)
+    last = _ordinal(m.when_end) if m.when_end and len(m.when_end) == 10 else first
+    if first < 0 or not 0 <= last - first <= _SPAN_DAYS:
+        return [first]
+    return list(range(first, last + 1))
+
+
+def _index(o: _Open, m, rank, year, by_day, by_month, by_year) -> None:
+    if rank == 3:
+        for d in _days(m):
+            o.days.add(d)
+            by_day[d].append(o)
+    if rank >= 2:
+        by_month[(year, int(m.when_start[5:7]))].append(o)
+    by_year[year].append(o)
+
+
+def _same_place(o: _Open, pid: str | None, chain: tuple[str, ...]) -> bool:
+    """The account's place is the incident's, or lies in it, or contains it."""
+    if o.place is None or pid is None:
+        return True
+    return o.place in chain or pid in o.chain
+
+
+class PlaceLevels:
+    """Place id -> the district (or region, or country) it lies in, as (id, name), which claims are
+    grouped by; and the place's own chain (it and every place it lies in, finest first) and name,
+    which incidents are told apart by. Kept per id."""
+
+    def __init__(self, gaz):
+        self.gaz = gaz
+        self._cache: dict[str, tuple[tuple[str, str] | None, tuple[str, ...], str | None]] = {}
+
+    def _read(self, pid: str):
+        found = self._cache.get(pid)
+        if found is None:
+            place = self.gaz.get(pid)
+            if place is None:
+                found = (None, (pid,), None)
+            else:
+                chain = [place, *self.gaz.ancestors(place)]
+                level = next((p for p in chain if p.feature in ("district", "region")), None)
+                if level is None:
+                    level = next((p for p in chain if p.feature == "country"), chain[-1])
+                found = ((level.id, level.name), tuple(p.id for p in chain), place.name)
+            self._cache[pid] = found
+        return found
+
+    def __call__(self, pid: str) -> tuple[str, str] | None:
+        return self._read(pid)[0]
+
+    def chain(self, pid: str) -> tuple[str, ...]:
+        return self._read(pid)[1]
+
+    def name(self, pid: str) -> str | None:
+        return self._read(pid)[2]
+
+
+def district_key(gaz) -> PlaceLevels:
+    """The levels claims are compared at (see PlaceLevels)."""
+    return PlaceLevels(gaz)

@@ -158,6 +158,22 @@ def _v7_things_from_kinds(conn: Connection) -> None:
     ClaimStore(conn.engine, "migration")._refresh_digests(conn, ids)
 
 
+def _v8_incident_digests(conn: Connection) -> None:
+    """Incidents are told apart by the precision of a claim's date and by the span it gives ("the night
+    of 3 to 4 March"), so area digests carry both (`when_precision`, `when_end`), written again for
+    every claim."""
+    from sqlalchemy import text
+
+    from docket.store import ClaimStore
+
+    columns = {c["name"] for c in inspect(conn).get_columns("area_claims")}
+    for name, kind in (("when_precision", "VARCHAR(5)"), ("when_end", "VARCHAR(10)")):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE area_claims ADD COLUMN {name} {kind}"))
+    ids = [cid for (cid,) in conn.execute(select(claims.c.id))]
+    ClaimStore(conn.engine, "migration")._refresh_digests(conn, ids)
+
+
 def anchor_year_expression():
     """A document's anchor year, as SQL over its claims: the earliest year of its dated events."""
     from sqlalchemy import Integer, cast, or_
@@ -185,7 +201,7 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
 
 
 MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index,
-              _v5_area_digests, _v6_write_log, _v7_things_from_kinds]
+              _v5_area_digests, _v6_write_log, _v7_things_from_kinds, _v8_incident_digests]
 CURRENT = len(MIGRATIONS)
 
 

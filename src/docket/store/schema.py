@@ -119,6 +119,8 @@ area_claims = Table(
     Column("quantity_high", Integer),
     Column("quantity_qualifier", String(20)),
     Column("quantity_unit", Text),
+    Column("when_precision", String(5)),  # schema version 8: what incidents are told apart by
+    Column("when_end", String(10)),
     Index("ix_area_claims_kind", "place_id", "kind", "status", "when_start"),
     Index("ix_area_claims_claim", "claim_id"),
     sqlite_with_rowid=False,
