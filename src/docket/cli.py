@@ -634,7 +634,8 @@ def compare(place, kind, show_all, db, fmt):
         out.print(head)
         table = Table("source", "figure", "when", "wording", show_header=False, box=None, padding=(0, 2))
         for c in k.claims:
-            table.add_row(c.source, describe(c.quantity), c.when.start if c.when else "", c.text[:80])
+            figure = describe(c.quantity) + (" (part of the total)" if c.quantity and c.digest().part else "")
+            table.add_row(c.source, figure, c.when.start if c.when else "", c.text[:80])
         out.print(table)
         for r in k.reasons:
             out.print(Text(f"  ! {r}", style="red"))

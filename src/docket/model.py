@@ -7,6 +7,7 @@ field lists, so a field added here appears everywhere (the JSONL claim contract 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,24 @@ from docket import kinds
 
 KINDS = kinds.names()  # declared in kinds.toml, in its order
 # kind -> the slot that says what its claims are about (kinds.toml `thing`), read once: every digest asks
+# what introduces a count of part of a total just given: "27 civilians, among them 9 children",
+# "250 aid workers, including 205 UNRWA staff", "40 detainees, of whom 12 women"
+_PART = re.compile(r"\b(?:among them|among whom|among those|of whom|of them|including|incl\.)\s+", re.I)
+
+
+def _is_part(text: str, q: Quantity | None) -> bool:
+    """Whether a claim's figure is the part its words introduce as such ("among them 9 children")."""
+    if q is None or q.value is None:
+        return False
+    from docket.extract.quantities import find_counts  # the same reading of numbers the extractor uses
+
+    for m in _PART.finditer(text):
+        counts = find_counts(text[m.end() : m.end() + 40])
+        if counts and counts[0].start <= 12 and counts[0].value == q.value:
+            return True
+    return False
+
+
 _THING_SLOTS = {name: k.thing for name, k in kinds.kinds().items()}
 
 STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
@@ -164,7 +183,7 @@ class Claim(_Model):
             places=tuple(p.id for p in self.places if p.id), thing=self.thing, source=self.source,
             when_start=self.when.start if self.when else None, ongoing=bool(self.when and self.when.ongoing),
             quantity=self.quantity, when_precision=self.when.precision if self.when else None,
-            when_end=self.when.end if self.when else None,
+            when_end=self.when.end if self.when else None, part=_is_part(self.text, self.quantity),
         )
 
 
@@ -186,6 +205,7 @@ class ClaimDigest(NamedTuple):
     quantity: Quantity | None
     when_precision: str | None = None  # day, month or year (else read from when_start's length)
     when_end: str | None = None  # the last day of a span ("the night of 3 to 4 March": 3 to 4)
+    part: bool = False  # the figure counts part of a total given with it ("…, among them 9 children")
 
     @property
     def year(self) -> int | None:

@@ -135,3 +135,24 @@ def test_an_undated_claim_never_glues_two_dated_incidents():
     assert sorted(len(k.members) for k in ks) == [1, 1, 1]
     # nor joins a lone one: without its document's year it says nothing of when
     assert len(cluster_claims([undated, _claim("a", "A", "2023-03-03", "day", ref)], district_key(gaz))) == 2
+
+
+def test_a_sub_count_is_kept_with_its_total_and_never_a_rival(tmp_path):
+    db = _ingest(tmp_path, [
+        ("update.txt", "Shelling killed 27 civilians in Tartar on 3 March 2023, among them 9 children.\n",
+         "Ministry of Defence", "2023-03-04"),
+        ("monitor.txt", "On 3 March 2023 shelling killed 27 civilians in Tartar, our monitors found.\n",
+         "Caucasus Civilian Monitor", "2023-03-06")])
+    (k,) = [k for k in _compare(db, "killing") if k["date"] == "2023-03-03"]
+    assert k["flag"] == "consistent", k["reasons"]
+    assert sorted((f["quantity"]["value"], f["part"]) for f in k["figures"]) == [(9, True), (27, False), (27, False)]
+    table = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["compare", "--place", TARTAR, "--kind", "killing", "--db", db])
+    assert "9 (part of the total)" in table.output and "consistent" in table.output
+    # a total and a different total are still rivals
+    (tmp_path / "b").mkdir()
+    db2 = _ingest(tmp_path / "b", [
+        ("update.txt", "Shelling killed 27 civilians in Tartar on 3 March 2023, among them 9 children.\n",
+         "Ministry of Defence", "2023-03-04"),
+        ("other.txt", "On 3 March 2023 shelling killed 9 civilians in Tartar.\n", "Regional News Agency", "2023-03-05")])
+    (k,) = [k for k in _compare(db2, "killing") if k["date"] == "2023-03-03"]
+    assert k["flag"] == "contradiction" and any("27" in r and "9" in r for r in k["reasons"])

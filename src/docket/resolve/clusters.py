@@ -12,7 +12,8 @@ Claims fall in one cluster when they share
   (the earliest dated event the document reports), since a report on the 1993 offensive that gives a
   death toll without a date speaks of 1993; with no anchor it stays in a cluster of its own.
 
-A cluster is `contradiction` when its figures cannot all be true (their intervals do not intersect:
+A figure its words give as part of a total ("27 civilians, among them 9 children") is kept with the
+incident and never compared as a rival. A cluster is `contradiction` when its figures cannot all be true (their intervals do not intersect:
 511 vs 320; "more than 110" vs "around 60") or when two sources date it differently at the precision
 both give (1993 vs 1994); `consistent` when two or more sources speak and all can be true; `single`
 when one source alone speaks. Figures are compared as intervals and never summed or averaged:
@@ -99,7 +100,7 @@ class Cluster:
             "thing": self.thing, "years": list(self.years) if self.years else None, "date": self.date,
             "precision": self.precision, "flag": self.flag, "reasons": self.reasons, "notes": self.notes,
             "sources": self.sources,
-            "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity),
+            "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity), "part": c.digest().part,
                          "quantity": c.quantity.model_dump() if c.quantity else None,
                          "when": c.when.model_dump() if c.when else None, "text": c.text} for c in self.claims],
             "claims": [c.contract() for c in self.claims],
@@ -126,7 +127,8 @@ def _dates_conflict(a: ClaimDigest, b: ClaimDigest) -> bool:
 
 
 def flag(cluster: Cluster) -> None:
-    figures = [(m, iv) for m in cluster.members if (iv := interval(m.quantity)) is not None]
+    # a sub-count ("among them 9 children") is part of its total, never a rival figure
+    figures = [(m, iv) for m in cluster.members if not m.part and (iv := interval(m.quantity)) is not None]
     reasons = []
     if len(figures) > 1:
         lo = max(iv[0] for _, iv in figures)
@@ -254,9 +256,8 @@ def _rank(m: ClaimDigest) -> int:
     """How precisely a claim dates its event: 3 a day, 2 a month, 1 a year, 0 not at all."""
     if not m.when_start:
         return 0
-    if m.when_precision in _RANK:
-        return _RANK[m.when_precision]
-    return {10: 3, 7: 2, 4: 1}.get(len(m.when_start), 0)
+    written = {10: 3, 7: 2, 4: 1}.get(len(m.when_start), 0)  # no finer than the date as written
+    return min(_RANK.get(m.when_precision, written), written)
 
 
 @dataclass(eq=False)  # compared and hashed by identity: one incident is one object

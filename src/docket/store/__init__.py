@@ -776,23 +776,24 @@ def _area_rows(c: Claim, areas: Iterable[str]) -> list[dict]:
                document_sha256=d.document, places=" ".join(d.places), thing=d.thing, source=d.source,
                quantity_value=q.value if q else None, quantity_low=q.low if q else None,
                quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
-               quantity_unit=q.unit if q else None, when_precision=d.when_precision, when_end=d.when_end)
+               quantity_unit=q.unit if q else None, when_precision=d.when_precision, when_end=d.when_end,
+               part=d.part)
     return [row | {"place_id": pid} for pid in sorted(areas)]
 
 
 _DIGEST_COLUMNS = [area_claims.c[name] for name in (
     "claim_id", "kind", "status", "document_sha256", "places", "thing", "source", "when_start", "when_ongoing",
     "quantity_value", "quantity_low", "quantity_high", "quantity_qualifier", "quantity_unit", "when_precision",
-    "when_end")]
+    "when_end", "part")]
 
 
 def _digest_from_row(r: tuple) -> ClaimDigest:
     """A digest from a row of `_DIGEST_COLUMNS` (read by position: a place page reads thousands)."""
     cid, kind, status, doc, places, thing, source, when_start, ongoing, value, low, high, qualifier, unit, precision, \
-        when_end = r
+        when_end, part = r
     q = Quantity(value=value, low=low, high=high, qualifier=qualifier, unit=unit) if qualifier else None
     return ClaimDigest(cid, kind, status, doc, tuple(places.split()), thing, source, when_start, bool(ongoing), q,
-                       precision, when_end)
+                       precision, when_end, bool(part))
 
 
 def _document_from_row(m) -> Document:

@@ -160,14 +160,14 @@ def _v7_things_from_kinds(conn: Connection) -> None:
 
 def _v8_incident_digests(conn: Connection) -> None:
     """Incidents are told apart by the precision of a claim's date and by the span it gives ("the night
-    of 3 to 4 March"), so area digests carry both (`when_precision`, `when_end`), written again for
-    every claim."""
+    of 3 to 4 March"), and a figure that is part of a total given with it is never its rival, so area
+    digests carry all three (`when_precision`, `when_end`, `part`), written again for every claim."""
     from sqlalchemy import text
 
     from docket.store import ClaimStore
 
     columns = {c["name"] for c in inspect(conn).get_columns("area_claims")}
-    for name, kind in (("when_precision", "VARCHAR(5)"), ("when_end", "VARCHAR(10)")):
+    for name, kind in (("when_precision", "VARCHAR(5)"), ("when_end", "VARCHAR(10)"), ("part", "BOOLEAN")):
         if name not in columns:
             conn.execute(text(f"ALTER TABLE area_claims ADD COLUMN {name} {kind}"))
     ids = [cid for (cid,) in conn.execute(select(claims.c.id))]

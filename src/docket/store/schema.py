@@ -121,6 +121,7 @@ area_claims = Table(
     Column("quantity_unit", Text),
     Column("when_precision", String(5)),  # schema version 8: what incidents are told apart by
     Column("when_end", String(10)),
+    Column("part", Boolean),  # the figure is part of a total given with it
     Index("ix_area_claims_kind", "place_id", "kind", "status", "when_start"),
     Index("ix_area_claims_claim", "claim_id"),
     sqlite_with_rowid=False,
