@@ -87,8 +87,9 @@ def test_cases_the_long_fuzz_found_pass():
     Seed 7, case 952: a 99 KB PDF of 22,560 words and 1,320 short sentences took 124 s to read (places,
     entities and claims compared with every other of the document), now linear. Seed 7, case 858: a
     2 MB Markdown text, read by the model in one pass that no budget could stop; now read in parts,
-    it stops at its budget with a clear message."""
-    found = [(7, 952), (7, 858)]
+    it stops at its budget with a clear message. Seed 7, case 11307: a 164 KB PDF with a long list of
+    places in one sentence, compared each with each (unknown places, finest places, listed places)."""
+    found = [(7, 952), (7, 858), (7, 11307)]
     for seed, index in found:
         (result,) = list(FuzzPool(workers=1, timeout=TIMEOUT).run(Options(seed=seed, small=False), [index]))
         assert result.outcome not in FAILURES, (seed, index, result.outcome, result.detail)

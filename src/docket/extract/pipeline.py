@@ -439,17 +439,29 @@ def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[in
     (GPE, LOC, FAC) of a parsed sentence, and a proper noun listed with a known place or after
     "the villages of" ("villages of Taghaser, Vardashat and …"); never a span find_places has judged
     (a context or dateline mention, a rejected candidate)."""
-    taken = [(p.start, p.end) for p in located] + judged
+    import bisect
+
+    # the spans taken, by start, and the longest: a span can overlap [a, b) only if it starts in
+    # [a - longest, b) (every entity tested against every span made a long list of names quadratic)
+    taken = sorted([(p.start, p.end) for p in located] + list(judged))
+    longest = max((y - x for x, y in taken), default=0)
 
     def free(a: int, b: int) -> bool:
-        return not any(x < b and a < y for x, y in taken)
+        lo = bisect.bisect_left(taken, (a - longest, -1))
+        hi = bisect.bisect_left(taken, (b, -1))
+        return not any(a < y for _, y in taken[lo:hi])
+
+    def take(a: int, b: int) -> None:
+        nonlocal longest
+        bisect.insort(taken, (a, b))
+        longest = max(longest, b - a)
 
     out = list(located)
     for e in doc.ents:
         if e.label_ in ("GPE", "LOC", "FAC") and free(e.start_char, e.end_char) and not e.text.isupper() and \
                 e.root.pos_ == "PROPN" and object_category(e.root) is None and not is_people(e.root):
             out.append(Located(e.start_char, e.end_char, None, e.text))
-            taken.append((e.start_char, e.end_char))
+            take(e.start_char, e.end_char)
     # proper nouns in a list with a place, or in "the villages of …"
     by_token = {}
     for p in out:
@@ -475,7 +487,7 @@ def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[in
             if free(span.start_char, span.end_char) and not span.text.isupper():
                 p = Located(span.start_char, span.end_char, None, span.text)
                 out.append(p)
-                taken.append((span.start_char, span.end_char))
+                take(span.start_char, span.end_char)
                 by_token[t.i] = p
     return sorted(out, key=lambda p: p.start)
 
@@ -1038,12 +1050,26 @@ def _finest(places: list[Located], gaz: Gazetteer, adjacent: bool = False) -> li
     city is the claim's place; the region comes with it as its context). With `adjacent`, only an area
     written next to the place it contains ("the Kalbajar district of Azerbaijan"); one named apart is a
     place of its own ("residents of Tartar … now living in other regions of Azerbaijan")."""
+    import bisect
+
+    # each place's areas once (a long list of places compared each with each, building the areas anew
+    # every time, was quadratic); without `adjacent`, a place is dropped when another contains it
+    areas = {p.place.id: gaz.area_ids(p.place.id) for p in places if p.place is not None}
+    if not adjacent:
+        inside = {a for pid, ids in areas.items() for a in ids if a != pid}
+        return [p for p in places if p.place is None or p.place.id not in inside]
+    # with it, only the places written within a few characters of it can count
+    order = sorted(range(len(places)), key=lambda i: places[i].start)
+    starts = [places[i].start for i in order]
+    longest = max((p.end - p.start for p in places), default=0)
     out = []
     for p in places:
-        if p.place is not None and any(
-                o.place is not None and o.place.id != p.place.id and p.place.id in gaz.area_ids(o.place.id) and
-                (not adjacent or abs(o.start - p.end) <= 6 or abs(p.start - o.end) <= 6) for o in places):
-            continue
+        if p.place is not None:
+            lo = bisect.bisect_left(starts, p.start - 6 - longest)
+            hi = bisect.bisect_right(starts, p.end + 6)
+            if any(o.place is not None and o.place.id != p.place.id and p.place.id in areas[o.place.id] and
+                   (abs(o.start - p.end) <= 6 or abs(p.start - o.end) <= 6) for o in (places[order[k]] for k in range(lo, hi))):
+                continue
         out.append(p)
     return out
 
@@ -1966,13 +1992,21 @@ def _per_place(places: list[Located], doc: Doc, patients: int) -> list[list[Loca
         span = doc.char_span(p.start, p.end, alignment_mode="expand")
         roots.append(span.root if span is not None else None)
     alias = _aliases(places, doc)
+    # which places' roots are which tokens, and whose heads they are joined to as a list: each place
+    # looks up its neighbours in the list (comparing every pair made a long list quadratic)
+    at: dict[int, list[int]] = {}
+    joined_to: dict[int, list[int]] = {}
+    for j, o in enumerate(roots):
+        if o is not None and not alias[j]:
+            at.setdefault(o.i, []).append(j)
+            if o.dep_ in ("conj", "appos"):
+                joined_to.setdefault(o.head.i, []).append(j)
     listed = []
     for i, r in enumerate(roots):
         if r is None or alias[i]:
             continue
-        if any(o is not None and not alias[j] and (r.head.i == o.i and r.dep_ in ("conj", "appos") or
-                                                   o.head.i == r.i and o.dep_ in ("conj", "appos"))
-               for j, o in enumerate(roots) if j != i):
+        if (r.dep_ in ("conj", "appos") and any(j != i for j in at.get(r.head.i, ()))) or \
+                any(j != i for j in joined_to.get(r.i, ())):
             listed.append(i)
     if len(listed) >= 2:
         # one claim per listed place, with its other name; a place outside the list is what the list
