@@ -633,8 +633,9 @@ def compare(place, kind, show_all, db, fmt):
             f"  {k.thing or ''}  {k.place_name or ''}  {k.date or years}  ") + Text(k.flag, style=FLAG_STYLES[k.flag])
         out.print(head)
         table = Table("source", "figure", "when", "wording", show_header=False, box=None, padding=(0, 2))
+        parts = k.parts
         for c in k.claims:
-            figure = describe(c.quantity) + (" (part of the total)" if c.quantity and c.digest().part else "")
+            figure = describe(c.quantity) + (" (part of the total)" if c.id in parts else "")
             table.add_row(c.source, figure, c.when.start if c.when else "", c.text[:80])
         out.print(table)
         for r in k.reasons:

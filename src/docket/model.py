@@ -16,6 +16,8 @@ from docket import kinds
 
 KINDS = kinds.names()  # declared in kinds.toml, in its order
 # kind -> the slot that says what its claims are about (kinds.toml `thing`), read once: every digest asks
+_THING_SLOTS = {name: k.thing for name, k in kinds.kinds().items()}
+
 # what introduces a count of part of a total just given: "27 civilians, among them 9 children",
 # "250 aid workers, including 205 UNRWA staff", "40 detainees, of whom 12 women"
 _PART = re.compile(r"\b(?:among them|among whom|among those|of whom|of them|including|incl\.)\s+", re.I)
@@ -33,8 +35,6 @@ def _is_part(text: str, q: Quantity | None) -> bool:
             return True
     return False
 
-
-_THING_SLOTS = {name: k.thing for name, k in kinds.kinds().items()}
 
 STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
 SHOWN = tuple(s for s in STATUSES if s != "rejected")  # the states listings show unless asked otherwise

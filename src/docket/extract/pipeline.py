@@ -9,9 +9,11 @@ thing an analyst would count: per coordinated patient, per place of a list, per 
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -230,8 +232,6 @@ def speaker_name(publisher: str | None) -> str | None:
 
 
 def _paragraph_of(ctx, offset: int) -> int:
-    import bisect
-
     # the sentences' character starts, listed once per document (a list per claim made _inherit quadratic)
     starts = ctx.notes.get("sentence_chars")
     if starts is None:
@@ -439,8 +439,6 @@ def _with_unknown_places(doc: Doc, located: list[Located], judged: list[tuple[in
     (GPE, LOC, FAC) of a parsed sentence, and a proper noun listed with a known place or after
     "the villages of" ("villages of Taghaser, Vardashat and …"); never a span find_places has judged
     (a context or dateline mention, a rejected candidate)."""
-    import bisect
-
     # the spans taken, by start, and the longest: a span can overlap [a, b) only if it starts in
     # [a - longest, b) (every entity tested against every span made a long list of names quadratic)
     taken = sorted([(p.start, p.end) for p in located] + list(judged))
@@ -496,8 +494,6 @@ def _places_in(tokens: Span | list[Token], located: list[Located]) -> list[Locat
     """The places that begin in one of the tokens: tokens, not the characters from the first to the
     last, since a clause leaves out what another trigger's phrase holds ("continued its aggression and
     occupied Agdam": the occupation's place is not the aggression's)."""
-    import bisect
-
     if not tokens:
         return []
     spans = sorted((t.idx, t.idx + len(t)) for t in tokens)
@@ -513,8 +509,6 @@ def _places_in(tokens: Span | list[Token], located: list[Located]) -> list[Locat
 def _between(located: list[Located], lo: int, hi: int) -> list[Located]:
     """The places that start in [lo, hi): found by bisection where the list is the document's own,
     kept sorted by start (a scan per patient made a long list of names cubic)."""
-    import bisect
-
     starts = _STARTS.get(id(located))
     if starts is None or starts[0] is not located or len(starts[1]) != len(located):
         if len(located) < 32:
@@ -914,17 +908,13 @@ def _agent_name(tok: Token | None, sides: bool = True) -> str | None:
 _NOT_EVENT_NOUNS = {"body", "dead", "talk", "report", "looter", "hostage", "detainee", "prisoner", "refugee", "idp"}
 
 
+@cache
 def _event_nouns() -> frozenset[str]:
     """The noun lemmas that trigger an event kind's claims ("massacre", "offensive", "looting")."""
-    global _EVENT_NOUNS
-    if _EVENT_NOUNS is None:
-        _EVENT_NOUNS = frozenset(
-            n for k in kinds_events() for n in kinds()[k].raw.get("triggers", {}).get("nouns", ())
-            if " " not in n and n not in _NOT_EVENT_NOUNS)
-    return _EVENT_NOUNS
+    return frozenset(n for k in kinds_events() for n in kinds()[k].raw.get("triggers", {}).get("nouns", ())
+                     if " " not in n and n not in _NOT_EVENT_NOUNS)
 
 
-_EVENT_NOUNS: frozenset[str] | None = None
 
 
 def _written_out(name: str) -> str:
@@ -1050,8 +1040,6 @@ def _finest(places: list[Located], gaz: Gazetteer, adjacent: bool = False) -> li
     city is the claim's place; the region comes with it as its context). With `adjacent`, only an area
     written next to the place it contains ("the Kalbajar district of Azerbaijan"); one named apart is a
     place of its own ("residents of Tartar … now living in other regions of Azerbaijan")."""
-    import bisect
-
     # each place's areas once (a long list of places compared each with each, building the areas anew
     # every time, was quadratic); without `adjacent`, a place is dropped when another contains it
     areas = {p.place.id: gaz.area_ids(p.place.id) for p in places if p.place is not None}
@@ -2319,8 +2307,6 @@ def _corroboration(trig: Trigger) -> str | None:
 def _ents_between(doc: Doc, start: int, end: int) -> list[Span]:
     """The entities within tokens [start, end), from the document's entities listed once (`doc.ents`
     builds them all at each call)."""
-    import bisect
-
     ctx = doc._.docket
     if ctx is None:
         ents = list(doc.ents)

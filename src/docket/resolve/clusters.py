@@ -13,9 +13,9 @@ Claims fall in one cluster when they share
   death toll without a date speaks of 1993; with no anchor it stays in a cluster of its own.
 
 A figure its words give as part of a total ("27 civilians, among them 9 children") is kept with the
-incident and never compared as a rival. A cluster is `contradiction` when its figures cannot all be true (their intervals do not intersect:
-511 vs 320; "more than 110" vs "around 60") or when two sources date it differently at the precision
-both give (1993 vs 1994); `consistent` when two or more sources speak and all can be true; `single`
+incident and never compared as a rival. A cluster is `contradiction` when its figures cannot all be
+true (their intervals do not intersect: 511 vs 320; "more than 110" vs "around 60") or when two
+sources date it differently at the precision both give (1993 vs 1994); `consistent` when two or more sources speak and all can be true; `single`
 when one source alone speaks. Figures are compared as intervals and never summed or averaged:
 "around N" is N ± 10 %, "more than N" is (N, ∞), "dozens" is [24, ∞), a range is its bounds.
 """
@@ -91,16 +91,22 @@ class Cluster:
     notes: list[str] = field(default_factory=list)  # how accounts were joined, or why they were not
 
     @property
+    def parts(self) -> set[str]:
+        """The ids of the members whose figure is part of a total given with it (never a rival)."""
+        return {m.id for m in self.members if m.part}
+
+    @property
     def sources(self) -> list[str]:
         return sorted({m.source for m in self.members})
 
     def as_dict(self) -> dict:
+        parts = self.parts
         return {
             "id": self.id, "kind": self.kind, "place": {"id": self.place_id, "name": self.place_name},
             "thing": self.thing, "years": list(self.years) if self.years else None, "date": self.date,
             "precision": self.precision, "flag": self.flag, "reasons": self.reasons, "notes": self.notes,
             "sources": self.sources,
-            "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity), "part": c.digest().part,
+            "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity), "part": c.id in parts,
                          "quantity": c.quantity.model_dump() if c.quantity else None,
                          "when": c.when.model_dump() if c.when else None, "text": c.text} for c in self.claims],
             "claims": [c.contract() for c in self.claims],
@@ -279,10 +285,11 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
     Accounts are taken most precise first (dated to the day before the month before the year; a
     village before its district), so that what a coarse account joins is already there. An account
     joins an incident when its place is the incident's place or lies in it or contains it, and its
-    date agrees at the precision both give: the same day (or a day of the short span an account gives:
-    "the night of 3 to 4 March" meets both the 3rd and the 4th), the same month, the same year. A kind with a `year_slack` (kinds.toml) lets an
-    account that fits nothing join the one incident of its kind there within that many years, so
-    that a capture dated 1993 by one source and 1994 by another is one event dated differently. When
+    date agrees at the precision both give: the same day (or a day of the short span an account
+    gives: "the night of 3 to 4 March" meets both the 3rd and the 4th), the same month, the same
+    year. A kind with a `year_slack` (kinds.toml) lets an account that fits nothing join the one
+    incident of its kind there within that many years, so that a capture dated 1993 by one source
+    and 1994 by another is one event dated differently. When
     several incidents fit, an account of the same precision as one of them joins it only if it alone
     fits at that precision, and a coarser account joins none: it stays an incident of its own, with a
     note saying how many it could be. An undated account is dated by its document's anchor year (a
@@ -352,7 +359,7 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
 
 def _new(kind, key, thing, pid, chain, rank, year, m, levels, made) -> _Open:
     name = _place_name(levels, pid, key) if pid else (key[1] if key else None)
-    date = m.when_start[: {3: 10, 2: 7}.get(rank, 4)] if rank >= 1 and m.when_start else (str(year) if year else None)
+    date = _date_text(m, rank) if rank >= 1 and m.when_start else (str(year) if year else None)
     cluster = Cluster("", kind, pid or (key[0] if key else None), name, thing, (year, year) if year is not None else None,
                       date=date, precision=_NAMED.get(max(rank, 1)) if date else None)
     o = _Open(cluster, pid, chain, max(rank, 1) if year is not None else 0)
@@ -382,8 +389,13 @@ def _ordinal(day: str) -> int:
         return -1
 
 
+def _date_text(m: ClaimDigest, rank: int) -> str:
+    """The account's date as written at the precision it is read at (2023-03-03, 2023-03, 2023)."""
+    return m.when_start[: {3: 10, 2: 7}.get(rank, 4)]
+
+
 def _label(m: ClaimDigest, rank: int, year: int | None) -> str:
-    return m.when_start[: {3: 10, 2: 7}.get(rank, 4)] if rank >= 1 and m.when_start else f"{year} (its document's year)"
+    return _date_text(m, rank) if rank >= 1 and m.when_start else f"{year} (its document's year)"
 
 
 def _dated(rank, m, year, by_day, by_month, by_year) -> list[_Open]:

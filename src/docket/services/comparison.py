@@ -58,7 +58,8 @@ FLAG_ORDER = {"contradiction": 0, "consistent": 1, "single": 2}
 class Overview:
     """What a place page shows: the clusters that set sources side by side (contradictions first, then
     agreements, then a few single-source ones), the earliest dated claims, the places on the map (with
-    the years of the claims naming them, `dated_markers`), and the claims' texts for all of these. Built from digests: only the texts are read from the claims."""
+    the years of the claims naming them, `dated_markers`), and the claims' texts for all of these.
+    Built from digests: only the texts are read from the claims."""
 
     clusters: list[Cluster]
     clusters_total: int
@@ -111,7 +112,6 @@ def dated_markers(markers: list[dict], clusters: Iterable[Cluster]) -> list[dict
                     since[pid] = min(since.get(pid, d.year), d.year)
     return [m | {"years": sorted(years[m["id"]]), "since": since.get(m["id"]), "claims": counts[m["id"]]}
             for m in markers]
-
 
 
 def cluster_of(store: ClaimStore, gaz: Gazetteer, claim: Claim) -> Cluster | None:
