@@ -597,7 +597,7 @@ def place(name, db, fmt):
 
 # ---------------------------------------------------------------- comparing sources
 
-FLAG_STYLES = {"contradiction": "bold red", "consistent": "green", "single": "dim"}
+FLAG_STYLES = {"contradiction": "bold red", "update": "yellow", "consistent": "green", "single": "dim"}
 
 
 @main.command()
@@ -608,7 +608,10 @@ FLAG_STYLES = {"contradiction": "bold red", "consistent": "green", "single": "di
 @format_option("table", "json")
 @reports_errors
 def compare(place, kind, show_all, db, fmt):
-    """Every source's figure side by side, cluster by cluster, each flagged contradiction, consistent or single.
+    """Every source's figure side by side, cluster by cluster, each flagged contradiction, update, consistent or single.
+
+    Each flag gives its reasons: the figures, sources and dates behind it. A figure that is part of a
+    total, or that repeats another document's sentence (an echo), is marked so.
 
     \b
     Example:
@@ -633,13 +636,15 @@ def compare(place, kind, show_all, db, fmt):
             f"  {k.thing or ''}  {k.place_name or ''}  {k.date or years}  ") + Text(k.flag, style=FLAG_STYLES[k.flag])
         out.print(head)
         table = Table("source", "figure", "when", "wording", show_header=False, box=None, padding=(0, 2))
-        parts = k.parts
+        parts, echoed = k.parts, k.echoed
+        measures = {m.id: m.measure for m in k.members}
         for c in k.claims:
-            figure = describe(c.quantity) + (" (part of the total)" if c.id in parts else "")
+            figure = " ".join(filter(None, (describe(c.quantity), measures.get(c.id) if c.quantity else None)))
+            figure += (" (part of the total)" if c.id in parts else "") + (" (echo)" if c.id in echoed else "")
             table.add_row(c.source, figure, c.when.start if c.when else "", c.text[:80])
         out.print(table)
         for r in k.reasons:
-            out.print(Text(f"  ! {r}", style="red"))
+            out.print(Text(f"  ! {r}", style="red") if k.flag == "contradiction" else Text(f"  = {r}", style="dim"))
         for n in k.notes:
             out.print(Text(f"  · {n}", style="dim"))
         out.print()

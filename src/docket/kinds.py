@@ -8,6 +8,7 @@ its schema files and every exporter asks it).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +30,7 @@ class Kind:
     needs: str = ""
     objects: tuple[str, ...] = ()
     year_slack: int = 0  # year-dated accounts this many years apart may be one incident (see clusters.py)
+    measure: str = ""  # what a figure of this kind counts when its words do not say (one of [measures])
     raw: dict = field(default_factory=dict, compare=False, repr=False)  # the whole table, for the extractor
 
 
@@ -45,11 +47,27 @@ def kinds() -> dict[str, Kind]:
     for name, t in schema()["kinds"].items():
         if t.get("thing", "object") not in THINGS:
             raise ValueError(f"kinds.toml: {name}: thing {t.get('thing')!r} is not one of {', '.join(THINGS)}")
+        if t.get("measure") and t["measure"] not in schema().get("measures", {}):
+            raise ValueError(f"kinds.toml: {name}: measure {t['measure']!r} is not one of [measures]")
         out[name] = Kind(name=name, description=t["description"], event=bool(t.get("event", False)),
                          style=t.get("style", ""), colour=t.get("colour", "#777777"), thing=t.get("thing", "object"),
                          verbs=tuple(t.get("verbs", ())), nouns=tuple(t.get("nouns", ())), needs=t.get("needs", ""),
-                         objects=tuple(t.get("objects", ())), year_slack=int(t.get("year_slack", 0)), raw=t)
+                         objects=tuple(t.get("objects", ())), year_slack=int(t.get("year_slack", 0)),
+                         measure=t.get("measure", ""), raw=t)
     return out
+
+
+@cache
+def measures() -> dict[str, re.Pattern]:
+    """What figures count (killed, injured, detained, missing, displaced): each measure's words."""
+    return {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words in schema().get("measures", {}).items()}
+
+
+@cache
+def series_cues() -> dict[str, re.Pattern]:
+    """The words that make an ongoing figure a running count (`cumulative`) or a count of the present
+    (`stock`)."""
+    return {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words in schema().get("series", {}).items()}
 
 
 def names() -> tuple[str, ...]:

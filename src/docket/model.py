@@ -23,17 +23,59 @@ _THING_SLOTS = {name: k.thing for name, k in kinds.kinds().items()}
 _PART = re.compile(r"\b(?:among them|among whom|among those|of whom|of them|including|incl\.)\s+", re.I)
 
 
+_COORDINATION = re.compile(r"\s(?:and|but|while|whereas)\s|[,;:]\s|\s[–—-]\s")
+
+
+def _counts(text: str):
+    from docket.extract.quantities import find_counts  # the same reading of numbers the extractor uses
+
+    return find_counts(text)
+
+
 def _is_part(text: str, q: Quantity | None) -> bool:
     """Whether a claim's figure is the part its words introduce as such ("among them 9 children")."""
     if q is None or q.value is None:
         return False
-    from docket.extract.quantities import find_counts  # the same reading of numbers the extractor uses
-
     for m in _PART.finditer(text):
-        counts = find_counts(text[m.end() : m.end() + 40])
+        counts = _counts(text[m.end() : m.end() + 40])
         if counts and counts[0].start <= 12 and counts[0].value == q.value:
             return True
     return False
+
+
+def _measure(kind: str, text: str, q: Quantity | None) -> str | None:
+    """What a claim's figure counts (kinds.toml [measures]): the measure whose words stand nearest to
+    the figure in the claim's text ("killing four and injuring 20": 4 killed, 20 injured), else the
+    kind's own; None without a figure."""
+    if q is None:
+        return None
+    at = None
+    wanted = q.value if q.value is not None else q.low
+    for c in _counts(text) if wanted is not None else ():
+        if c.value == wanted or c.low == wanted:
+            at = (c.start, c.end)
+            break
+    best, nearest = kinds.kinds()[kind].measure if kind in kinds.kinds() else "", None
+    # the figure's own part of a coordination first ("killed four and injured 20": 20 is injured's;
+    # "300 were detained and 20 remain missing": 20 is missing's), then the nearest word anywhere
+    cuts = [0, *(m.start() for m in _COORDINATION.finditer(text)), len(text)]
+    for name, words in kinds.measures().items():
+        for m in words.finditer(text):
+            gap = 0 if at is None else max(at[0] - m.end(), m.start() - at[1], 0)
+            if at is not None and any(min(m.start(), at[0]) < c < max(m.end(), at[1]) for c in cuts[1:-1]):
+                gap += len(text)  # across a coordination: only when nothing stands in the figure's part
+            if nearest is None or gap < nearest:
+                best, nearest = name, gap
+    return best or None
+
+
+def _series(kind: str, text: str, ongoing: bool, q: Quantity | None) -> str | None:
+    """`cumulative` or `stock` for a figure of an event kind that the claim gives as ongoing (a point in
+    a series: kinds.toml [series]); None otherwise."""
+    spec = kinds.kinds().get(kind)
+    if not ongoing or q is None or spec is None or not spec.event:
+        return None
+    return "stock" if kinds.series_cues()["stock"].search(text) else "cumulative"
 
 
 STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
@@ -177,13 +219,22 @@ class Claim(_Model):
             return self.places[0].name if self.places else ""
         return self.object.category if self.object else ""
 
-    def digest(self) -> ClaimDigest:
+    def digest(self, text: str | None = None) -> ClaimDigest:
+        """What comparing sources reads of the claim; with its document's `text`, also the signature
+        of the sentence it stands in, which tells a repeated claim from an independent one."""
+        from docket.resolve.echoes import claim_signature
+
+        ongoing = bool(self.when and self.when.ongoing)
         return ClaimDigest(
             id=self.id, kind=self.kind, status=self.status, document=self.document.sha256 if self.document else None,
             places=tuple(p.id for p in self.places if p.id), thing=self.thing, source=self.source,
-            when_start=self.when.start if self.when else None, ongoing=bool(self.when and self.when.ongoing),
+            when_start=self.when.start if self.when else None, ongoing=ongoing,
             quantity=self.quantity, when_precision=self.when.precision if self.when else None,
             when_end=self.when.end if self.when else None, part=_is_part(self.text, self.quantity),
+            measure=_measure(self.kind, self.text, self.quantity),
+            series=_series(self.kind, self.text, ongoing, self.quantity),
+            as_of=self.document.published[:10] if self.document and self.document.published else None,
+            echo=claim_signature(text, self.span),
         )
 
 
@@ -206,6 +257,10 @@ class ClaimDigest(NamedTuple):
     when_precision: str | None = None  # day, month or year (else read from when_start's length)
     when_end: str | None = None  # the last day of a span ("the night of 3 to 4 March": 3 to 4)
     part: bool = False  # the figure counts part of a total given with it ("…, among them 9 children")
+    measure: str | None = None  # what the figure counts: killed, injured, detained, missing, displaced
+    series: str | None = None  # an ongoing figure: cumulative (a running count) or stock (a present count)
+    as_of: str | None = None  # the date of the claim's document, which orders a series
+    echo: str | None = None  # the LSH keys of the claim's sentence (resolve/echoes.py)
 
     @property
     def year(self) -> int | None:

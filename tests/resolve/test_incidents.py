@@ -147,7 +147,7 @@ def test_a_sub_count_is_kept_with_its_total_and_never_a_rival(tmp_path):
     assert k["flag"] == "consistent", k["reasons"]
     assert sorted((f["quantity"]["value"], f["part"]) for f in k["figures"]) == [(9, True), (27, False), (27, False)]
     table = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["compare", "--place", TARTAR, "--kind", "killing", "--db", db])
-    assert "9 (part of the total)" in table.output and "consistent" in table.output
+    assert "9 killed (part of the total)" in table.output and "consistent" in table.output
     # a total and a different total are still rivals
     (tmp_path / "b").mkdir()
     db2 = _ingest(tmp_path / "b", [

@@ -252,7 +252,8 @@ def test_a_forged_area_row_and_an_altered_anchor_year_are_named(tmp_path, honest
         src.backup(dst)
     _tamper(forged, "INSERT INTO area_claims SELECT place_id, 'c-fake000000000000', kind, status, when_start, "
                     "when_ongoing, document_sha256, places, thing, 'Forged source', quantity_value, quantity_low, "
-                    "quantity_high, quantity_qualifier, quantity_unit, when_precision, when_end, part FROM area_claims LIMIT 1")
+                    "quantity_high, quantity_qualifier, quantity_unit, when_precision, when_end, part, measure, series, as_of, "
+                    "echo FROM area_claims LIMIT 1")
     problem = _first_problem(forged)
     assert "c-fake000000000000" in problem and "a claim the store does not hold" in problem
     _tamper(db, "UPDATE documents SET anchor_year = 1960")

@@ -743,7 +743,10 @@ def _when(head: Token, doc: Doc, meta: DocumentMeta, clause: list[Token] | None 
             # "in his report dated 27 July 1993, X said the side had launched an attack": the attack
             # came before that day, not on it
             return When(start=d.iso[:7], precision="month")
-        return When(start=d.iso, end=d.iso_end, precision=d.precision, ongoing=d.ongoing)
+        # "so far this year", "in 2023 to date": the clause's own date, counted up to the present
+        ongoing = d.ongoing or (d.iso is not None and d.iso_end is None and bool(inside) and any(
+            m.relation == "present" and m.ongoing for m in inside) and not d.relation == "of")
+        return When(start=d.iso, end=d.iso_end, precision=d.precision, ongoing=ongoing)
     tenses = {t.tag_ for t in head.sent if t.pos_ in ("VERB", "AUX")}
     published = When(start=meta.published, precision={4: "year", 7: "month"}.get(len(meta.published), "day"),
                      ongoing=True) if meta.published else None

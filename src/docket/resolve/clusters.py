@@ -13,11 +13,21 @@ Claims fall in one cluster when they share
   death toll without a date speaks of 1993; with no anchor it stays in a cluster of its own.
 
 A figure its words give as part of a total ("27 civilians, among them 9 children") is kept with the
-incident and never compared as a rival. A cluster is `contradiction` when its figures cannot all be
-true (their intervals do not intersect: 511 vs 320; "more than 110" vs "around 60") or when two
-sources date it differently at the precision both give (1993 vs 1994); `consistent` when two or more sources speak and all can be true; `single`
-when one source alone speaks. Figures are compared as intervals and never summed or averaged:
-"around N" is N ± 10 %, "more than N" is (N, ∞), "dozens" is [24, ∞), a range is its bounds.
+incident and never compared as a rival; figures of different measures (killed and injured, detained
+and missing: kinds.toml [measures]) are never compared with each other. An ongoing figure of an event
+("since October 2023, 1,200 killed", "so far", "to date") is a point in a series, ordered by its
+document's date: its cluster is the series, not an incident.
+
+A cluster is `contradiction` when its figures cannot all be true (their intervals do not intersect:
+511 vs 320; "more than 110" vs "around 60"), when two sources date it differently at the precision
+both give (1993 vs 1994), or when a running count falls from one document to a later one; `update`
+when a series' later figures are larger (or, for a count of the present, merely different) and none
+of that holds; `consistent` when two or more independent sources speak and all can be true; `single`
+when one source alone speaks. A sentence repeated across documents (resolve/echoes.py) is one origin
+with its echoes: its echoes are shown, and never counted as sources of their own. Every flag gives
+its reasons: the figures, sources and dates behind it. Figures are compared as intervals and never
+summed or averaged: "around N" is N ± 10 %, "more than N" is (N, ∞), "dozens" is [24, ∞), a range
+is its bounds.
 """
 
 from __future__ import annotations
@@ -32,7 +42,9 @@ from dataclasses import dataclass, field
 
 from docket import kinds
 from docket.model import Claim, ClaimDigest, Quantity
+from docket.resolve.echoes import origins
 
+FLAGS = ("contradiction", "update", "consistent", "single")  # a cluster's flags, most telling first
 APPROX = 0.10  # "around", "some", "about": within ten per cent
 EVENT_KINDS = kinds.event_kinds()  # the kinds kinds.toml marks `event`: what anchors a document's year
 
@@ -89,6 +101,19 @@ class Cluster:
     date: str | None = None  # an incident's date at its precision (2022-03-03, 2022-03, 2022); None for states
     precision: str | None = None  # day, month or year
     notes: list[str] = field(default_factory=list)  # how accounts were joined, or why they were not
+    series: str | None = None  # a series of ongoing figures: cumulative (a running count) or stock
+    echoes: dict[str, list[str]] = field(default_factory=dict)  # origin claim id -> the ids repeating it
+
+    @property
+    def echoed(self) -> set[str]:
+        """The ids of the members that repeat another document's sentence (never a source of their own)."""
+        return {e for es in self.echoes.values() for e in es}
+
+    @property
+    def origins(self) -> list[str]:
+        """The sources that speak independently: every source but those heard only as echoes."""
+        echoed = self.echoed
+        return sorted({m.source for m in self.members if m.id not in echoed})
 
     @property
     def parts(self) -> set[str]:
@@ -101,12 +126,16 @@ class Cluster:
 
     def as_dict(self) -> dict:
         parts = self.parts
+        digests = {m.id: m for m in self.members}
+        echo_of = {e: o for o, es in self.echoes.items() for e in es}
         return {
             "id": self.id, "kind": self.kind, "place": {"id": self.place_id, "name": self.place_name},
             "thing": self.thing, "years": list(self.years) if self.years else None, "date": self.date,
             "precision": self.precision, "flag": self.flag, "reasons": self.reasons, "notes": self.notes,
-            "sources": self.sources,
+            "sources": self.sources, "origins": self.origins, "series": self.series, "echoes": self.echoes,
             "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity), "part": c.id in parts,
+                         "measure": digests[c.id].measure if c.id in digests else None,
+                         "as_of": digests[c.id].as_of if c.id in digests else None, "echo_of": echo_of.get(c.id),
                          "quantity": c.quantity.model_dump() if c.quantity else None,
                          "when": c.when.model_dump() if c.when else None, "text": c.text} for c in self.claims],
             "claims": [c.contract() for c in self.claims],
@@ -132,43 +161,111 @@ def _dates_conflict(a: ClaimDigest, b: ClaimDigest) -> bool:
     return a.when_start[:n] != b.when_start[:n]
 
 
+_LISTED = 12  # figures a reason lists by name; more are counted
+
+
+def _account(m: ClaimDigest) -> str:
+    """One account as a reason lists it: "7 killed (Ministry of Defence, 2023-03-10)"."""
+    what = f"{describe(m.quantity)} {m.measure}".strip() if m.quantity else ""
+    when = f"as of {m.as_of}" if m.series and m.as_of else (m.when_start or "undated")
+    return f"{what} ({m.source}, {when})" if what else f"{m.source} ({when})"
+
+
+def _listed(members: Iterable[ClaimDigest]) -> str:
+    """Each distinct account once, in order, the first `_LISTED` by name."""
+    seen = list(dict.fromkeys(_account(m) for m in members))
+    more = f"; and {len(seen) - _LISTED} more" if len(seen) > _LISTED else ""
+    return "; ".join(seen[:_LISTED]) + more
+
+
+def _disjoint(figures: list[tuple[ClaimDigest, tuple[float, float]]]) -> bool:
+    return len(figures) > 1 and max(iv[0] for _, iv in figures) > min(iv[1] for _, iv in figures)
+
+
+def _series_reasons(series: str, figures) -> tuple[list[str], list[str]]:
+    """(problems, updates) of one measure's series points: documents in date order, each date's
+    figures compared as rivals; a running count that falls is a problem, one that rises an update."""
+    problems, updates = [], []
+    by_date: dict[str | None, list] = defaultdict(list)
+    for f in figures:
+        by_date[f[0].as_of].append(f)
+    for same in by_date.values():
+        if _disjoint(same):
+            problems.append(f"figures of one date cannot all be true: {_listed(m for m, _ in same)}")
+    dated = sorted(d for d in by_date if d is not None)
+    for before, after in zip(dated, dated[1:], strict=False):
+        lo_before = max(iv[0] for _, iv in by_date[before])
+        hi_before = min(iv[1] for _, iv in by_date[before])
+        lo_after = max(iv[0] for _, iv in by_date[after])
+        hi_after = min(iv[1] for _, iv in by_date[after])
+        pair = f"{_listed(m for m, _ in by_date[before])} then {_listed(m for m, _ in by_date[after])}"
+        if hi_after < lo_before:
+            if series == "cumulative":
+                problems.append(f"a running count fell: {pair}")
+            else:
+                updates.append(f"a count of the present fell: {pair}")
+        elif lo_after > hi_before:
+            updates.append(f"a later figure updates an earlier one: {pair}")
+    return problems, updates
+
+
 def flag(cluster: Cluster) -> None:
-    # a sub-count ("among them 9 children") is part of its total, never a rival figure
-    figures = [(m, iv) for m in cluster.members if not m.part and (iv := interval(m.quantity)) is not None]
-    reasons = []
-    if len(figures) > 1:
-        lo = max(iv[0] for _, iv in figures)
-        hi = min(iv[1] for _, iv in figures)
-        if lo > hi:
-            low = min(figures, key=lambda f: f[1][1])
-            high = max(figures, key=lambda f: f[1][0])
-            reasons.append(f"figures cannot all be true: {describe(low[0].quantity)} ({low[0].source}) vs "
-                           f"{describe(high[0].quantity)} ({high[0].source})")
+    """The cluster's flag and its reasons (see the module's docstring)."""
+    cluster.echoes = origins(cluster.members)
+    echoed = cluster.echoed
+    independent = [m for m in cluster.members if m.id not in echoed]
+    # a sub-count ("among them 9 children") is part of its total, never a rival figure; and figures are
+    # compared only with figures of the same measure
+    by_measure: dict[str | None, list] = defaultdict(list)
+    for m in independent:
+        if not m.part and (iv := interval(m.quantity)) is not None:
+            by_measure[m.measure].append((m, iv))
+    problems, updates = [], []
+    for figures in by_measure.values():
+        if cluster.series:
+            found, later = _series_reasons(cluster.series, figures)
+            problems += found
+            updates += later
+        elif _disjoint(figures):
+            problems.append(f"figures cannot all be true: {_listed(m for m, _ in figures)}")
     # each date once (its first member): a cluster of hundreds of claims has a few distinct dates, and
     # comparing every pair of claims was quadratic
     firsts: dict[str, ClaimDigest] = {}
-    for m in cluster.members:
+    for m in independent:
         if m.when_start and not m.ongoing:
             firsts.setdefault(m.when_start, m)
     dated = list(firsts.values())
     for i, a in enumerate(dated):
         b = next((b for b in dated[i + 1 :] if _dates_conflict(a, b)), None)
         if b is not None:
-            reasons.append(f"dated differently: {a.when_start} ({a.source}) vs {b.when_start} ({b.source})")
+            problems.append(f"dated differently: {a.when_start} ({a.source}) vs {b.when_start} ({b.source})")
             break
-    cluster.reasons = reasons
-    if reasons:
-        cluster.flag = "contradiction"
+    sources = sorted({m.source for m in independent})
+    if problems:
+        cluster.flag, reasons = "contradiction", problems
+    elif updates:
+        cluster.flag, reasons = "update", updates
+    elif len(sources) > 1:
+        cluster.flag = "consistent"
+        reasons = [f"{len(sources)} sources, all of whose accounts can be true: {_listed(independent)}"]
     else:
-        cluster.flag = "consistent" if len(cluster.sources) > 1 else "single"
+        cluster.flag, reasons = "single", [f"one source: {_listed(independent)}"]
+    whole = {m.id: m for m in cluster.members}
+    for origin, echoes in cluster.echoes.items():
+        reasons.append(f"{_account(whole[origin])} is repeated nearly word for word by {len(echoes)} other document(s), "
+                       f"heard as its echoes: {_listed(whole[e] for e in echoes)}")
+    cluster.reasons = reasons
 
 
 def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str, str] | None],
-                   anchor: dict[str, int] | None = None) -> list[Cluster]:
-    """Clusters of `claims` (see `cluster_digests`), each with its claims whole."""
+                   anchor: dict[str, int] | None = None, texts: dict[str, str] | None = None) -> list[Cluster]:
+    """Clusters of `claims` (see `cluster_digests`), each with its claims whole; `texts` (document
+    SHA-256 -> text) lets repeated sentences be told (without it no claim is an echo)."""
     claims = list(claims)
+    texts = texts or {}
     with _collector_paused():
-        clusters = _cluster_digests([c.digest() for c in claims], place_key, anchor)
+        clusters = _cluster_digests([c.digest(texts.get(c.document.sha256) if c.document else None) for c in claims],
+                                    place_key, anchor)
         fill(clusters, {c.id: c for c in claims})
     return clusters
 
@@ -308,6 +405,10 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
     # whatever order the claims come
     entries.sort(key=lambda e: (-e[0], -e[1], e[2] is None, e[2] or 0, e[3].when_start or "", e[3].source, e[3].id))
     made: list[_Open] = []
+    series_points = [e for e in entries if e[0] == -1 and e[3].series and not e[3].part]
+    if series_points:
+        entries = [e for e in entries if not (e[0] == -1 and e[3].series and not e[3].part)]
+        _series(kind, key, thing, series_points, levels, made)
     by_day: dict[int, list[_Open]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[_Open]] = defaultdict(list)
     by_year: dict[int, list[_Open]] = defaultdict(list)
@@ -355,6 +456,38 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
         home.cluster.members.append(m)
         _widen(home.cluster, year)
     return [o.cluster for o in made]
+
+
+def _since(m: ClaimDigest) -> int | None:
+    """The year a series point counts from, when its words give one ("since October 2023") apart from
+    its document's date."""
+    if m.when_start and m.as_of and m.when_start[:7] != m.as_of[:7] and m.when_start[:4].isdigit():
+        return int(m.when_start[:4])
+    return None
+
+
+def _series(kind, key, thing, points, levels, made) -> None:
+    """Ongoing figures of an event ("so far", "to date", "since October 2023"): one series per year they
+    count from (the first place named, the district's when they differ); a point that gives no start
+    joins the one series there, else a series of its own without a start."""
+    by_since: dict[int | None, _Open] = {}
+    for since, e in sorted(((_since(e[3]), e) for e in points),
+                           key=lambda p: (p[0] is None, p[0] or 0, p[1][3].as_of or "", p[1][3].source, p[1][3].id)):
+        m, pid, chain = e[3], e[4], e[5]
+        if since is None and len(by_since) == 1 and None not in by_since:
+            since = next(iter(by_since))
+        home = by_since.get(since)
+        if home is None:
+            home = by_since[since] = _new(kind, key, thing, pid, chain, 1, since, m, levels, made)
+            home.cluster.series = m.series
+            home.cluster.years = None
+            home.cluster.date = f"since {since}" if since is not None else None
+            home.cluster.precision = "series"
+        elif home.cluster.series != m.series:
+            home.cluster.series = "cumulative" if "cumulative" in (home.cluster.series, m.series) else m.series
+        home.cluster.members.append(m)
+        year = int(m.as_of[:4]) if m.as_of and m.as_of[:4].isdigit() else e[2]
+        _widen(home.cluster, year)
 
 
 def _new(kind, key, thing, pid, chain, rank, year, m, levels, made) -> _Open:

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 
 from docket.gazetteer import Gazetteer, Place
 from docket.model import Claim, ClaimDigest
-from docket.resolve.clusters import Cluster, cluster_claims, cluster_digests, describe, district_key, fill
+from docket.resolve.clusters import (
+    FLAGS,
+    Cluster,
+    cluster_claims,
+    cluster_digests,
+    describe,
+    district_key,
+    fill,
+)
 from docket.store import ClaimFilter, ClaimStore
 
 _size = os.environ.get("DOCKET_COMPARE_CACHE", "64")
@@ -51,7 +59,7 @@ def load(store: ClaimStore, clusters: list[Cluster], also: Iterable[str] = ()) -
     return whole
 
 
-FLAG_ORDER = {"contradiction": 0, "consistent": 1, "single": 2}
+FLAG_ORDER = {f: i for i, f in enumerate(FLAGS)}
 
 
 @dataclass
@@ -175,7 +183,7 @@ def diff(store: ClaimStore, gaz: Gazetteer, doc_a: str, doc_b: str) -> Diff:
     cb = store.claims(ClaimFilter(document=db.sha256))
     key = district_key(gaz)
     changes: list[Change] = []
-    for cluster in cluster_claims(ca + cb, key):
+    for cluster in cluster_claims(ca + cb, key, texts={da.sha256: da.text, db.sha256: db.text}):
         left = [c for c in cluster.claims if c.document and c.document.sha256 == da.sha256]
         right = [c for c in cluster.claims if c.document and c.document.sha256 == db.sha256]
         for i in range(max(len(left), len(right))):

@@ -288,7 +288,7 @@ def _check_claims(store, sha, row_doc, exp, expected_ids, result, found, extract
     by_id = {c.id: c for c in claims}
     for r in store.stored_rows("area_claims", sha):
         c = None if r["claim_id"] in altered else by_id.get(r["claim_id"])
-        want = area_digest(c) if c else None
+        want = area_digest(c, row_doc["text"]) if c else None
         got = {k: r[k] for k in want} if want else None
         if want is not None and got != want:
             if found(Problem("area", f"{r['claim_id']} in {r['place_id']}", "the digest comparisons read was altered ("

@@ -76,9 +76,9 @@ class Dossier:
 
 def build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
     found = claims_in(store, gaz, place)
-    clusters = cluster_claims(found, district_key(gaz), document_anchors(store, found))
     docs = store.documents_by_sha(c.document.sha256 for c in found)
     texts = {sha: d.text for sha, d in docs.items()}
+    clusters = cluster_claims(found, district_key(gaz), document_anchors(store, found), texts)
     documents = {sha: {"sha256": sha, "title": d.meta.title or d.filename, "published": d.meta.published,
                        "publisher": d.meta.publisher, "filename": d.filename} for sha, d in docs.items()}
     evidence = []

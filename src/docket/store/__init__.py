@@ -186,7 +186,7 @@ class ClaimStore:
                         ingested_at=now, **doc.meta.model_dump(),
                     )
                 )
-                hashes = self._insert_claims(conn, doc.sha256, rows, areas or {}, now)
+                hashes = self._insert_claims(conn, doc.sha256, rows, areas or {}, now, doc.text)
                 if relation_rows:
                     conn.execute(insert(relations), relation_rows)
                 update_anchor_years(conn, doc.sha256)  # the one definition of a document's anchor year
@@ -202,14 +202,16 @@ class ClaimStore:
         return True
 
     @staticmethod
-    def _insert_claims(conn: Connection, sha256: str, rows: list[Claim], areas: dict[str, set[str]], now: str) -> dict:
-        """Insert claims with their places and area rows; returns claim id -> the hash of what was written."""
+    def _insert_claims(conn: Connection, sha256: str, rows: list[Claim], areas: dict[str, set[str]], now: str,
+                       text: str | None) -> dict:
+        """Insert claims with their places and area rows (`text`: the document's, whose sentences the
+        area rows sign); returns claim id -> the hash of what was written."""
         claim_rows, place_rows, area_rows, hashes = [], [], [], {}
         for c in rows:
             row, places = _claim_row(c, sha256, now), _place_rows(c)
             claim_rows.append(row)
             place_rows += places
-            area_rows += _area_rows(c, areas.get(c.id, ()))
+            area_rows += _area_rows(c, areas.get(c.id, ()), text)
             hashes[c.id] = chain.claim_hash(row, places, sorted(areas.get(c.id, ())))
         # one statement per table, executed for all rows (executemany)
         for table, batch in ((claims, claim_rows), (claim_places, place_rows), (area_claims, area_rows)):
@@ -242,10 +244,16 @@ class ClaimStore:
                                          .where(area_claims.c.claim_id.in_(chunk))):
                 places.setdefault(cid, []).append(pid)
             conn.execute(area_claims.delete().where(area_claims.c.claim_id.in_(chunk)))
-            rows = [r for c in self._claims_in(conn, ClaimFilter(ids=chunk, include_rejected=True))
-                    for r in _area_rows(c, places.get(c.id, ()))]
+            found = self._claims_in(conn, ClaimFilter(ids=chunk, include_rejected=True))
+            texts = {sha: self._text_of(conn, sha) for sha in {c.document.sha256 for c in found if c.document}}
+            rows = [r for c in found
+                    for r in _area_rows(c, places.get(c.id, ()), texts.get(c.document.sha256) if c.document else None)]
             if rows:
                 conn.execute(insert(area_claims), rows)
+
+    @staticmethod
+    def _text_of(conn: Connection, sha256: str) -> str | None:
+        return conn.execute(select(documents.c.text).where(documents.c.sha256 == sha256)).scalar()
 
     def update_document(self, sha256: str, seen: DocumentMeta, meta: DocumentMeta, found: list[Claim],
                         areas: dict[str, set[str]], stated: Iterable, actor: str, reason: str) -> dict:
@@ -275,7 +283,7 @@ class ClaimStore:
                     conn.execute(table.delete().where(table.c.claim_id.in_(chunk)))
                 conn.execute(claims.delete().where(claims.c.id.in_(chunk)))
             new = [c for c in found if c.id not in keep]
-            hashes = self._insert_claims(conn, sha256, new, areas, now)
+            hashes = self._insert_claims(conn, sha256, new, areas, now, self._text_of(conn, sha256))
             conn.execute(relations.delete().where(relations.c.document_sha256 == sha256))
             if relation_rows:
                 conn.execute(insert(relations), relation_rows)
@@ -600,7 +608,7 @@ class ClaimStore:
             if new.places:
                 conn.execute(insert(claim_places), _place_rows(new))
             if areas:
-                conn.execute(insert(area_claims), _area_rows(new, areas))
+                conn.execute(insert(area_claims), _area_rows(new, areas, self._text_of(conn, sha) if sha else None))
             latest = dict(claim_id=new.id, version=version, status=new.status, data=json.dumps(new.contract()),
                           author=author, reason=reason, made_at=now)
             conn.execute(insert(claim_versions), [latest])
@@ -755,9 +763,10 @@ def claim_state_of(c: Claim, sha256: str, areas: list[str], fmt: int = chain.CLA
     return chain.claim_state(_claim_row(c, sha256, ""), _place_rows(c), areas, fmt)
 
 
-def area_digest(c: Claim) -> dict:
-    """The digest columns an area row of the claim must hold (verify compares them)."""
-    row = _area_rows(c, ["-"])[0]
+def area_digest(c: Claim, text: str | None) -> dict:
+    """The digest columns an area row of the claim must hold, `text` its document's (verify compares
+    them)."""
+    row = _area_rows(c, ["-"], text)[0]
     row.pop("place_id")
     return row
 
@@ -768,32 +777,32 @@ def _place_rows(c: Claim) -> list[dict]:
             for i, p in enumerate(c.places)]
 
 
-def _area_rows(c: Claim, areas: Iterable[str]) -> list[dict]:
-    """The claim's digest once for each area it lies in."""
-    d = c.digest()
+def _area_rows(c: Claim, areas: Iterable[str], text: str | None) -> list[dict]:
+    """The claim's digest once for each area it lies in (`text`: its document's)."""
+    d = c.digest(text)
     q = d.quantity
     row = dict(claim_id=c.id, kind=d.kind, status=d.status, when_start=d.when_start, when_ongoing=d.ongoing,
                document_sha256=d.document, places=" ".join(d.places), thing=d.thing, source=d.source,
                quantity_value=q.value if q else None, quantity_low=q.low if q else None,
                quantity_high=q.high if q else None, quantity_qualifier=q.qualifier if q else None,
                quantity_unit=q.unit if q else None, when_precision=d.when_precision, when_end=d.when_end,
-               part=d.part)
+               part=d.part, measure=d.measure, series=d.series, as_of=d.as_of, echo=d.echo)
     return [row | {"place_id": pid} for pid in sorted(areas)]
 
 
 _DIGEST_COLUMNS = [area_claims.c[name] for name in (
     "claim_id", "kind", "status", "document_sha256", "places", "thing", "source", "when_start", "when_ongoing",
     "quantity_value", "quantity_low", "quantity_high", "quantity_qualifier", "quantity_unit", "when_precision",
-    "when_end", "part")]
+    "when_end", "part", "measure", "series", "as_of", "echo")]
 
 
 def _digest_from_row(r: tuple) -> ClaimDigest:
     """A digest from a row of `_DIGEST_COLUMNS` (read by position: a place page reads thousands)."""
     cid, kind, status, doc, places, thing, source, when_start, ongoing, value, low, high, qualifier, unit, precision, \
-        when_end, part = r
+        when_end, part, measure, series, as_of, echo = r
     q = Quantity(value=value, low=low, high=high, qualifier=qualifier, unit=unit) if qualifier else None
     return ClaimDigest(cid, kind, status, doc, tuple(places.split()), thing, source, when_start, bool(ongoing), q,
-                       precision, when_end, bool(part))
+                       precision, when_end, bool(part), measure, series, as_of, echo)
 
 
 def _document_from_row(m) -> Document:

@@ -99,7 +99,7 @@ def _v5_area_digests(conn: Connection) -> None:
     ids = list(areas)
     for i in range(0, len(ids), 500):
         found = reader._claims_in(conn, ClaimFilter(ids=ids[i : i + 500], include_rejected=True))
-        rows = [row for c in found for row in _area_rows(c, areas[c.id])]
+        rows = [row for c in found for row in _area_rows(c, areas[c.id], None)]  # signed by version 9
         if rows:
             conn.execute(area_claims.insert(), rows)
     claim_areas.drop(conn)
@@ -174,6 +174,24 @@ def _v8_incident_digests(conn: Connection) -> None:
     ClaimStore(conn.engine, "migration")._refresh_digests(conn, ids)
 
 
+def _v9_measures_series_echoes(conn: Connection) -> None:
+    """Figures are compared only with figures of the same measure (killed, injured, detained …); an
+    ongoing figure is a point in a series ordered by its document's date; a repeated sentence is an
+    echo of its origin. Area digests carry all four (`measure`, `series`, `as_of`, `echo`), written
+    again for every claim."""
+    from sqlalchemy import text
+
+    from docket.store import ClaimStore
+
+    columns = {c["name"] for c in inspect(conn).get_columns("area_claims")}
+    for name, kind in (("measure", "VARCHAR(20)"), ("series", "VARCHAR(10)"), ("as_of", "VARCHAR(10)"),
+                       ("echo", "VARCHAR(80)")):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE area_claims ADD COLUMN {name} {kind}"))
+    ids = [cid for (cid,) in conn.execute(select(claims.c.id))]
+    ClaimStore(conn.engine, "migration")._refresh_digests(conn, ids)
+
+
 def anchor_year_expression():
     """A document's anchor year, as SQL over its claims: the earliest year of its dated events."""
     from sqlalchemy import Integer, cast, or_
@@ -201,7 +219,8 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
 
 
 MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index,
-              _v5_area_digests, _v6_write_log, _v7_things_from_kinds, _v8_incident_digests]
+              _v5_area_digests, _v6_write_log, _v7_things_from_kinds, _v8_incident_digests,
+              _v9_measures_series_echoes]
 CURRENT = len(MIGRATIONS)
 
 

@@ -122,6 +122,10 @@ area_claims = Table(
     Column("when_precision", String(5)),  # schema version 8: what incidents are told apart by
     Column("when_end", String(10)),
     Column("part", Boolean),  # the figure is part of a total given with it
+    Column("measure", String(20)),  # schema version 9: what the figure counts (killed, injured, …)
+    Column("series", String(10)),  # an ongoing figure: cumulative or stock
+    Column("as_of", String(10)),  # the document's date, which orders a series
+    Column("echo", String(80)),  # the LSH keys of the claim's sentence (resolve/echoes.py)
     Index("ix_area_claims_kind", "place_id", "kind", "status", "when_start"),
     Index("ix_area_claims_claim", "claim_id"),
     sqlite_with_rowid=False,

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from docket.errors import DocketError
 from docket.export import csv_safe, write_csv
 from docket.model import KINDS
+from docket.resolve.clusters import FLAGS
 from docket.services.review import QUALIFIERS
 from docket.store import SORTS, ClaimFilter, ClaimStore
 from docket.web.security import writer
@@ -48,10 +49,7 @@ class Action(StrEnum):
 Qualifier = Enum("Qualifier", {q: q for q in QUALIFIERS}, type=str)
 
 
-class Flag(StrEnum):
-    contradiction = "contradiction"
-    consistent = "consistent"
-    single = "single"
+Flag = StrEnum("Flag", {f: f for f in FLAGS})
 
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"

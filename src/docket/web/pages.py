@@ -25,7 +25,7 @@ from docket import services
 from docket.errors import DocketError
 from docket.kinds import kinds
 from docket.model import KINDS, STATUSES, DocumentMeta, Quantity
-from docket.resolve.clusters import describe
+from docket.resolve.clusters import FLAGS, describe
 from docket.services.places import place_by_id
 from docket.store import SORTS, ClaimFilter
 from docket.web.security import csrf_token, docs_policy, writer
@@ -274,7 +274,7 @@ def pages_router(app: FastAPI) -> APIRouter:
 
         p = place_by_id(gaz(), place_id)
         clusters = [k for k in compare(store(), gaz(), p, kind if kind in KINDS else None) if not flag or k.flag == flag]
-        return render(request, "web/compare.html", p=p, clusters=clusters, kinds=KINDS, kind=kind, flag=flag)
+        return render(request, "web/compare.html", p=p, clusters=clusters, kinds=KINDS, kind=kind, flag=flag, flags=FLAGS)
 
     @r.get("/places/{place_id}/dossier", response_class=HTMLResponse)
     def place_dossier(place_id: str):

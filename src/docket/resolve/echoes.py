@@ -1,0 +1,106 @@
+"""Repetition: the same claim repeated across documents (a wire story republished, a statement quoted
+word for word) is one origin with its echoes, not ten sources.
+
+Two claims are echoes of one origin when the sentences they stand in are near-identical: their sets
+of character 5-grams (of the folded sentence) have a Jaccard similarity of about 0.8 or more. The
+similarity is estimated with MinHash (datasketch, 64 permutations) and looked up by locality-
+sensitive hashing: the 64 values fall in 8 bands of 8, and each band's hash is a key. Claims that
+share a key are echoes: for a similarity of 0.9 that happens with probability 0.99, for 0.8 with
+0.77, for 0.6 with 0.13 and for 0.5 with 0.03. Only the 8 keys are kept with a claim's digest (the
+store's `echo` column), so comparing sources reads no text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from docket.gazetteer.text import fold
+
+SHINGLE = 5
+PERMUTATIONS = 64
+BANDS = 8
+_ROWS = PERMUTATIONS // BANDS
+MIN_CHARS = 40  # a sentence shorter than this ("Four were killed.") is said alike by anyone
+_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+
+
+def sentence_around(text: str, span: tuple[int, int]) -> str:
+    """The sentence (or line) of `text` that holds `span`: from the last sentence end before it to the
+    first one after it."""
+    start, end = span
+    left = 0
+    for m in _END.finditer(text, max(0, start - 2000), start):
+        left = m.end()
+    m = _END.search(text, end)
+    right = m.end() if m else len(text)
+    return text[left:right].strip()
+
+
+@cache
+def _permutations():
+    from datasketch import MinHash
+
+    seed = MinHash(num_perm=PERMUTATIONS, seed=7)
+    return seed.permutations, seed.scheme
+
+
+def signature(sentence: str) -> str | None:
+    """The sentence's LSH keys, space-separated (None for a sentence too short to tell an echo)."""
+    folded = " ".join(fold(sentence).split())
+    if len(folded) < MIN_CHARS:
+        return None
+    from datasketch import MinHash
+
+    perms, scheme = _permutations()
+    m = MinHash(num_perm=PERMUTATIONS, permutations=perms, scheme=scheme)
+    m.update_batch([folded[i : i + SHINGLE].encode() for i in range(len(folded) - SHINGLE + 1)])
+    values = m.hashvalues
+    return " ".join(hashlib.blake2b(values[b * _ROWS : (b + 1) * _ROWS].tobytes(), digest_size=4).hexdigest()
+                    for b in range(BANDS))
+
+
+def claim_signature(text: str | None, span: tuple[int, int]) -> str | None:
+    """The signature of the sentence that holds a claim (None without the document's text)."""
+    return signature(sentence_around(text, span)) if text else None
+
+
+def origins(members: Iterable) -> dict[str, list[str]]:
+    """Origin claim id -> the ids of its echoes, for digests (`ClaimDigest`) that share an LSH key and
+    their figure (a sentence that repeats another's words with a new figure is a new claim) and come
+    from two documents or more. The origin of a group is its earliest published member (then the
+    smallest document hash, then id). Members that echo nothing are left out."""
+    members = [m for m in members if m.echo]
+    if len(members) < 2:
+        return {}
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple, int] = {}
+    for i, m in enumerate(members):
+        q = m.quantity
+        figure = (q.value, q.low, q.high, q.qualifier) if q else None  # a repeated claim repeats its figure
+        for key in m.echo.split():
+            j = first.setdefault((key, figure), i)
+            if j != i:
+                parent[root(i)] = root(j)
+    groups: dict[int, list] = {}
+    for i, m in enumerate(members):
+        groups.setdefault(root(i), []).append(m)
+    out: dict[str, list[str]] = {}
+    for group in groups.values():
+        if len({m.document for m in group}) < 2:
+            continue
+        group.sort(key=lambda m: (m.as_of is None, m.as_of or "", m.document or "", m.id))
+        origin = group[0]
+        echoes = [m.id for m in group[1:] if m.document != origin.document]
+        if echoes:
+            out[origin.id] = echoes
+    return out

@@ -1,0 +1,125 @@
+"""Figures that are points of a series, figures of different measures, and claims repeated word for
+word across documents, each seen through `docket compare` on documents written here about Tartar
+(Tərtər, a town of Azerbaijan)."""
+
+from click.testing import CliRunner
+
+from docket.cli import main
+from docket.model import ClaimDigest, Quantity, _measure
+from docket.resolve.clusters import Cluster, flag
+from docket.resolve.echoes import origins, signature
+from tests.resolve.test_incidents import _compare, _figures, _ingest
+
+
+def _add(db, tmp_path, name, text, publisher, date):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(path), "--db", db, "--publisher", publisher, "--date", date])
+    assert r.exit_code == 0, r.output
+
+
+def _series(db):
+    found = [k for k in _compare(db, "killing") if k["series"]]
+    assert len(found) == 1, [(k["date"], k["series"], _figures(k)) for k in _compare(db, "killing")]
+    return found[0]
+
+
+def test_a_running_count_that_grows_is_an_update_and_one_that_shrinks_is_flagged(tmp_path):
+    db = _ingest(tmp_path, [
+        ("april.txt", "So far this year 12 civilians have been killed in Tartar, the office said.\n",
+         "Regional Health Office", "2023-04-01"),
+        ("june.txt", "To date, 19 civilians have been killed in Tartar in 2023, the office said.\n",
+         "Regional Health Office", "2023-06-01")])
+    k = _series(db)
+    assert k["series"] == "cumulative" and k["flag"] == "update", k
+    assert _figures(k) == [("Regional Health Office", 12), ("Regional Health Office", 19)]
+    assert any("12" in r and "19" in r and "2023-04-01" in r and "2023-06-01" in r for r in k["reasons"]), k["reasons"]
+    # a later document's smaller running count cannot be true with the earlier one
+    _add(db, tmp_path, "july.txt", "So far this year 15 civilians have been killed in Tartar.\n", "Civil Defence Watch",
+         "2023-07-01")
+    k = _series(db)
+    assert k["flag"] == "contradiction", k
+    assert any(r.startswith("a running count fell") and "19" in r and "15" in r for r in k["reasons"]), k["reasons"]
+    # no incident of the year took the running counts as rival figures
+    assert all(not k["series"] or k["flag"] != "single" for k in _compare(db, "killing"))
+
+
+def test_a_count_of_the_present_may_fall():
+    points = [_digest("a", "Agency", 40, as_of="2023-05-01", series="stock", measure="missing"),
+              _digest("b", "Agency", 31, as_of="2023-08-01", series="stock", measure="missing")]
+    k = Cluster("", "detention_missing", "p", "P", "", None, members=points, series="stock")
+    flag(k)
+    assert k.flag == "update" and "fell" in k.reasons[0]
+
+
+def _digest(cid, source, value, measure="killed", when="2023-03-03", as_of="2023-03-04", series=None, doc=None,
+            echo=None):
+    return ClaimDigest(cid, "killing", "extracted", doc or f"doc-{cid}", ("p",), "", source, when, series is not None,
+                       Quantity(value=value), "day", None, False, measure, series, as_of, echo)
+
+
+def test_killed_and_injured_are_never_compared(tmp_path):
+    db = _ingest(tmp_path, [
+        ("ministry.txt", "On 3 March 2023 shells hit the market in Tartar, killing four civilians and injuring 20 others.\n",
+         "Ministry of Defence", "2023-03-04"),
+        ("monitor.txt", "Twenty people were wounded and four were killed when shells hit the market in Tartar on 3 March "
+         "2023.\n", "Caucasus Civilian Monitor", "2023-03-06")])
+    k = next(k for k in _compare(db, "killing") if k["date"] == "2023-03-03")
+    assert _figures(k) == [("Caucasus Civilian Monitor", 4), ("Ministry of Defence", 4)] and k["flag"] == "consistent"
+    assert {f["measure"] for f in k["figures"]} == {"killed"}
+    # and where a figure of the injured sits beside one of the dead, the two are not rivals
+    together = Cluster("", "killing", "p", "P", "", (2023, 2023),
+                       members=[_digest("a", "A", 4), _digest("b", "B", 20, measure="injured")])
+    flag(together)
+    assert together.flag == "consistent", together.reasons
+    rivals = Cluster("", "killing", "p", "P", "", (2023, 2023), members=[_digest("a", "A", 4), _digest("b", "B", 20)])
+    flag(rivals)
+    assert rivals.flag == "contradiction"
+
+
+def test_a_figure_is_measured_by_the_words_beside_it():
+    assert _measure("attack", "the shelling killed four civilians and injured 20 others", Quantity(value=20)) == "injured"
+    assert _measure("attack", "the shelling killed 20 civilians and injured four others", Quantity(value=20)) == "killed"
+    assert _measure("detention_missing", "300 were detained and 20 remain missing", Quantity(value=20)) == "missing"
+    assert _measure("detention_missing", "20 were detained and 300 remain missing", Quantity(value=20)) == "detained"
+    assert _measure("killing", "20 civilians", Quantity(value=20)) == "killed"  # the kind's own measure
+    assert _measure("attack", "four rockets", Quantity(value=4)) is None
+
+
+WIRE = ("Artillery shelled the central market of Tartar on 3 March 2023, killing four civilians and wounding several "
+        "shoppers who had come for the spring fair.\n")
+
+
+def test_a_republished_wire_story_is_one_origin_with_its_echoes(tmp_path):
+    db = _ingest(tmp_path, [("wire.txt", WIRE, "Caucasus Wire", "2023-03-03"),
+                            ("herald.txt", "TARTAR (Caucasus Wire)\n\n" + WIRE, "Daily Herald", "2023-03-04"),
+                            ("post.txt", WIRE.replace("of Tartar", "in Tartar"), "Evening Post", "2023-03-05")])
+    k = next(k for k in _compare(db, "killing") if k["date"] == "2023-03-03")
+    assert sorted(k["sources"]) == ["Caucasus Wire", "Daily Herald", "Evening Post"]
+    # three outlets, one origin: the wire's, the first published
+    assert k["origins"] == ["Caucasus Wire"] and k["flag"] == "single", k
+    wire = next(f["claim"] for f in k["figures"] if f["source"] == "Caucasus Wire")
+    assert set(k["echoes"]) == {wire} and len(k["echoes"][wire]) == 2
+    assert all(f["echo_of"] == wire for f in k["figures"] if f["source"] != "Caucasus Wire")
+    assert any("repeated" in r and "Daily Herald" in r and "Evening Post" in r for r in k["reasons"])
+    table = CliRunner().invoke(main, ["compare", "--place", "Tartar", "--kind", "killing", "--all", "--db", db]).output
+    assert "(echo)" in table
+    # an account in words of its own is a second origin
+    _add(db, tmp_path, "monitor.txt", "Our researchers confirmed that four civilians died when the market in Tartar was "
+         "shelled on 3 March 2023.\n", "Caucasus Civilian Monitor", "2023-03-07")
+    k = next(k for k in _compare(db, "killing") if k["date"] == "2023-03-03")
+    assert k["origins"] == ["Caucasus Civilian Monitor", "Caucasus Wire"] and k["flag"] == "consistent", k
+
+
+def test_echoes_need_near_identical_sentences_from_different_documents():
+    same = signature(WIRE)
+    edited = signature(WIRE.replace("spring fair", "weekly fair"))
+    other = signature("Four civilians were killed on 3 March 2023 when artillery hit the central market of Tartar.")
+    assert same == signature(WIRE.upper()) and set(same.split()) & set(edited.split())
+    assert not set(same.split()) & set(other.split())
+    assert signature("Four were killed.") is None  # too short to tell an echo from a common phrase
+    a, b, c = (_digest("a", "A", 4, doc="d1", echo=same, as_of="2023-03-05"),
+               _digest("b", "B", 4, doc="d2", echo=same, as_of="2023-03-04"),
+               _digest("c", "C", 4, doc="d3", echo=other))
+    assert origins([a, b, c]) == {"b": ["a"]}  # the earlier published is the origin
+    assert origins([a, _digest("a2", "A", 4, doc="d1", echo=same)]) == {}  # one document does not echo itself
