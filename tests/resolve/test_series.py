@@ -123,3 +123,15 @@ def test_echoes_need_near_identical_sentences_from_different_documents():
                _digest("c", "C", 4, doc="d3", echo=other))
     assert origins([a, b, c]) == {"b": ["a"]}  # the earlier published is the origin
     assert origins([a, _digest("a2", "A", 4, doc="d1", echo=same)]) == {}  # one document does not echo itself
+
+
+def test_a_towns_running_count_is_not_its_neighbours():
+    from docket.resolve.clusters import cluster_digests
+
+    def point(cid, place, value, as_of):
+        return ClaimDigest(cid, "killing", "extracted", f"doc-{cid}", (place,), "", "Agency", as_of, True,
+                           Quantity(value=value), "day", None, False, "killed", "cumulative", as_of, None)
+
+    got = cluster_digests([point("a", "town-a", 300, "2023-05-01"), point("b", "town-b", 40, "2023-06-01"),
+                           point("c", "town-a", 320, "2023-07-01")], lambda pid: ("district", "District"), {})
+    assert sorted((k.place_id, k.flag, len(k.members)) for k in got) == [("town-a", "update", 2), ("town-b", "single", 1)]

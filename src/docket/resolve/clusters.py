@@ -467,18 +467,20 @@ def _since(m: ClaimDigest) -> int | None:
 
 
 def _series(kind, key, thing, points, levels, made) -> None:
-    """Ongoing figures of an event ("so far", "to date", "since October 2023"): one series per year they
-    count from (the first place named, the district's when they differ); a point that gives no start
-    joins the one series there, else a series of its own without a start."""
-    by_since: dict[int | None, _Open] = {}
+    """Ongoing figures of an event ("so far", "to date", "since October 2023"): one series per place
+    (the place itself: a town's running count is not the region's) and per year they count from; a
+    point that gives no start joins the one series of its place, else a series of its own."""
+    by_since: dict[tuple[str | None, int | None], _Open] = {}
     for since, e in sorted(((_since(e[3]), e) for e in points),
                            key=lambda p: (p[0] is None, p[0] or 0, p[1][3].as_of or "", p[1][3].source, p[1][3].id)):
         m, pid, chain = e[3], e[4], e[5]
-        if since is None and len(by_since) == 1 and None not in by_since:
-            since = next(iter(by_since))
-        home = by_since.get(since)
+        if since is None:
+            starts = [s for (place, s) in by_since if place == pid]
+            if len(starts) == 1:
+                since = starts[0]
+        home = by_since.get((pid, since))
         if home is None:
-            home = by_since[since] = _new(kind, key, thing, pid, chain, 1, since, m, levels, made)
+            home = by_since[(pid, since)] = _new(kind, key, thing, pid, chain, 1, since, m, levels, made)
             home.cluster.series = m.series
             home.cluster.years = None
             home.cluster.date = f"since {since}" if since is not None else None
