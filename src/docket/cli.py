@@ -694,43 +694,52 @@ def diff(doc_a, doc_b, db, fmt):
 @click.argument("place")
 @db_option
 @click.option("--out-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="Where to write dossier-<place>.md and dossier-<place>.html.")
-@format_option("files", "json", default="files")
+              help="Where to write dossier-<place>.md and .html (or .pdf).")
+@format_option("files", "pdf", "json", default="files")
 @reports_errors
 def dossier(place, db, out_dir, fmt):
-    """Write the dossier of a place (and everything inside it): Markdown and self-contained HTML.
+    """Write the dossier of a place (and everything inside it): Markdown and self-contained HTML, or
+    with --format pdf one paginated A4 PDF to hand over (printed offline by Chromium through
+    Playwright: `pip install 'docket[pdf]'` and a Chromium, e.g. Debian's `chromium`).
 
-    Per kind, every source's figures side by side with contradiction flags; a timeline; the entities
-    involved; and for every figure the quoted evidence with its document, date and publisher.
+    Per kind, every source's figures side by side with contradiction flags and their reasons; a map of
+    the places named; a timeline; the entities involved; and for every figure the quoted evidence with
+    its document (its full SHA-256), date and publisher.
 
     \b
     Example:
       docket dossier Kalbajar --out-dir reports/
+      docket dossier Kalbajar --format pdf --out-dir reports/
     """
-    import re as _re
-
     from docket.gazetteer import default_gazetteer
-    from docket.services.dossier import build_dossier, render_html, render_markdown
+    from docket.services.dossier import build_dossier, pdf_printer, render_html, render_markdown, render_pdf
     from docket.services.places import place_or_error
 
+    if fmt == "pdf":
+        pdf_printer()  # no Chromium or Playwright: said now, before anything is built or written
     gaz = default_gazetteer()
     target = place_or_error(gaz, place)
     d = build_dossier(open_store(db, create=False), gaz, target)
     if fmt == "json":
         emit_json(d.as_dict())
         return
-    slug = _re.sub(r"[^a-z0-9]+", "-", target.name.lower()).strip("-") or "place"
+    pdf = render_pdf(d) if fmt == "pdf" else None  # printed before a file is opened: a failure writes nothing
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        md, html = out_dir / f"dossier-{slug}.md", out_dir / f"dossier-{slug}.html"
-        md.write_text(render_markdown(d), encoding="utf-8")
-        html.write_text(render_html(d), encoding="utf-8")
+        if pdf is not None:
+            written = [out_dir / f"{d.file_stem}.pdf"]
+            written[0].write_bytes(pdf)
+        else:
+            md, html = out_dir / f"{d.file_stem}.md", out_dir / f"{d.file_stem}.html"
+            md.write_text(render_markdown(d), encoding="utf-8")
+            html.write_text(render_html(d), encoding="utf-8")
+            written = [md, html]
     except OSError as e:
         raise DocketError(f"{out_dir}: cannot write the dossier ({e.strerror})") from e
     n = sum(len(k.claims) for k in d.clusters)
     out.print(f"{target.name}: {n} claims from {len(d.documents)} documents, {len(d.clusters)} clusters, "
               f"{len(d.contradictions)} contradictions")
-    out.print(f"wrote {md}\nwrote {html}")
+    out.print("\n".join(f"wrote {p}" for p in written))
 
 
 # ---------------------------------------------------------------- custody

@@ -49,6 +49,9 @@ def _measure(kind: str, text: str, q: Quantity | None) -> str | None:
     kind's own; None without a figure."""
     if q is None:
         return None
+    said = [name for name, words in kinds.measures().items() if words.search(text)]
+    if len(said) < 2:  # one measure's words or none: no need to find which stand nearest the figure
+        return said[0] if said else (kinds.kinds()[kind].measure if kind in kinds.kinds() else "") or None
     at = None
     wanted = q.value if q.value is not None else q.low
     for c in _counts(text) if wanted is not None else ():

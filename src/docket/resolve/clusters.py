@@ -47,6 +47,7 @@ from docket.resolve.echoes import origins
 FLAGS = ("contradiction", "update", "consistent", "single")  # a cluster's flags, most telling first
 APPROX = 0.10  # "around", "some", "about": within ten per cent
 EVENT_KINDS = kinds.event_kinds()  # the kinds kinds.toml marks `event`: what anchors a document's year
+_EVENTS = frozenset(EVENT_KINDS)
 
 
 def interval(q: Quantity | None) -> tuple[float, float] | None:
@@ -86,7 +87,7 @@ def describe(q: Quantity | None) -> str:
     return f"{words.get(q.qualifier, '')}{q.value:,}" if q.value is not None else q.qualifier
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     id: str
     kind: str
@@ -97,12 +98,19 @@ class Cluster:
     members: list[ClaimDigest] = field(default_factory=list)  # what clustering read of each claim
     claims: list[Claim] = field(default_factory=list)  # the claims whole, in the members' order, once loaded
     flag: str = "single"
-    reasons: list[str] = field(default_factory=list)
+    # why the flag: each reason as its pieces (text, and lists of accounts that `reasons` writes out
+    # when asked: a million claims' clusters are flagged, a few are read)
+    why: list[tuple] = field(default_factory=list, repr=False)
     date: str | None = None  # an incident's date at its precision (2022-03-03, 2022-03, 2022); None for states
     precision: str | None = None  # day, month or year
     notes: list[str] = field(default_factory=list)  # how accounts were joined, or why they were not
     series: str | None = None  # a series of ongoing figures: cumulative (a running count) or stock
     echoes: dict[str, list[str]] = field(default_factory=dict)  # origin claim id -> the ids repeating it
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the flag: the figures, sources and dates behind it."""
+        return ["".join(p if isinstance(p, str) else _listed(p) for p in parts) for parts in self.why]
 
     @property
     def echoed(self) -> set[str]:
@@ -147,11 +155,14 @@ def anchors(claims: Iterable[Claim | ClaimDigest]) -> dict[str, int]:
     out: dict[str, int] = {}
     for c in claims:
         m = c.digest() if isinstance(c, Claim) else c
-        if m.document is None or m.kind not in EVENT_KINDS or m.ongoing:
+        if m.document is None or m.ongoing or m.kind not in _EVENTS:
             continue
-        y = m.year
-        if y is not None:
-            out[m.document] = min(out.get(m.document, y), y)
+        s = m.when_start  # (m.year, inline: this runs for every claim of a store)
+        if s and s[:4].isdigit():
+            y = int(s[:4])
+            d = out.get(m.document)
+            if d is None or y < d:
+                out[m.document] = y
     return out
 
 
@@ -166,7 +177,7 @@ _LISTED = 12  # figures a reason lists by name; more are counted
 
 def _account(m: ClaimDigest) -> str:
     """One account as a reason lists it: "7 killed (Ministry of Defence, 2023-03-10)"."""
-    what = f"{describe(m.quantity)} {m.measure}".strip() if m.quantity else ""
+    what = f"{describe(m.quantity)} {m.measure or ''}".strip() if m.quantity else ""
     when = f"as of {m.as_of}" if m.series and m.as_of else (m.when_start or "undated")
     return f"{what} ({m.source}, {when})" if what else f"{m.source} ({when})"
 
@@ -182,7 +193,7 @@ def _disjoint(figures: list[tuple[ClaimDigest, tuple[float, float]]]) -> bool:
     return len(figures) > 1 and max(iv[0] for _, iv in figures) > min(iv[1] for _, iv in figures)
 
 
-def _series_reasons(series: str, figures) -> tuple[list[str], list[str]]:
+def _series_reasons(series: str, figures) -> tuple[list[tuple], list[tuple]]:
     """(problems, updates) of one measure's series points: documents in date order, each date's
     figures compared as rivals; a running count that falls is a problem, one that rises an update."""
     problems, updates = [], []
@@ -191,26 +202,29 @@ def _series_reasons(series: str, figures) -> tuple[list[str], list[str]]:
         by_date[f[0].as_of].append(f)
     for same in by_date.values():
         if _disjoint(same):
-            problems.append(f"figures of one date cannot all be true: {_listed(m for m, _ in same)}")
+            problems.append(("figures of one date cannot all be true: ", [m for m, _ in same]))
     dated = sorted(d for d in by_date if d is not None)
     for before, after in zip(dated, dated[1:], strict=False):
         lo_before = max(iv[0] for _, iv in by_date[before])
         hi_before = min(iv[1] for _, iv in by_date[before])
         lo_after = max(iv[0] for _, iv in by_date[after])
         hi_after = min(iv[1] for _, iv in by_date[after])
-        pair = f"{_listed(m for m, _ in by_date[before])} then {_listed(m for m, _ in by_date[after])}"
+        pair = ([m for m, _ in by_date[before]], " then ", [m for m, _ in by_date[after]])
         if hi_after < lo_before:
             if series == "cumulative":
-                problems.append(f"a running count fell: {pair}")
+                problems.append(("a running count fell: ", *pair))
             else:
-                updates.append(f"a count of the present fell: {pair}")
+                updates.append(("a count of the present fell: ", *pair))
         elif lo_after > hi_before:
-            updates.append(f"a later figure updates an earlier one: {pair}")
+            updates.append(("a later figure updates an earlier one: ", *pair))
     return problems, updates
 
 
 def flag(cluster: Cluster) -> None:
     """The cluster's flag and its reasons (see the module's docstring)."""
+    if len(cluster.members) == 1:  # most clusters of a large store: nothing to compare
+        cluster.echoes, cluster.flag, cluster.why = {}, "single", [("one source: ", cluster.members)]
+        return
     cluster.echoes = origins(cluster.members)
     echoed = cluster.echoed
     independent = [m for m in cluster.members if m.id not in echoed]
@@ -227,7 +241,7 @@ def flag(cluster: Cluster) -> None:
             problems += found
             updates += later
         elif _disjoint(figures):
-            problems.append(f"figures cannot all be true: {_listed(m for m, _ in figures)}")
+            problems.append(("figures cannot all be true: ", [m for m, _ in figures]))
     # each date once (its first member): a cluster of hundreds of claims has a few distinct dates, and
     # comparing every pair of claims was quadratic
     firsts: dict[str, ClaimDigest] = {}
@@ -238,7 +252,7 @@ def flag(cluster: Cluster) -> None:
     for i, a in enumerate(dated):
         b = next((b for b in dated[i + 1 :] if _dates_conflict(a, b)), None)
         if b is not None:
-            problems.append(f"dated differently: {a.when_start} ({a.source}) vs {b.when_start} ({b.source})")
+            problems.append((f"dated differently: {a.when_start} ({a.source}) vs {b.when_start} ({b.source})",))
             break
     sources = sorted({m.source for m in independent})
     if problems:
@@ -247,14 +261,15 @@ def flag(cluster: Cluster) -> None:
         cluster.flag, reasons = "update", updates
     elif len(sources) > 1:
         cluster.flag = "consistent"
-        reasons = [f"{len(sources)} sources, all of whose accounts can be true: {_listed(independent)}"]
+        reasons = [(f"{len(sources)} sources, all of whose accounts can be true: ", independent)]
     else:
-        cluster.flag, reasons = "single", [f"one source: {_listed(independent)}"]
-    whole = {m.id: m for m in cluster.members}
-    for origin, echoes in cluster.echoes.items():
-        reasons.append(f"{_account(whole[origin])} is repeated nearly word for word by {len(echoes)} other document(s), "
-                       f"heard as its echoes: {_listed(whole[e] for e in echoes)}")
-    cluster.reasons = reasons
+        cluster.flag, reasons = "single", [("one source: ", independent)]
+    if cluster.echoes:
+        whole = {m.id: m for m in cluster.members}
+        for origin, echoes in cluster.echoes.items():
+            reasons.append(([whole[origin]], f" is repeated nearly word for word by {len(echoes)} other document(s), "
+                            "heard as its echoes: ", [whole[e] for e in echoes]))
+    cluster.why = reasons
 
 
 def cluster_claims(claims: Iterable[Claim], place_key: Callable[[str], tuple[str, str] | None],
@@ -302,13 +317,18 @@ def _cluster_digests(digests, place_key, anchor) -> list[Cluster]:
     digests = list(digests)
     anchor = anchors(digests) if anchor is None else anchor
     groups: dict[tuple, list[tuple[int | None, ClaimDigest]]] = defaultdict(list)
+    keys: dict[tuple[str, ...], tuple[str, str] | None] = {}  # places -> key: claims repeat their places
     for m in digests:
-        key = None
-        for pid in m.places:
-            key = place_key(pid)
-            if key:
-                break
-        year = m.year
+        key = keys.get(m.places, False)
+        if key is False:
+            key = None
+            for pid in m.places:
+                key = place_key(pid)
+                if key:
+                    break
+            keys[m.places] = key
+        s = m.when_start  # (m.year, inline)
+        year = int(s[:4]) if s and s[:4].isdigit() else None
         if year is None and m.document is not None:
             year = anchor.get(m.document)
         groups[(m.kind, key, m.thing)].append((year, m))
@@ -363,7 +383,7 @@ def _rank(m: ClaimDigest) -> int:
     return min(_RANK.get(m.when_precision, written), written)
 
 
-@dataclass(eq=False)  # compared and hashed by identity: one incident is one object
+@dataclass(eq=False, slots=True)  # compared and hashed by identity: one incident is one object
 class _Open:
     """An incident being gathered: its cluster, where (its finest place and what that lies in) and when
     (the dates it has been given at its finest precision)."""
@@ -395,15 +415,17 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
     chain_of = getattr(levels, "chain", None)
     spec = kinds.kinds().get(kind)
     year_slack = spec.year_slack if spec else 0
-    entries = []
+    keyed = []
     for year, m in members:
         pid = m.places[0] if m.places else None
         chain = tuple(chain_of(pid)) if chain_of and pid else ((pid,) if pid else ())
-        rank = _rank(m)
-        entries.append((rank if not m.ongoing else -1, len(chain), year, m, pid, chain))
-    # most precise date first, then finest place, then date, source and id: the same incidents in
-    # whatever order the claims come
-    entries.sort(key=lambda e: (-e[0], -e[1], e[2] is None, e[2] or 0, e[3].when_start or "", e[3].source, e[3].id))
+        rank = _rank(m) if not m.ongoing else -1
+        # most precise date first, then finest place, then date, source and id: the same incidents in
+        # whatever order the claims come
+        keyed.append(((-rank, -len(chain), year is None, year or 0, m.when_start or "", m.source, m.id),
+                      (rank, len(chain), year, m, pid, chain)))
+    keyed.sort(key=_first)
+    entries = [e for _, e in keyed]
     made: list[_Open] = []
     series_points = [e for e in entries if e[0] == -1 and e[3].series and not e[3].part]
     if series_points:
@@ -490,6 +512,10 @@ def _series(kind, key, thing, points, levels, made) -> None:
         home.cluster.members.append(m)
         year = int(m.as_of[:4]) if m.as_of and m.as_of[:4].isdigit() else e[2]
         _widen(home.cluster, year)
+
+
+def _first(pair):
+    return pair[0]
 
 
 def _new(kind, key, thing, pid, chain, rank, year, m, levels, made) -> _Open:

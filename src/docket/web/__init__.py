@@ -29,8 +29,9 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     from docket import __version__
     from docket.gazetteer import default_gazetteer
     from docket.ingest import max_bytes
+    from docket.npm import node_modules
     from docket.web.api import api_router, install_errors
-    from docket.web.pages import node_modules, pages_router
+    from docket.web.pages import pages_router
     from docket.web.security import LOOPBACK, Guard, new_secret, page_policy
 
     max_bytes()  # a bad $DOCKET_MAX_BYTES is said once, at start, not as a failure of every upload

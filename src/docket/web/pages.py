@@ -7,7 +7,6 @@ carries its CSRF token and takes its author from `security.writer`."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import Counter
 from functools import cache
@@ -25,6 +24,7 @@ from docket import services
 from docket.errors import DocketError
 from docket.kinds import kinds
 from docket.model import KINDS, STATUSES, DocumentMeta, Quantity
+from docket.npm import BASEMAP, node_modules
 from docket.resolve.clusters import FLAGS, describe
 from docket.services.places import place_by_id
 from docket.store import SORTS, ClaimFilter
@@ -37,20 +37,6 @@ SINGLES = 20  # single-source clusters shown on a place page
 CLUSTERS = 50  # clusters shown on a place page at most, contradictions first
 TIMELINE = 50  # dated claims on a place page's timeline, earliest first
 MARKERS = 500
-# the map's offline basemap: Natural Earth's countries at 1:50m (world-atlas, npm), drawn by Leaflet as paths
-BASEMAP = "world-atlas/countries-50m.json"
-
-
-def node_modules() -> Path | None:
-    """The npm packages (htmx, Leaflet): $DOCKET_NODE_MODULES, else node_modules beside the source tree."""
-    env = os.environ.get("DOCKET_NODE_MODULES")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "node_modules").is_dir():
-            return parent / "node_modules"
-    return None
 
 
 @cache
@@ -282,6 +268,21 @@ def pages_router(app: FastAPI) -> APIRouter:
 
         return HTMLResponse(render_html(build_dossier(store(), gaz(), place_by_id(gaz(), place_id))),
                             headers={"Content-Security-Policy": served_html_policy()})
+
+    @r.get("/places/{place_id}/dossier.pdf", response_class=Response)
+    def place_dossier_pdf(request: Request, place_id: str):
+        """The dossier as a PDF to hand over, printed by the server's Chromium (503 without one)."""
+        from docket.services.dossier import build_dossier, pdf_printer, render_pdf
+
+        place = place_by_id(gaz(), place_id)  # an unknown place: 404, as ever
+        try:
+            pdf_printer()
+            d = build_dossier(store(), gaz(), place)
+            pdf = render_pdf(d)
+        except DocketError as e:
+            return page_error(request, 503, str(e))
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{d.file_stem}.pdf"'})
 
     @r.get("/entities", response_class=HTMLResponse)
     def entities(request: Request):
