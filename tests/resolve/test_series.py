@@ -84,6 +84,10 @@ def test_a_figure_is_measured_by_the_words_beside_it():
     assert _measure("detention_missing", "20 were detained and 300 remain missing", Quantity(value=20)) == "detained"
     assert _measure("killing", "20 civilians", Quantity(value=20)) == "killed"  # the kind's own measure
     assert _measure("attack", "four rockets", Quantity(value=4)) is None
+    # houses destroyed and houses damaged are two counts, not rival ones
+    assert _measure("destruction", "133 houses have been completely destroyed", Quantity(value=133)) == "destroyed"
+    assert _measure("destruction", "873 houses have been partially damaged", Quantity(value=873)) == "damaged"
+    assert _measure("destruction", "50 houses were partially destroyed", Quantity(value=50)) == "damaged"
 
 
 WIRE = ("Artillery shelled the central market of Tartar on 3 March 2023, killing four civilians and wounding several "
