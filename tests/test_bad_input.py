@@ -423,3 +423,63 @@ def test_a_docx_needing_a_newer_zip_version_is_reported(tmp_path, store):
     result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(store)])
     assert result.exit_code == 1 and "a zip feature Python cannot read: zip file version 6.9" in result.output, result.output
     assert "internal error" not in result.output and _store_digest(store) == before
+
+
+# ---------------------------------------------------------------- incident decisions
+
+KALBAJAR = ("On 2 April 1993 the armed forces of Armenia killed 511 civilians in Kalbajar. Around 150 villages in "
+            "Kalbajar were destroyed in April 1993.\n")
+
+
+@pytest.fixture
+def incidents_store(tmp_path):
+    db = tmp_path / "incidents.db"
+    path = tmp_path / "kalbajar.txt"
+    path.write_text(KALBAJAR)
+    assert CliRunner().invoke(main, ["ingest", str(path), "--db", str(db), "--publisher", "Ministry"]).exit_code == 0
+    claims = __import__("json").loads(CliRunner().invoke(main, ["claims", "--db", str(db), "--format", "json"]).stdout)
+    by_kind = {c["kind"]: c["id"] for c in claims}
+    return db, by_kind["killing"], by_kind["destruction"]
+
+
+def _decisions_logged(db) -> tuple:
+    """The log's length and the incident decisions it vouches for (verify checks the store too)."""
+    import json
+
+    r = CliRunner().invoke(main, ["verify", "--db", str(db), "--format", "json"])
+    v = json.loads(r.stdout)
+    return v["ok"], v["entries"], v["incident_decisions"]
+
+
+@pytest.mark.parametrize("label, args, expected", [
+    ("unknown claim", ["grade", "c-0000000000000000", "fair", "--reason", "x"], "c-0000000000000000: no such claim"),
+    ("unknown other claim", ["merge", "{killing}", "c-nosuch", "--reason", "x"], "c-nosuch: no such claim"),
+    ("bad grade", ["grade", "{killing}", "splendid", "--reason", "x"],
+     "grade splendid: expected one of confirmed, fair, weak, contested, discounted"),
+    ("merge across kinds", ["merge", "{killing}", "{destruction}", "--reason", "x"],
+     "is a killing claim and {destruction} a destruction claim; only incidents of one kind are merged"),
+    ("merge with itself", ["merge", "{killing}", "{killing}", "--reason", "x"], "cannot merge an incident with itself"),
+    ("no reason", ["grade", "{killing}", "fair"], "grade: give a reason"),
+    ("blank reason", ["split", "{killing}", "--reason", "  "], "split: give a reason"),
+    ("split of a lone claim", ["split", "{killing}", "--reason", "x"], "stands alone already"),
+    ("history of an unknown claim", ["history", "c-nosuch"], "c-nosuch: no such claim"),
+])
+def test_each_bad_incident_decision_is_one_line_and_store_unchanged(incidents_store, label, args, expected):
+    db, killing, destruction = incidents_store
+    before = (_store_digest(db), _decisions_logged(db))
+    filled = [a.format(killing=killing, destruction=destruction) for a in args]
+    result = CliRunner().invoke(main, ["incidents", *filled, "--db", str(db)])
+    assert result.exit_code == 1, (label, result.output)
+    assert expected.format(killing=killing, destruction=destruction) in result.output, (label, result.output)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert (_store_digest(db), _decisions_logged(db)) == before
+
+
+def test_an_incident_decision_without_a_store_creates_none(tmp_path):
+    missing = tmp_path / "none.db"
+    for args in (["grade", "c-1", "fair", "--reason", "x"], ["merge", "c-1", "c-2", "--reason", "x"],
+                 ["split", "c-1", "--reason", "x"], ["history", "c-1"]):
+        result = CliRunner().invoke(main, ["incidents", *args, "--db", str(missing)])
+        assert result.exit_code == 1 and "no store here" in result.output and "Traceback" not in result.output
+        assert not missing.exists()

@@ -634,6 +634,8 @@ def compare(place, kind, show_all, db, fmt):
         years = f"{k.years[0]}" + (f"–{k.years[1]}" if k.years and k.years[1] != k.years[0] else "") if k.years else "undated"
         head = Text(f"{k.kind}", style=KIND_STYLES.get(k.kind)) + Text(
             f"  {k.thing or ''}  {k.place_name or ''}  {k.date or years}  ") + Text(k.flag, style=FLAG_STYLES[k.flag])
+        if k.grade:
+            head += Text(f"  {_grade_text(k.grade)}", style="bold")
         out.print(head)
         table = Table("source", "figure", "when", "wording", show_header=False, box=None, padding=(0, 2))
         parts, echoed = k.parts, k.echoed
@@ -754,7 +756,7 @@ def dossier(place, db, out_dir, fmt):
 @reports_errors
 def verify(db, pin, everything, fmt):
     """Check the store against its write log: re-hash every document's bytes and text, replay the hash
-    chain, check every claim, review version and entity decision against what the log recorded.
+    chain, check every claim, review version, entity and incident decision against what the log recorded.
 
     Names the first thing that does not match and exits 4; exits 0 when everything matches.
 
@@ -771,7 +773,8 @@ def verify(db, pin, everything, fmt):
     else:
         seq, head = result.head
         counted = (f"{result.entries} log entries, {result.documents} documents, {result.claims} claims, "
-                   f"{result.versions} review versions, {result.decisions} entity decisions")
+                   f"{result.versions} review versions, {result.decisions} entity decisions, "
+                   f"{result.incident_decisions} incident decisions")
         if result.ok:
             out.print(Text(f"ok: {counted}; chain head {seq}:{head}"))
             if result.adopted:
@@ -837,6 +840,9 @@ def _entry_detail(e: dict) -> str:
         return f" ({', '.join(changed)}: {data.get('reason')})"
     if e["action"] in ("review", "create_claim"):
         return f" {data.get('action')} → version {data.get('version')}"
+    if e["action"] == "incident_decision":
+        return f" {data.get('action')}" + (f" with {data['other']}" if data.get("other") else "") + (
+            f" → {data['grade']}" if data.get("grade") else "")
     return ""
 
 
@@ -1066,6 +1072,121 @@ def entities_merge(a, b, db, author, reason):
 def entities_split(alias, db, author, reason):
     """Give ALIAS an entity of its own (kept and replayed)."""
     _decide(db, "split", alias, None, author, reason)
+
+
+# ---------------------------------------------------------------- incidents
+
+
+@main.group()
+def incidents():
+    """Merge incidents, split a claim out of one, grade one: each decision kept with its author, time and
+    reason, and replayed whenever claims are clustered again."""
+
+
+def _incident_options(f):
+    f = click.option("--reason", help="Why (kept with the decision; required).")(f)
+    f = click.option("--by", "author", default=lambda: services.local_user(),
+                     show_default="$DOCKET_USER or the login name", help="Who decides (kept with the decision).")(f)
+    f = format_option("table", "json")(f)
+    return db_option(f)
+
+
+def _grade_text(grade: dict | None) -> str:
+    if not grade:
+        return "ungraded"
+    when = (grade["made_at"] or "")[:10]
+    return f"graded {grade['grade']} by {grade['author'] or '?'} on {when}: {grade['reason'] or ''}"
+
+
+def _print_incident(k, fmt: str) -> None:
+    if fmt == "json":
+        emit_json(k.as_dict())
+        return
+    from docket.resolve.clusters import describe
+
+    out.print(Text(f"{k.id}  ") + Text(k.kind, style=KIND_STYLES.get(k.kind)) + Text(
+        f"  {k.thing or ''}  {k.place_name or ''}  {k.date or (k.years[0] if k.years else 'undated')}  ")
+        + Text(k.flag, style=FLAG_STYLES[k.flag])
+        + Text(f"  {_grade_text(k.grade)}", style="bold" if k.grade else "dim"))
+    table = Table("claim", "source", "figure", "when", show_header=False, box=None, padding=(0, 2))
+    for c in k.claims:
+        table.add_row(c.id, c.source, describe(c.quantity), c.when.start if c.when else "")
+    out.print(table)
+    for r in k.reasons:
+        out.print(Text(f"  ! {r}", style="red"))
+    for n in k.notes:
+        out.print(Text(f"  · {n}", style="dim"))
+
+
+def _incident_decision(db, action, claim, author, reason, fmt, other=None, value=None) -> None:
+    from docket.gazetteer import default_gazetteer
+    from docket.services import incidents as svc
+
+    store = open_store(db, create=False)
+    _print_incident(svc.decide(store, default_gazetteer(), action, claim, author, reason, other, value), fmt)
+
+
+@incidents.command("merge")
+@click.argument("claim_a")
+@click.argument("claim_b")
+@_incident_options
+@reports_errors
+def incidents_merge(claim_a, claim_b, db, author, reason, fmt):
+    """Make the incident holding CLAIM_B and the one holding CLAIM_A one incident (of one kind).
+
+    \b
+    Example:
+      docket incidents merge c-1a2b3c4d5e6f7a8b c-9f8e7d6c5b4a3f2e --reason "one strike, dated a day apart"
+    """
+    _incident_decision(db, "merge", claim_a, author, reason, fmt, other=claim_b)
+
+
+@incidents.command("split")
+@click.argument("claim")
+@_incident_options
+@reports_errors
+def incidents_split(claim, db, author, reason, fmt):
+    """Take CLAIM out of its incident: it stands alone."""
+    _incident_decision(db, "split", claim, author, reason, fmt)
+
+
+@incidents.command("grade")
+@click.argument("claim")
+@click.argument("grade", metavar="GRADE")
+@_incident_options
+@reports_errors
+def incidents_grade(claim, grade, db, author, reason, fmt):
+    """Grade the incident holding CLAIM: confirmed, fair, weak, contested or discounted (a later grade
+    replaces an earlier one; both are kept).
+
+    \b
+    Example:
+      docket incidents grade c-1a2b3c4d5e6f7a8b contested --reason "two ministries, two tolls"
+    """
+    _incident_decision(db, "grade", claim, author, reason, fmt, value=grade)
+
+
+@incidents.command("history")
+@click.argument("claim")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def incidents_history(claim, db, fmt):
+    """The incident holding CLAIM now, and every decision naming it or a claim it holds: action, grade,
+    author, time, reason."""
+    from docket.gazetteer import default_gazetteer
+    from docket.services import incidents as svc
+
+    h = svc.history(open_store(db, create=False), default_gazetteer(), claim)
+    if fmt == "json":
+        emit_json(h.as_dict())
+        return
+    _print_incident(h.incident, fmt)
+    table = Table("decision", "action", "claims", "grade", "by", "when", "reason")
+    for d in h.decisions:
+        table.add_row(str(d.id), d.action, d.claim + (f" + {d.other}" if d.other else ""), d.grade or "",
+                      d.author or "", d.made_at or "", d.reason or "")
+    out.print(table if h.decisions else Text("no decisions yet", style="dim"))
 
 
 @main.group()

@@ -109,6 +109,28 @@ def test_place_page_map_and_comparison(live, page):
 
 
 @needs_shared
+def test_an_incident_is_graded_from_the_compare_page(live, page):
+    """The grade form under an incident: posted with its CSRF token, as the server's user, and shown."""
+    base, app = live
+    with_press_release(app)
+    messages = []
+    page.on("console", lambda m: messages.append(m.text))
+    page.goto(base + "/places/geonames:586047/compare?kind=killing")
+    incident = page.locator(".cluster").first
+    ident = incident.get_attribute("data-cluster")
+    incident.locator("summary").click()
+    incident.locator(".grade-form select[name=grade]").select_option("contested")
+    incident.locator(".grade-form input[name=reason]").fill("one source, no third count")
+    with page.expect_navigation():
+        incident.locator(".grade-form button").click()
+    assert page.url.endswith("/compare?kind=killing")
+    graded = page.locator(f".cluster[data-cluster='{ident}']")
+    assert graded.locator(".grade-contested").count() == 1
+    assert "graded contested by e2e" in graded.inner_text() and "no third count" in graded.inner_text()
+    assert csp_violations(messages) == []
+
+
+@needs_shared
 def test_claims_page_filters_and_sorts(live, page):
     base, app = live
     with_press_release(app)
@@ -319,6 +341,7 @@ def test_the_api_docs_work_offline(live, page):
     page.goto(base + "/api/docs")
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() >= 17
-    assert page.locator(".opblock-post").count() == 2
+    assert page.locator(".opblock-post").count() == 3  # review, create a claim, an incident decision
     assert "/api/claims/{claim_id}/review" in page.locator("#swagger-ui").inner_text()
+    assert "/api/incidents/{claim_id}" in page.locator("#swagger-ui").inner_text()
     assert outside == [] and csp_violations(messages) == []

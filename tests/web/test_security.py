@@ -48,12 +48,17 @@ def a_document(app) -> str:
     return app.state.store.claims(ClaimFilter(kind="killing", limit=1))[0].document.sha256
 
 
+def _place_of(app, cid: str) -> str:
+    return next(p.id for p in app.state.store.claims(ClaimFilter(ids=[cid]))[0].places if p.id)
+
+
 def snapshot(app) -> tuple:
     """What a refused write must leave as it was."""
     store = app.state.store
     every = store.claims(ClaimFilter(include_rejected=True, limit=1_000_000))
     return (store.counts_by_kind(), sorted(d["sha256"] for d in store.documents()), len(every),
-            sorted((c.id, c.status, len(services.review.history(store, c.id))) for c in every))
+            sorted((c.id, c.status, len(services.review.history(store, c.id))) for c in every),
+            len(store.incident_decisions()))
 
 
 def writes(app, client) -> list[tuple[str, str, dict]]:
@@ -63,6 +68,8 @@ def writes(app, client) -> list[tuple[str, str, dict]]:
     review_token = token(client, f"/claims/{cid}")
     create_token = token(client, f"/documents/{sha}")
     upload_token = token(client, "/upload")
+    place = _place_of(app, cid)
+    incident_token = token(client, f"/places/{place}/compare")
     return [
         ("review form", f"/claims/{cid}/review",
          {"data": {"action": "reject", "reason": "forged", "csrftoken": review_token}}),
@@ -74,6 +81,9 @@ def writes(app, client) -> list[tuple[str, str, dict]]:
         ("API review", f"/api/claims/{cid}/review", {"json": {"action": "reject", "reason": "forged"}}),
         ("API create", f"/api/documents/{sha}/claims",
          {"json": {"start": 0, "end": 5, "kind": "attack", "reason": "forged"}}),
+        ("incident form", f"/places/{place}/incidents",
+         {"data": {"action": "grade", "claim": cid, "grade": "discounted", "reason": "forged", "csrftoken": incident_token}}),
+        ("API incident", f"/api/incidents/{cid}", {"json": {"action": "grade", "grade": "discounted", "reason": "forged"}}),
     ]
 
 
@@ -113,7 +123,9 @@ def test_a_form_without_its_token_is_refused(app, client, form_token):
     for path, data, files in ((f"/claims/{cid}/review", {"action": "reject", "reason": "x"}, None),
                               (f"/documents/{sha}/claims", {"start": "0", "end": "5", "kind": "attack", "reason": "x"},
                                None),
-                              ("/upload", {}, {"file": ("t.txt", b"Around 40 houses were destroyed in Lachin.")})):
+                              ("/upload", {}, {"file": ("t.txt", b"Around 40 houses were destroyed in Lachin.")}),
+                              (f"/places/{_place_of(app, cid)}/incidents",
+                               {"action": "grade", "claim": cid, "grade": "weak", "reason": "x"}, None)):
         before = snapshot(app)
         r = client.post(path, data=data | extra, files=files, follow_redirects=False)
         assert r.status_code == 403 and "CSRF token" in r.text, (path, r.status_code)

@@ -104,6 +104,8 @@ class Cluster:
     date: str | None = None  # an incident's date at its precision (2022-03-03, 2022-03, 2022); None for states
     precision: str | None = None  # day, month or year
     notes: list[str] = field(default_factory=list)  # how accounts were joined, or why they were not
+    # an analyst's grade of the incident (resolve/grading.py): grade, author, reason, made_at, claim, history
+    grade: dict | None = None
     series: str | None = None  # a series of ongoing figures: cumulative (a running count) or stock
     echoes: dict[str, list[str]] = field(default_factory=dict)  # origin claim id -> the ids repeating it
 
@@ -141,6 +143,7 @@ class Cluster:
             "thing": self.thing, "years": list(self.years) if self.years else None, "date": self.date,
             "precision": self.precision, "flag": self.flag, "reasons": self.reasons, "notes": self.notes,
             "sources": self.sources, "origins": self.origins, "series": self.series, "echoes": self.echoes,
+            "grade": self.grade,
             "figures": [{"claim": c.id, "source": c.source, "figure": describe(c.quantity), "part": c.id in parts,
                          "measure": digests[c.id].measure if c.id in digests else None,
                          "as_of": digests[c.id].as_of if c.id in digests else None, "echo_of": echo_of.get(c.id),
@@ -339,12 +342,18 @@ def _cluster_digests(digests, place_key, anchor) -> list[Cluster]:
         else:
             made = _by_years(kind, key, thing, members)
         for k in made:
-            ident = f"{kind}|{k.place_id}|{thing}|{k.date or (k.years[0] if k.years else 'undated')}|{k.members[0].id}"
-            k.id = "k-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
+            k.id = cluster_id(k)
             flag(k)
         out.extend(made)
     out.sort(key=lambda k: (k.kind, k.place_name or "", k.thing, k.years or (0, 0), k.date or ""))
     return out
+
+
+def cluster_id(k: Cluster) -> str:
+    """A cluster's id, from its kind, place, thing, date and first member: the same claims clustered
+    the same way get the same id (an analyst's merge or split makes a new one, resolve/grading.py)."""
+    ident = f"{k.kind}|{k.place_id}|{k.thing}|{k.date or (k.years[0] if k.years else 'undated')}|{k.members[0].id}"
+    return "k-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
 
 
 def _by_years(kind, key, thing, members) -> list[Cluster]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from docket.gazetteer import Gazetteer, Place
 from docket.model import Claim, ClaimDigest
+from docket.resolve import grading
 from docket.resolve.clusters import (
     FLAGS,
     Cluster,
@@ -29,14 +30,15 @@ _CACHE: dict[tuple, list[Cluster]] = {}
 def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = None, whole: bool = True) -> list[Cluster]:
     """Clusters of the claims about a place or anything inside it (of one kind, if given), computed from
     the claims' digests; with `whole`, each cluster also gets its claims whole (else call `load` for the
-    clusters shown). Kept per place and kind until the store changes (its revision), so a place read
-    again costs one query."""
+    clusters shown). The analyst's incident decisions are replayed over them (`replay`). Kept per place
+    and kind until the store changes (its revision: a decision is a write too), so a place read again
+    costs one query."""
     key = (store.location, place.id, kind, store.revision()) if _CACHE_SIZE else None
     clusters = _CACHE.get(key) if key is not None else None
     if clusters is None:
         digests = store.digests(place.id, kind)
         undated = {m.document for m in digests if m.year is None and m.document}
-        clusters = cluster_digests(digests, district_key(gaz), store.anchor_years(undated))
+        clusters = replay(store, cluster_digests(digests, district_key(gaz), store.anchor_years(undated)))
         if key is not None:
             if len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
@@ -45,6 +47,12 @@ def compare(store: ClaimStore, gaz: Gazetteer, place: Place, kind: str | None = 
         # all of them: one read of the area, cheaper than asking for them by id
         fill(clusters, {c.id: c for c in store.claims(ClaimFilter(area=place.id, kind=kind))})
     return clusters
+
+
+def replay(store: ClaimStore, clusters: list[Cluster]) -> list[Cluster]:
+    """Clusters with the analyst's incident decisions (merges, splits, grades) replayed over them: every
+    face that shows incidents gets them through here (resolve/grading.py)."""
+    return grading.apply(clusters, [grading.IncidentDecision.from_row(r) for r in store.incident_decisions()])
 
 
 def load(store: ClaimStore, clusters: list[Cluster], also: Iterable[str] = ()) -> dict[str, Claim]:

@@ -2,11 +2,12 @@
 store holds, and a document's record of where it came from and what was done to it.
 
 `verify` re-hashes every stored document's bytes and text, replays the hash chain entry by entry,
-checks each claim against the hash of its latest logged state, each review version and entity decision
-against theirs, and each area digest (what comparisons read) against its claim. It names the first
-thing that does not match. What it proves: nothing the log vouches for was changed, inserted or deleted
-behind Docket's back since it was logged, unless the log itself was rewritten from that point on; a
-chain head published earlier (in a dossier or an export) pins the log up to there (`--head`).
+checks each claim against the hash of its latest logged state, each review version, entity decision and
+incident decision against theirs, and each area digest (what comparisons read) against its claim. It
+names the first thing that does not match. What it proves: nothing the log vouches for was changed,
+inserted or deleted behind Docket's back since it was logged, unless the log itself was rewritten from
+that point on; a chain head published earlier (in a dossier or an export) pins the log up to there
+(`--head`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from docket.store import ClaimStore, area_digest, chain
 
 @dataclass
 class Problem:
-    what: str  # chain, document, claim, version, decision, relations, area
+    what: str  # chain, document, claim, version, decision, incident decision, relations, area
     subject: str
     message: str
 
@@ -37,6 +38,7 @@ class Verification:
     claims: int = 0
     versions: int = 0
     decisions: int = 0
+    incident_decisions: int = 0
     head: tuple[int, str] = (0, chain.GENESIS)
     problems: list[Problem] = field(default_factory=list)
     adopted: list[tuple[int, str]] = field(default_factory=list)  # entries for what a store held before its log
@@ -47,7 +49,7 @@ class Verification:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "entries": self.entries, "documents": self.documents, "claims": self.claims,
-                "versions": self.versions, "decisions": self.decisions,
+                "versions": self.versions, "decisions": self.decisions, "incident_decisions": self.incident_decisions,
                 "head": {"seq": self.head[0], "hash": self.head[1]},
                 "adopted": [{"entry": seq, "at": at} for seq, at in self.adopted],
                 "problems": [{"what": p.what, "subject": p.subject, "message": p.message} for p in self.problems]}
@@ -61,6 +63,7 @@ class _Expected:
     claims: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # id -> (hash, entry, hash format)
     versions: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     decisions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    incident_decisions: dict[str, tuple[str, int]] = field(default_factory=dict)  # number -> (hash, entry)
     relations: dict[str, str] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # claim id -> its document's SHA-256
     adopted: list[tuple[int, str]] = field(default_factory=list)  # (entry, when): held before the log
@@ -136,6 +139,8 @@ def _apply(exp: _Expected, e: dict, data: dict) -> None:
         exp.versions.update({(subject, int(v)): (h, seq) for v, h in data["versions"].items()})
     elif action == "entity_decision":
         exp.decisions[subject] = (data["decision"], seq)
+    elif action == "incident_decision":  # its subject is the claim it is anchored on; the number is in the data
+        exp.incident_decisions[str(data["id"])] = (data["decision"], seq)
 
 
 def _as_bytes(value) -> bytes:
@@ -298,7 +303,7 @@ def _check_claims(store, sha, row_doc, exp, expected_ids, result, found, extract
 
 
 def _check_rows(store, exp, result, found) -> bool:
-    """Review versions and entity decisions; True when verification should stop."""
+    """Review versions, entity decisions and incident decisions; True when verification should stop."""
     seen = set()
     for r in store.stored_rows("claim_versions"):
         key = (r["claim_id"], r["version"])
@@ -328,6 +333,21 @@ def _check_rows(store, exp, result, found) -> bool:
                 return True
     for key in sorted(set(exp.decisions) - seen_d):
         if found(Problem("decision", key, f"logged in entry {exp.decisions[key][1]} but no longer stored (deleted)")):
+            return True
+    seen_i = set()
+    for r in store.stored_rows("incident_decisions"):
+        key = str(r["id"])
+        seen_i.add(key)
+        result.incident_decisions += 1
+        logged = exp.incident_decisions.get(key)
+        if logged is None or chain.incident_decision_hash(r) != logged[0]:
+            if found(Problem("incident decision", key, "stored but never logged" if logged is None else
+                             f"altered since log entry {logged[1]} (its action, claims, grade, author, time or "
+                             "reason changed)")):
+                return True
+    for key in sorted(set(exp.incident_decisions) - seen_i):
+        if found(Problem("incident decision", key, f"logged in entry {exp.incident_decisions[key][1]} but no longer "
+                         "stored (deleted)")):
             return True
     return False
 

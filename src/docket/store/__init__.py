@@ -42,6 +42,7 @@ from docket.store.schema import (
     claims,
     documents,
     entity_decisions,
+    incident_decisions,
     log,
     log_head,
     metadata,
@@ -547,6 +548,24 @@ class ClaimStore:
                                                                        "action": action, "a": a, "b": b})
             return ident
 
+    def incident_decisions(self) -> list[dict]:
+        """An analyst's incident decisions (merge, split, grade), in the order they were made."""
+        with self._connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(incident_decisions).order_by(incident_decisions.c.id))]
+
+    def add_incident_decision(self, action: str, claim: str, other: str | None, grade: str | None, author: str | None,
+                              reason: str | None) -> int:
+        """Keep an incident decision and log it (subject: the claim it is anchored on); returns its number."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as conn:
+            values = dict(action=action, claim=claim, other=other, grade=grade, author=author, reason=reason,
+                          made_at=now)
+            ident = conn.execute(insert(incident_decisions).values(**values)).inserted_primary_key[0]
+            chain.append(conn, "incident_decision", claim, author, {
+                "id": ident, "decision": chain.incident_decision_hash(values | {"id": ident}), "action": action,
+                "claim": claim, "other": other, "grade": grade})
+            return ident
+
     # ------------------------------------------------------------------ review: versions
 
     def reviewed(self, sha256: str) -> set[str]:
@@ -635,7 +654,7 @@ class ClaimStore:
 
     def revision(self) -> tuple:
         """Changes whenever the store's content does (a document added or corrected, a claim reviewed, an
-        entity decision made): what caches of derived views are keyed on. Every write appends to the
+        entity or incident decision made): what caches of derived views are keyed on. Every write appends to the
         log, so the log's head (one row) is the revision."""
         if self._revision is None:
             self._revision = select(log_head.c.seq)  # built once: every cached view asks for it
@@ -684,10 +703,10 @@ class ClaimStore:
         return self.claims(ClaimFilter(document=sha256, include_rejected=True))
 
     def stored_rows(self, table_name: str, document: str | None = None) -> list[dict]:
-        """The rows of a table the log vouches for (claim_versions, entity_decisions, relations of a
-        document, area_claims of a document's claims), in a stable order."""
+        """The rows of a table the log vouches for (claim_versions, entity_decisions, incident_decisions,
+        relations of a document, area_claims of a document's claims), in a stable order."""
         table = {"claim_versions": claim_versions, "entity_decisions": entity_decisions, "relations": relations,
-                 "area_claims": area_claims}[table_name]
+                 "area_claims": area_claims, "incident_decisions": incident_decisions}[table_name]
         stmt = select(table)
         if table is relations:
             stmt = stmt.where(relations.c.document_sha256 == document).order_by(relations.c.id)

@@ -1,4 +1,4 @@
-"""The store's write log: every write (an ingest, a review, an entity decision, a metadata edit) is one
+"""The store's write log: every write (an ingest, a review, an entity or incident decision, a metadata edit) is one
 entry, appended in the transaction that makes the write, and each entry carries the SHA-256 of the one
 before it. Altering, inserting or deleting an entry breaks the chain from there on; altering the data an
 entry vouches for (a document's bytes, a claim, a version) no longer matches the hashes it recorded.
@@ -76,6 +76,11 @@ def version_hash(row) -> str:
 
 def decision_hash(row) -> str:
     return sha256([row["id"], row["action"], row["a"], row["b"], row["author"], row["reason"], row["made_at"]])
+
+
+def incident_decision_hash(row) -> str:
+    return sha256([row["id"], row["action"], row["claim"], row["other"], row["grade"], row["author"], row["reason"],
+                   row["made_at"]])
 
 
 def relations_hash(rows) -> str:

@@ -19,6 +19,7 @@ from docket.store.schema import (
     claims,
     documents,
     entity_decisions,
+    incident_decisions,
     log,
     log_head,
     relations,
@@ -192,6 +193,12 @@ def _v9_measures_series_echoes(conn: Connection) -> None:
     ClaimStore(conn.engine, "migration")._refresh_digests(conn, ids)
 
 
+def _incident_decisions(conn: Connection) -> None:
+    """An analyst's merges, splits and grades of incidents (`incident_decisions`), logged like entity
+    decisions. A new table: a store upgraded to it has none to adopt into its log."""
+    incident_decisions.create(conn, checkfirst=True)
+
+
 def anchor_year_expression():
     """A document's anchor year, as SQL over its claims: the earliest year of its dated events."""
     from sqlalchemy import Integer, cast, or_
@@ -220,7 +227,7 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
 
 MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index,
               _v5_area_digests, _v6_write_log, _v7_things_from_kinds, _v8_incident_digests,
-              _v9_measures_series_echoes]
+              _v9_measures_series_echoes, _incident_decisions]
 CURRENT = len(MIGRATIONS)
 
 

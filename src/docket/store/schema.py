@@ -160,6 +160,24 @@ entity_decisions = Table(
     Column("made_at", String(32), nullable=False),
 )
 
+# an analyst's incident decisions (resolve/grading.py), replayed in order over every clustering: a merge
+# (the incident holding `other` joins the one holding `claim`), a split (`claim` stands alone), a grade
+# (of the incident holding `claim`). Anchored on claims, never on cluster ids, which change whenever
+# clustering does. Only ever appended: a later grade replaces an earlier one when replayed.
+incident_decisions = Table(
+    "incident_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(10), nullable=False),
+    Column("claim", String(40), nullable=False),
+    Column("other", String(40)),
+    Column("grade", String(20)),
+    Column("author", Text),
+    Column("reason", Text),
+    Column("made_at", String(32), nullable=False),
+    Index("ix_incident_decisions_claim", "claim"),
+)
+
 # every version of a reviewed claim: the claim as it was (its whole contract), who made it, when and why
 # (schema version 3). The claims table holds the current version.
 claim_versions = Table(

@@ -26,6 +26,7 @@ from docket.errors import DocketError
 from docket.export import csv_safe, write_csv
 from docket.model import KINDS
 from docket.resolve.clusters import FLAGS
+from docket.resolve.grading import GRADES
 from docket.services.review import QUALIFIERS
 from docket.store import SORTS, ClaimFilter, ClaimStore
 from docket.web.security import writer
@@ -47,6 +48,13 @@ class Action(StrEnum):
 
 
 Qualifier = Enum("Qualifier", {q: q for q in QUALIFIERS}, type=str)
+Grade = Enum("Grade", {g: g for g in GRADES}, type=str)
+
+
+class IncidentAction(StrEnum):
+    merge = "merge"
+    split = "split"
+    grade = "grade"
 
 
 Flag = StrEnum("Flag", {f: f for f in FLAGS})
@@ -115,6 +123,15 @@ class Review(BaseModel):
     reason: str | None = Field(None, max_length=2000)
     version: int | None = Field(None, ge=1, description="For restore: the version to bring back.")
     changes: Changes | None = None
+
+
+class IncidentDecisionBody(BaseModel):
+    """An incident decision about the incident holding the claim in the path."""
+
+    action: IncidentAction
+    reason: str = Field(min_length=1, max_length=2000)
+    other: str | None = Field(None, max_length=40, description="For merge: a claim of the other incident.")
+    grade: Grade | None = Field(None, description="For grade: the incident's grade.")
 
 
 class NewClaim(BaseModel):
@@ -236,6 +253,20 @@ def api_router(app: FastAPI) -> APIRouter:
                           body.changes.as_dict() if body.changes else None)
         return {"claim": c.contract()}
 
+    @r.get("/incidents/{claim_id}", summary="The incident holding a claim, with every decision about it")
+    def incident(claim_id: str) -> dict:
+        from docket.services.incidents import history
+
+        return history(store(), gaz(), claim_id).as_dict()
+
+    @r.post("/incidents/{claim_id}", summary="Merge, split or grade the incident holding a claim (kept and replayed)")
+    def incident_decision(claim_id: str, body: IncidentDecisionBody, author: Author) -> dict:
+        from docket.services.incidents import decide
+
+        k = decide(store(), gaz(), body.action.value, claim_id, author, body.reason, body.other,
+                   body.grade.value if body.grade else None)
+        return {"incident": k.as_dict()}
+
     @r.get("/places", summary="Places answering to a name, best first")
     def places(q: Annotated[str, Query(min_length=1, max_length=200)], limit: Annotated[int, Query(ge=1, le=100)] = 10,
                format: Format = Format.json):
@@ -277,8 +308,8 @@ def api_router(app: FastAPI) -> APIRouter:
         clusters = [k for k in compare(store(), gaz(), p, kind.value if kind else None) if not flag or k.flag == flag.value]
         if format == Format.csv:
             return _csv([{"cluster": k.id, "kind": k.kind, "thing": k.thing, "place": k.place_name, "flag": k.flag,
-                          "source": f["source"], "figure": f["figure"], "when": (f["when"] or {}).get("start"),
-                          "text": f["text"]} for k in clusters for f in k.as_dict()["figures"]], "compare")
+                          "grade": (k.grade or {}).get("grade"), "source": f["source"], "figure": f["figure"],
+                          "when": (f["when"] or {}).get("start"), "text": f["text"]} for k in clusters for f in k.as_dict()["figures"]], "compare")
         return {"place": {"id": p.id, "name": p.name}, "items": [k.as_dict() for k in clusters], "total": len(clusters)}
 
     @r.get("/places/{place_id}/dossier", summary="The dossier of a place, as data")

@@ -254,13 +254,37 @@ def pages_router(app: FastAPI) -> APIRouter:
                       timeline=o.timeline, timeline_total=o.timeline_total, clusters=o.clusters,
                       clusters_total=o.clusters_total, children=g.children(p)[:100])
 
-    @r.get("/places/{place_id}/compare", response_class=HTMLResponse)
-    def place_compare(request: Request, place_id: str, kind: str = "", flag: str = ""):
+    def compare_page(request: Request, place_id: str, kind: str, flag: str, status: int = 200, error: str | None = None):
+        from docket.resolve.grading import GRADES
         from docket.services.comparison import compare
 
         p = place_by_id(gaz(), place_id)
-        clusters = [k for k in compare(store(), gaz(), p, kind if kind in KINDS else None) if not flag or k.flag == flag]
-        return render(request, "web/compare.html", p=p, clusters=clusters, kinds=KINDS, kind=kind, flag=flag, flags=FLAGS)
+        kind = kind if kind in KINDS else ""
+        clusters = [k for k in compare(store(), gaz(), p, kind or None) if not flag or k.flag == flag]
+        return render(request, "web/compare.html", status=status, p=p, clusters=clusters, kinds=KINDS, kind=kind,
+                      flag=flag, flags=FLAGS, grades=GRADES,
+                      decision_error=error)
+
+    @r.get("/places/{place_id}/compare", response_class=HTMLResponse)
+    def place_compare(request: Request, place_id: str, kind: str = "", flag: str = ""):
+        return compare_page(request, place_id, kind, flag)
+
+    @r.post("/places/{place_id}/incidents")
+    async def incident_decision(request: Request, place_id: str, author: Author):
+        """A merge, split or grade from the compare page's forms; back to the page it came from."""
+        from docket.services.incidents import decide
+
+        place_by_id(gaz(), place_id)
+        form = await request.form()
+        field = lambda name: str(form.get(name, "")).strip()  # noqa: E731
+        kind, flag = field("kind") if field("kind") in KINDS else "", field("flag") if field("flag") in FLAGS else ""
+        try:
+            decide(store(), gaz(), field("action"), field("claim"), author, field("reason") or None, field("other") or None,
+                   field("grade") or None)
+        except DocketError as e:
+            return compare_page(request, place_id, kind, flag, status=400, error=str(e))
+        back = urlencode({k: v for k, v in (("kind", kind), ("flag", flag)) if v})
+        return RedirectResponse(f"/places/{place_id}/compare" + (f"?{back}" if back else ""), status_code=303)
 
     @r.get("/places/{place_id}/dossier", response_class=HTMLResponse)
     def place_dossier(place_id: str):
