@@ -108,6 +108,20 @@ def test_a_republished_wire_story_is_one_origin_with_its_echoes(tmp_path):
     assert any("repeated" in r and "Daily Herald" in r and "Evening Post" in r for r in k["reasons"])
     table = CliRunner().invoke(main, ["compare", "--place", "Tartar", "--kind", "killing", "--all", "--db", db]).output
     assert "(echo)" in table
+    # the place page and the API show the echoes too
+    from fastapi.testclient import TestClient
+
+    from docket.web import create_app
+
+    client = TestClient(create_app(db, user="t", tiles=""), base_url="http://localhost")
+    page = client.get(f"/places/{k['place']['id']}").text
+    attacks = [a for a in _compare(db, "attack") if a["date"] == "2023-03-03"]
+    assert [a["origins"] for a in attacks] == [["Caucasus Wire"]]  # the shelling the sentence tells, echoed alike
+    assert page.count("(echo of another document)") == 4  # two echoes of the killing, two of the shelling
+    api = client.get(f"/api/places/{k['place']['id']}/compare", params={"kind": "killing"}).json()["items"]
+    assert [i["origins"] for i in api if i["id"] == k["id"]] == [["Caucasus Wire"]]
+    csv = client.get(f"/api/places/{k['place']['id']}/compare", params={"kind": "killing", "format": "csv"}).text
+    assert csv.count(wire) == 3  # the origin's own row, and each echo's echo_of
     # an account in words of its own is a second origin
     _add(db, tmp_path, "monitor.txt", "Our researchers confirmed that four civilians died when the market in Tartar was "
          "shelled on 3 March 2023.\n", "Caucasus Civilian Monitor", "2023-03-07")

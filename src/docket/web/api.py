@@ -308,7 +308,8 @@ def api_router(app: FastAPI) -> APIRouter:
         clusters = [k for k in compare(store(), gaz(), p, kind.value if kind else None) if not flag or k.flag == flag.value]
         if format == Format.csv:
             return _csv([{"cluster": k.id, "kind": k.kind, "thing": k.thing, "place": k.place_name, "flag": k.flag,
-                          "grade": (k.grade or {}).get("grade"), "source": f["source"], "figure": f["figure"],
+                          "grade": (k.grade or {}).get("grade"), "claim": f["claim"], "source": f["source"], "figure": f["figure"],
+                          "measure": f["measure"], "part": f["part"], "echo_of": f["echo_of"],
                           "when": (f["when"] or {}).get("start"), "text": f["text"]} for k in clusters for f in k.as_dict()["figures"]], "compare")
         return {"place": {"id": p.id, "name": p.name}, "items": [k.as_dict() for k in clusters], "total": len(clusters)}
 
