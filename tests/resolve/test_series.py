@@ -153,3 +153,19 @@ def test_a_towns_running_count_is_not_its_neighbours():
     got = cluster_digests([point("a", "town-a", 300, "2023-05-01"), point("b", "town-b", 40, "2023-06-01"),
                            point("c", "town-a", 320, "2023-07-01")], lambda pid: ("district", "District"), {})
     assert sorted((k.place_id, k.flag, len(k.members)) for k in got) == [("town-a", "update", 2), ("town-b", "single", 1)]
+
+
+def test_one_documents_figures_are_its_breakdown_not_a_contradiction():
+    # one report: 179 killed in one village, 44 in another, at least 223 in all; another report: 223
+    report = [_digest("a", "Rights Watch", 179, doc="hrw"), _digest("b", "Rights Watch", 44, doc="hrw"),
+              _digest("c", "Rights Watch", 223, doc="hrw")]
+    k = Cluster("", "killing", "p", "P", "", (2024, 2024), members=report)
+    flag(k)
+    assert k.flag == "single" and any("read as its breakdown" in r and "179" in r and "44" in r for r in k.reasons)
+    k = Cluster("", "killing", "p", "P", "", (2024, 2024), members=[*report, _digest("d", "Agency", 223, doc="ap")])
+    flag(k)
+    assert k.flag == "consistent", k.reasons
+    # the largest figure stands for its document against others
+    k = Cluster("", "killing", "p", "P", "", (2024, 2024), members=[*report, _digest("d", "Agency", 150, doc="ap")])
+    flag(k)
+    assert k.flag == "contradiction" and "223" in k.reasons[0] and "150" in k.reasons[0] and "179" not in k.reasons[0]

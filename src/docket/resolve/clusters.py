@@ -14,7 +14,8 @@ Claims fall in one cluster when they share
 
 A figure its words give as part of a total ("27 civilians, among them 9 children") is kept with the
 incident and never compared as a rival; figures of different measures (killed and injured, detained
-and missing: kinds.toml [measures]) are never compared with each other. An ongoing figure of an event
+and missing: kinds.toml [measures]) are never compared with each other; several figures one document
+gives of one incident are its breakdown, and its largest stands for it. An ongoing figure of an event
 ("since October 2023, 1,200 killed", "so far", "to date") is a point in a series, ordered by its
 document's date: its cluster is the series, not an incident.
 
@@ -223,6 +224,22 @@ def _series_reasons(series: str, figures) -> tuple[list[tuple], list[tuple]]:
     return problems, updates
 
 
+def _totals(figures) -> tuple[list, list[list[ClaimDigest]]]:
+    """Each document's figure of one measure for the incident, and the documents that give several.
+
+    A source does not contradict itself within one document: several figures of one incident there
+    are its breakdown ("179 in one village and 44 in another, at least 223 in all") or counts of
+    different groups, so its largest figure (by the least it allows) stands for it against others."""
+    by_doc: dict[str | None, list] = defaultdict(list)
+    for f in figures:
+        by_doc[f[0].document or f[0].id].append(f)  # a claim without a document stands alone
+    if len(by_doc) == len(figures):
+        return figures, []
+    totals = [max(fs, key=lambda f: (f[1][0], f[1][1])) for fs in by_doc.values()]
+    several = [[m for m, _ in fs] for fs in by_doc.values() if len({interval(m.quantity) for m, _ in fs}) > 1]
+    return totals, several
+
+
 def flag(cluster: Cluster) -> None:
     """The cluster's flag and its reasons (see the module's docstring)."""
     if len(cluster.members) == 1:  # most clusters of a large store: nothing to compare
@@ -237,8 +254,10 @@ def flag(cluster: Cluster) -> None:
     for m in independent:
         if not m.part and (iv := interval(m.quantity)) is not None:
             by_measure[m.measure].append((m, iv))
-    problems, updates = [], []
+    problems, updates, breakdowns = [], [], []
     for figures in by_measure.values():
+        figures, several = _totals(figures)
+        breakdowns += several
         if cluster.series:
             found, later = _series_reasons(cluster.series, figures)
             problems += found
@@ -267,6 +286,9 @@ def flag(cluster: Cluster) -> None:
         reasons = [(f"{len(sources)} sources, all of whose accounts can be true: ", independent)]
     else:
         cluster.flag, reasons = "single", [("one source: ", independent)]
+    for several in breakdowns:
+        reasons.append((f"one document gives {len(several)} figures of it, read as its breakdown (its largest is "
+                        "compared): ", several))
     if cluster.echoes:
         whole = {m.id: m for m in cluster.members}
         for origin, echoes in cluster.echoes.items():
