@@ -169,3 +169,10 @@ def test_one_documents_figures_are_its_breakdown_not_a_contradiction():
     k = Cluster("", "killing", "p", "P", "", (2024, 2024), members=[*report, _digest("d", "Agency", 150, doc="ap")])
     flag(k)
     assert k.flag == "contradiction" and "223" in k.reasons[0] and "150" in k.reasons[0] and "179" not in k.reasons[0]
+
+
+def test_two_sources_one_document_quotes_may_contradict_each_other():
+    quoted = [_digest("a", "Army", 12, doc="news"), _digest("b", "Ministry of Health", 3, doc="news")]
+    k = Cluster("", "killing", "p", "P", "", (2024, 2024), members=quoted)
+    flag(k)
+    assert k.flag == "contradiction" and "Army" in k.reasons[0] and "Ministry of Health" in k.reasons[0]

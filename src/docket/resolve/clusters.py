@@ -14,8 +14,8 @@ Claims fall in one cluster when they share
 
 A figure its words give as part of a total ("27 civilians, among them 9 children") is kept with the
 incident and never compared as a rival; figures of different measures (killed and injured, detained
-and missing: kinds.toml [measures]) are never compared with each other; several figures one document
-gives of one incident are its breakdown, and its largest stands for it. An ongoing figure of an event
+and missing: kinds.toml [measures]) are never compared with each other; several figures one source gives in
+one document of one incident are its breakdown, and its largest stands for it. An ongoing figure of an event
 ("since October 2023, 1,200 killed", "so far", "to date") is a point in a series, ordered by its
 document's date: its cluster is the series, not an incident.
 
@@ -225,14 +225,17 @@ def _series_reasons(series: str, figures) -> tuple[list[tuple], list[tuple]]:
 
 
 def _totals(figures) -> tuple[list, list[list[ClaimDigest]]]:
-    """Each document's figure of one measure for the incident, and the documents that give several.
+    """Each source's figure of one measure for the incident in each document, and the documents where
+    one source gives several.
 
     A source does not contradict itself within one document: several figures of one incident there
     are its breakdown ("179 in one village and 44 in another, at least 223 in all") or counts of
     different groups, so its largest figure (by the least it allows) stands for it against others."""
-    by_doc: dict[str | None, list] = defaultdict(list)
+    by_doc: dict[tuple, list] = defaultdict(list)
     for f in figures:
-        by_doc[f[0].document or f[0].id].append(f)  # a claim without a document stands alone
+        # one source in one document (two sources a document quotes may well disagree); a claim without
+        # a document stands alone
+        by_doc[(f[0].document or f[0].id, f[0].source)].append(f)
     if len(by_doc) == len(figures):
         return figures, []
     totals = [max(fs, key=lambda f: (f[1][0], f[1][1])) for fs in by_doc.values()]
@@ -287,8 +290,8 @@ def flag(cluster: Cluster) -> None:
     else:
         cluster.flag, reasons = "single", [("one source: ", independent)]
     for several in breakdowns:
-        reasons.append((f"one document gives {len(several)} figures of it, read as its breakdown (its largest is "
-                        "compared): ", several))
+        reasons.append((f"one source gives {len(several)} figures of it in one document, read as its breakdown "
+                        "(its largest is compared): ", several))
     if cluster.echoes:
         whole = {m.id: m for m in cluster.members}
         for origin, echoes in cluster.echoes.items():
