@@ -26,6 +26,13 @@ _PART = re.compile(r"\b(?:among them|among whom|among those|of whom|of them|incl
 _COORDINATION = re.compile(r"\s(?:and|but|while|whereas)\s|[,;:]\s|\s[–—-]\s")
 
 
+def _signature(text: str, span: tuple[int, int]) -> str | None:
+    # imported here: resolve imports the gazetteer, which imports this module
+    from docket.resolve.echoes import claim_signature
+
+    return claim_signature(text, span)
+
+
 def _counts(text: str):
     from docket.extract.quantities import find_counts  # the same reading of numbers the extractor uses
 
@@ -225,8 +232,6 @@ class Claim(_Model):
     def digest(self, text: str | None = None) -> ClaimDigest:
         """What comparing sources reads of the claim; with its document's `text`, also the signature
         of the sentence it stands in, which tells a repeated claim from an independent one."""
-        from docket.resolve.echoes import claim_signature
-
         ongoing = bool(self.when and self.when.ongoing)
         return ClaimDigest(
             id=self.id, kind=self.kind, status=self.status, document=self.document.sha256 if self.document else None,
@@ -237,7 +242,7 @@ class Claim(_Model):
             measure=_measure(self.kind, self.text, self.quantity),
             series=_series(self.kind, self.text, ongoing, self.quantity),
             as_of=self.document.published[:10] if self.document and self.document.published else None,
-            echo=claim_signature(text, self.span),
+            echo=_signature(text, self.span) if text else None,
         )
 
 
