@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from docket.gazetteer.text import fold
 
@@ -27,15 +27,20 @@ MIN_CHARS = 40  # a sentence shorter than this ("Four were killed.") is said ali
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
 
 
+WINDOW = 400  # characters read on either side of a claim: a text without sentence ends is not one sentence
+
+
 def sentence_around(text: str, span: tuple[int, int]) -> str:
     """The sentence (or line) of `text` that holds `span`: from the last sentence end before it to the
-    first one after it."""
+    first one after it, at most `WINDOW` characters either side (and the claim's own characters at
+    most that many), so that signing a document's claims stays linear in its length."""
     start, end = span
-    left = 0
-    for m in _END.finditer(text, max(0, start - 2000), start):
+    end = min(end, start + WINDOW)
+    left = max(0, start - WINDOW)
+    for m in _END.finditer(text, left, start):
         left = m.end()
-    m = _END.search(text, end)
-    right = m.end() if m else len(text)
+    m = _END.search(text, end, end + WINDOW)
+    right = m.end() if m else min(len(text), end + WINDOW)
     return text[left:right].strip()
 
 
@@ -47,6 +52,7 @@ def _permutations():
     return seed.permutations, seed.scheme
 
 
+@lru_cache(maxsize=4096)  # the claims of one sentence share it
 def signature(sentence: str) -> str | None:
     """The sentence's LSH keys, space-separated (None for a sentence too short to tell an echo)."""
     folded = " ".join(fold(sentence).split())
