@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -481,5 +482,169 @@ def test_an_incident_decision_without_a_store_creates_none(tmp_path):
     for args in (["grade", "c-1", "fair", "--reason", "x"], ["merge", "c-1", "c-2", "--reason", "x"],
                  ["split", "c-1", "--reason", "x"], ["history", "c-1"]):
         result = CliRunner().invoke(main, ["incidents", *args, "--db", str(missing)])
+        assert result.exit_code == 1 and "no store here" in result.output and "Traceback" not in result.output
+        assert not missing.exists()
+
+
+# ---------------------------------------------------------------- accounts, tokens and groups
+
+ROOT_PW, ANA_PW, REX_PW = "tall pines by the lake", "quiet river under the bridge", "seven lanterns on a hill"
+
+
+@pytest.fixture(scope="module")
+def _accounts_template(tmp_path_factory):
+    """A store with a document, an admin (root), an analyst (ana), a reader (rex), a disabled analyst (dee),
+    a token and a group, made once (argon2 takes its time on purpose)."""
+    tmp_path = tmp_path_factory.mktemp("accounts")
+    db = tmp_path / "accounts.db"
+    path = tmp_path / "kalbajar.txt"
+    path.write_text(KALBAJAR)
+    steps = [(["ingest", str(path), "--publisher", "Ministry"], None),
+             (["users", "add", "root", "--role", "admin", "--password-stdin"], ROOT_PW),
+             (["--as", "root", "users", "add", "ana", "--role", "analyst", "--password-stdin"], ANA_PW),
+             (["--as", "root", "users", "add", "rex", "--role", "reader", "--password-stdin"], REX_PW),
+             (["--as", "root", "users", "add", "dee", "--role", "analyst", "--password-stdin"], ANA_PW + "!"),
+             (["--as", "root", "users", "disable", "dee"], None),
+             (["--as", "root", "tokens", "create", "--user", "ana", "--expires", "7d"], None),
+             (["--as", "root", "groups", "add", "witnesses"], None)]
+    for args, password in steps:
+        result = CliRunner().invoke(main, [*args, "--db", str(db)], input=password and password + "\n")
+        assert result.exit_code == 0, result.output
+    claims = __import__("json").loads(CliRunner().invoke(main, ["claims", "--db", str(db), "--format", "json"]).stdout)
+    return db, {c["kind"]: c["id"] for c in claims}
+
+
+@pytest.fixture
+def accounts_store(_accounts_template, tmp_path):
+    """A copy of the template store, for one test to change or leave alone."""
+    import shutil
+
+    template, ids = _accounts_template
+    db = tmp_path / "accounts.db"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(str(template) + suffix).exists():
+            shutil.copyfile(str(template) + suffix, str(db) + suffix)
+    return db, ids
+
+
+def _accounts_state(db) -> tuple:
+    """What the store holds, accounts included, and its log's length."""
+    import json
+
+    listed = [CliRunner().invoke(main, ["--as", "root", *args, "--db", str(db), "--format", "json"]).stdout
+              for args in (["users", "list"], ["tokens", "list"], ["groups", "list"])]
+    v = json.loads(CliRunner().invoke(main, ["verify", "--db", str(db), "--format", "json"]).stdout)
+    return _store_digest(db), listed, v["ok"], v["entries"]
+
+
+@pytest.mark.parametrize("label, args, stdin, expected", [
+    ("unknown user", ["--as", "root", "users", "disable", "ghost"], None, "ghost: no such account"),
+    ("unknown user's password", ["--as", "root", "users", "passwd", "ghost", "--password-stdin"], ANA_PW,
+     "ghost: no such account"),
+    ("unknown user's role", ["--as", "root", "users", "role", "ghost", "admin"], None, "ghost: no such account"),
+    ("token for an unknown user", ["--as", "root", "tokens", "create", "--user", "ghost"], None,
+     "ghost: no such account"),
+    ("unknown member", ["--as", "root", "groups", "members", "add", "witnesses", "ghost"], None,
+     "ghost: no such account"),
+    ("acting as an unknown account", ["--as", "ghost", "users", "list"], None,
+     "ghost: no such account; this store has accounts"),
+    ("duplicate user", ["--as", "root", "users", "add", "ana", "--role", "reader", "--password-stdin"], REX_PW,
+     "ana: an account of this name exists already"),
+    ("duplicate group", ["--as", "root", "groups", "add", "witnesses"], None,
+     "witnesses: a group of this name exists already"),
+    ("bad role", ["--as", "root", "users", "add", "zed", "--role", "boss", "--password-stdin"], REX_PW,
+     "role boss: expected one of reader, analyst, admin"),
+    ("bad role change", ["--as", "root", "users", "role", "ana", "superuser"], None,
+     "role superuser: expected one of reader, analyst, admin"),
+    ("same role", ["--as", "root", "users", "role", "ana", "analyst"], None, "ana is an analyst already"),
+    ("bad name", ["--as", "root", "users", "add", "Ana Smith", "--role", "reader", "--password-stdin"], REX_PW,
+     "account name 'Ana Smith': expected 1 to 64 lower-case letters"),
+    ("empty password", ["--as", "root", "users", "add", "zed", "--role", "reader", "--password-stdin"], "",
+     "zed: the password is empty"),
+    ("short password", ["--as", "root", "users", "add", "zed", "--role", "reader", "--password-stdin"], "abc123",
+     "zed: the password is too short (at least 10 characters)"),
+    ("common password", ["--as", "root", "users", "passwd", "ana", "--password-stdin"], "password123",
+     "ana: the password is too easy to guess"),
+    ("bad --expires", ["--as", "root", "tokens", "create", "--user", "ana", "--expires", "soon"], None,
+     "--expires soon: expected a span such as 30d, 12h or 8w, or a date YYYY-MM-DD"),
+    ("past --expires", ["--as", "root", "tokens", "create", "--user", "ana", "--expires", "2020-01-01"], None,
+     "--expires 2020-01-01: that is past"),
+    ("far --expires", ["--as", "root", "tokens", "create", "--user", "ana", "--expires", "999d"], None,
+     "a token lasts at most 366 days"),
+    ("bad scope", ["--as", "root", "tokens", "create", "--user", "ana", "--scope", "admin"], None,
+     "scope admin: expected one of read, write"),
+    ("token for a disabled account", ["--as", "root", "tokens", "create", "--user", "dee"], None,
+     "dee: the account is disabled; a token for it would not be accepted"),
+    ("unknown token", ["--as", "root", "tokens", "revoke", "99"], None, "token 99: no such token"),
+    ("token that is no number", ["--as", "root", "tokens", "revoke", "abc"], None,
+     "token abc: expected a token's number"),
+    ("disabled account acting", ["--as", "dee", "review", "confirm", "{killing}"], None, "dee: the account is disabled"),
+    ("last admin disabled", ["--as", "root", "users", "disable", "root"], None,
+     "root: the only enabled admin cannot be disabled"),
+    ("last admin demoted", ["--as", "root", "users", "role", "root", "reader"], None, "root: the only enabled admin"),
+    ("--by against --as", ["--as", "ana", "review", "confirm", "{killing}", "--by", "rex"], None,
+     "--by rex: you act as ana (--as)"),
+    ("reader reviews", ["--as", "rex", "review", "confirm", "{killing}"], None,
+     "rex is a reader and may not review claims"),
+    ("reader grades", ["--as", "rex", "incidents", "grade", "{killing}", "fair", "--reason", "x"], None,
+     "rex is a reader and may not merge, split and grade incidents"),
+    ("reader merges entities", ["--as", "rex", "entities", "split", "armed forces of Armenia"], None,
+     "rex is a reader and may not merge and split entities"),
+    ("reader edits a document", ["--as", "rex", "documents", "edit", "kalbajar.txt", "--title", "x", "--reason", "x"],
+     None, "rex is a reader and may not correct a document's metadata"),
+    ("analyst adds an account", ["--as", "ana", "users", "add", "zed", "--role", "reader", "--password-stdin"], REX_PW,
+     "ana is an analyst and may not add accounts"),
+    ("analyst makes a group", ["--as", "ana", "groups", "add", "mine"], None, "ana is an analyst and may not add groups"),
+    ("analyst's token for another", ["--as", "ana", "tokens", "create", "--user", "rex"], None,
+     "ana is an analyst and may not add accounts"),
+    ("reader revokes another's token", ["--as", "rex", "tokens", "revoke", "1"], None,
+     "rex is a reader and may not add accounts"),
+])
+def test_each_bad_account_input_is_one_line_and_store_unchanged(accounts_store, label, args, stdin, expected):
+    db, ids = accounts_store
+    before = _accounts_state(db)
+    filled = [a.format(**ids) for a in args]
+    result = CliRunner().invoke(main, [*filled, "--db", str(db)], input=None if stdin is None else stdin + "\n")
+    assert result.exit_code == 1, (label, result.output)
+    assert expected in result.stderr, (label, result.output)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and not result.stdout.strip(), result.output
+    assert _accounts_state(db) == before
+
+
+def test_mismatched_password_confirmation_changes_nothing(accounts_store):
+    db, _ = accounts_store
+    before = _accounts_state(db)
+    for args in (["users", "add", "zed", "--role", "reader"], ["users", "passwd", "ana"]):
+        result = CliRunner().invoke(main, ["--as", "root", *args, "--db", str(db)],
+                                    input="one long passphrase\nanother long passphrase\n")
+        assert result.exit_code == 1 and "the two passwords typed differ; nothing changed" in result.stderr
+        assert "Traceback" not in result.output and "passphrase" not in result.output
+    assert _accounts_state(db) == before
+
+
+def test_an_expired_token_is_refused_and_changes_nothing(accounts_store):
+    from datetime import UTC, datetime, timedelta
+
+    from docket.services import accounts
+    from docket.store import open_store
+
+    db, _ = accounts_store
+    store = open_store(str(db))
+    root = accounts.local_actor(store, "root")
+    token, row = accounts.create_token(store, root, "ana", "write", "1h", now=datetime.now(UTC) - timedelta(hours=2))
+    before = _accounts_state(db)
+    with pytest.raises(accounts.NotAuthenticated, match=f"API token {row['id']} of ana: expired on"):
+        accounts.authenticate_token(store, token)
+    listed = CliRunner().invoke(main, ["--as", "root", "tokens", "list", "--db", str(db)]).stdout
+    assert "expired" in listed
+    assert _accounts_state(db) == before
+
+
+def test_an_account_command_without_a_store_creates_none(tmp_path):
+    missing = tmp_path / "none.db"
+    for args in (["users", "list"], ["users", "disable", "ana"], ["tokens", "create", "--user", "ana"],
+                 ["tokens", "list"], ["groups", "add", "x"], ["groups", "members", "add", "x", "ana"]):
+        result = CliRunner().invoke(main, [*args, "--db", str(missing)])
         assert result.exit_code == 1 and "no store here" in result.output and "Traceback" not in result.output
         assert not missing.exists()

@@ -15,7 +15,10 @@ from tests.conftest import GOLD, PRESS_RELEASE, needs_shared
 COMMANDS = ["ingest", "documents", "show", "claims", "export", "eval", "summary", "demo", "compare", "dossier", "diff",
             "place", "places search", "entities list", "entities show", "entities merge", "entities split",
             "gazetteer import", "gazetteer build", "gazetteer layers", "gazetteer remove", "serve",
-            "review confirm", "review reject", "review edit", "review restore", "review history"]
+            "review confirm", "review reject", "review edit", "review restore", "review history",
+            "users add", "users list", "users disable", "users enable", "users passwd", "users role",
+            "tokens create", "tokens list", "tokens revoke", "groups add", "groups list", "groups members add",
+            "groups members remove"]
 
 
 def run(*args, ok=True):

@@ -60,6 +60,31 @@ def _error(message: str) -> None:
     err.print(Text("error: ", style="bold red") + Text(message))
 
 
+def _actor(store, by: str | None = None):
+    """Who this command acts as: `docket --as NAME`, the deprecated `--by`, $DOCKET_USER, the login name
+    (services/accounts.py, which also decides what they may do)."""
+    from docket.services.accounts import local_actor
+
+    ctx = click.get_current_context(silent=True)
+    return local_actor(store, ctx.find_root().params.get("as_name") if ctx else None, by)
+
+
+def _acting(store, action: str, by: str | None = None):
+    """The actor, when it may take the action: asked before anything is written."""
+    from docket.services.accounts import require
+
+    return require(_actor(store, by), action)
+
+
+# `--by` on the commands that record an author, kept for the scripts that use it
+BY_HELP = ("Deprecated: use `docket --as NAME`. Who decides, recorded as the author [default: the account acted "
+           "as]; once the store has accounts it names the account acted as, and must agree with --as.")
+
+
+def by_option(f):
+    return click.option("--by", "author", metavar="NAME", default=None, help=BY_HELP)(f)
+
+
 def reports_errors(f):
     """A DocketError becomes one line on stderr and exit status 1; so does any other failure (an
     internal error, with its traceback only when $DOCKET_DEBUG is set), never a traceback."""
@@ -84,7 +109,11 @@ def reports_errors(f):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="docket")
-def main():
+@click.option("--as", "as_name", metavar="NAME", default=None,
+              help="The account to act as [default: $DOCKET_USER, else your login name]. A store with no accounts "
+                   "takes any name (recorded as the author) with every right; once it has accounts, a write is "
+                   "made as an enabled account whose role allows it (`docket users`).")
+def main(as_name):
     """Docket: a register of source-attributed, geolocated, time-stamped claims.
 
     Docket never states that something happened; it records that a source says so.
@@ -138,6 +167,7 @@ def ingest(paths, db, title, publisher, speaker, published, genre, source_url, e
     if not files:
         raise DocketError("no documents found in " + ", ".join(map(str, paths)))
     store = open_store(db)
+    actor = _acting(store, "ingest")
     show_bar = len(files) > 1 and fmt == "table" and err.is_terminal
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=err, disable=not show_bar, transient=True) as progress:
@@ -149,7 +179,7 @@ def ingest(paths, db, title, publisher, speaker, published, genre, source_url, e
                 err.print(Text("error: " if len(files) == 1 else "skipped ", style="bold red") + Text(o.message))
 
         report = services.ingest_paths(store, files, overrides, max_bytes, on_file=step,
-                                       source=services.Source(via="cli"), encoding=encoding)
+                                       source=services.Source(via="cli", actor=actor.name), encoding=encoding)
     if fmt == "json":
         emit_json({"files": [o.__dict__ for o in report.outcomes], "added": report.count("added"),
                    "unchanged": report.count("unchanged"), "errors": report.count("error")})
@@ -203,8 +233,7 @@ def documents(ctx, db, fmt):
 @click.option("--genre")
 @click.option("--url", "source_url")
 @click.option("--reason", help="Why (kept in the log; required).")
-@click.option("--by", "author", default=lambda: services.local_user(),
-              show_default="$DOCKET_USER or $USER", help="Who corrects it.")
+@by_option
 @format_option("table", "json")
 @reports_errors
 def documents_edit(document, db, title, publisher, speaker, published, genre, source_url, reason, author, fmt):
@@ -223,7 +252,9 @@ def documents_edit(document, db, title, publisher, speaker, published, genre, so
                    source_url=source_url)
     if all(v is None for v in changes.values()):
         raise DocketError("documents edit: say what to change (--title, --publisher, --speaker, --date, --genre, --url)")
-    done = edit_document(open_store(db, create=False), document, changes, author, reason)
+    store = open_store(db, create=False)
+    actor = _acting(store, "edit_document", author)
+    done = edit_document(store, document, changes, actor.name, reason)
     if fmt == "json":
         emit_json(done)
         return
@@ -484,10 +515,23 @@ def summary(db, fmt):
 @format_option("table", "json")
 @reports_errors
 def demo(db, fmt):
-    """Ingest the example documents that ship with Docket into a fresh store; print claims and a summary."""
+    """Ingest the example documents that ship with Docket into a fresh store; print claims and a summary.
+
+    The file is replaced; when it is a store with accounts, only by an admin (`docket --as NAME demo`)."""
     from importlib import resources
 
     path = Path(db)
+    if path.exists():
+        try:
+            old = open_store(str(path), create=False, upgrade=False)
+        except DocketError:
+            old = None  # not a store of this version (an older one has no accounts): replaced as before
+        if old is not None:
+            try:
+                if old.has_accounts():
+                    _acting(old, "replace_store")
+            finally:
+                old.close()
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     store = open_store(str(path))
@@ -756,7 +800,8 @@ def dossier(place, db, out_dir, fmt):
 @reports_errors
 def verify(db, pin, everything, fmt):
     """Check the store against its write log: re-hash every document's bytes and text, replay the hash
-    chain, check every claim, review version, entity and incident decision against what the log recorded.
+    chain, check every claim, review version, entity and incident decision, account, API token and group
+    against what the log recorded.
 
     Names the first thing that does not match and exits 4; exits 0 when everything matches.
 
@@ -775,6 +820,8 @@ def verify(db, pin, everything, fmt):
         counted = (f"{result.entries} log entries, {result.documents} documents, {result.claims} claims, "
                    f"{result.versions} review versions, {result.decisions} entity decisions, "
                    f"{result.incident_decisions} incident decisions")
+        if result.accounts or result.tokens or result.groups:
+            counted += f", {result.accounts} accounts, {result.tokens} API tokens, {result.groups} groups"
         if result.ok:
             out.print(Text(f"ok: {counted}; chain head {seq}:{head}"))
             if result.adopted:
@@ -890,8 +937,9 @@ def serve(db, host, port, user, tiles, allowed):
         err.print("warning: --allowed-host '*' answers any Host header, which lets a page on another site reach this "
                   "server through DNS rebinding; name the hosts instead.", markup=False)
     if not is_loopback(host):
-        err.print(f"warning: listening on {host}, not on this machine only. Docket has no accounts yet: anyone who "
-                  f"can reach port {port} can read every document and change every claim. It answers to the host "
+        err.print(f"warning: listening on {host}, not on this machine only. The web has no login yet (the "
+                  f"store's accounts bind the command line only): anyone who can reach port {port} can read every "
+                  f"document and change every claim. It answers to the host "
                   f"names {', '.join(hosts)}.", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -906,8 +954,7 @@ def review():
 
 def _review_options(f):
     f = click.option("--reason", help="Why (kept with the version; required except to confirm).")(f)
-    f = click.option("--by", "author", default=lambda: services.local_user(),
-                     show_default="$DOCKET_USER or the login name", help="Who decides (the version's author).")(f)
+    f = by_option(f)
     return db_option(f)
 
 
@@ -916,7 +963,8 @@ def _review(claim_id: str, action: str, db, author, reason, changes: dict | None
     from docket.services import review as svc
 
     store = open_store(db, create=False)
-    c = svc.apply(store, default_gazetteer(), claim_id, action, author, reason, changes, version)
+    actor = _acting(store, "review", author)
+    c = svc.apply(store, default_gazetteer(), claim_id, action, actor.name, reason, changes, version)
     out.print(f"{c.id}: {c.kind} · {c.status} · version {len(svc.history(store, claim_id))}")
     out.print(_claims_table([c]))
 
@@ -1045,7 +1093,9 @@ def entities_show(name, db, fmt):
 def _decide(db, action, a, b, author, reason):
     from docket.services.entities import record_decision
 
-    e = record_decision(open_store(db, create=False), action, a, b, author, reason)
+    store = open_store(db, create=False)
+    actor = _acting(store, "decide_entities", author)
+    e = record_decision(store, action, a, b, actor.name, reason)
     out.print(f"{action}: {a}{' + ' + b if b else ''} -> {e.name} ({e.id}); aliases: {', '.join(sorted(e.aliases))}")
 
 
@@ -1053,8 +1103,7 @@ def _decide(db, action, a, b, author, reason):
 @click.argument("a")
 @click.argument("b")
 @db_option
-@click.option("--by", "author", default=lambda: services.local_user(), show_default="$DOCKET_USER or the login name",
-              help="Who decides (kept with the decision).")
+@by_option
 @click.option("--reason", help="Why (kept with the decision).")
 @reports_errors
 def entities_merge(a, b, db, author, reason):
@@ -1065,8 +1114,7 @@ def entities_merge(a, b, db, author, reason):
 @entities.command("split")
 @click.argument("alias")
 @db_option
-@click.option("--by", "author", default=lambda: services.local_user(), show_default="$DOCKET_USER or the login name",
-              help="Who decides (kept with the decision).")
+@by_option
 @click.option("--reason", help="Why (kept with the decision).")
 @reports_errors
 def entities_split(alias, db, author, reason):
@@ -1085,8 +1133,7 @@ def incidents():
 
 def _incident_options(f):
     f = click.option("--reason", help="Why (kept with the decision; required).")(f)
-    f = click.option("--by", "author", default=lambda: services.local_user(),
-                     show_default="$DOCKET_USER or the login name", help="Who decides (kept with the decision).")(f)
+    f = by_option(f)
     f = format_option("table", "json")(f)
     return db_option(f)
 
@@ -1123,7 +1170,8 @@ def _incident_decision(db, action, claim, author, reason, fmt, other=None, value
     from docket.services import incidents as svc
 
     store = open_store(db, create=False)
-    _print_incident(svc.decide(store, default_gazetteer(), action, claim, author, reason, other, value), fmt)
+    actor = _acting(store, "grade", author)
+    _print_incident(svc.decide(store, default_gazetteer(), action, claim, actor.name, reason, other, value), fmt)
 
 
 @incidents.command("merge")
@@ -1187,6 +1235,335 @@ def incidents_history(claim, db, fmt):
         table.add_row(str(d.id), d.action, d.claim + (f" + {d.other}" if d.other else ""), d.grade or "",
                       d.author or "", d.made_at or "", d.reason or "")
     out.print(table if h.decisions else Text("no decisions yet", style="dim"))
+
+
+# ---------------------------------------------------------------- accounts
+
+
+ROLES_METAVAR = "reader|analyst|admin"
+
+
+def _new_password(from_stdin: bool):
+    """How to ask for a new password, called once everything else is checked: one line of standard input
+    (`--password-stdin`), else a hidden prompt on the terminal, given twice."""
+
+    def ask() -> str:
+        if from_stdin:
+            return sys.stdin.readline().rstrip("\r\n")
+        first = click.prompt("Password", hide_input=True, default="", show_default=False, err=True)
+        again = click.prompt("Repeat the password", hide_input=True, default="", show_default=False, err=True)
+        if first != again:
+            raise DocketError("the two passwords typed differ; nothing changed")
+        return first
+
+    return ask
+
+
+def _password_option(f):
+    return click.option("--password-stdin", "password_stdin", is_flag=True,
+                        help="Read the password from the first line of standard input instead of asking twice.")(f)
+
+
+def _account_line(a: dict) -> str:
+    state = "disabled" if a["disabled"] else "enabled"
+    return f"{a['name']}: {a['role']}, {state}" + (f", in {', '.join(a['groups'])}" if a["groups"] else "")
+
+
+def _print_account(a: dict, fmt: str) -> None:
+    if fmt == "json":
+        emit_json(a)
+    else:
+        out.print(Text(_account_line(a)))
+
+
+@main.group()
+def users():
+    """Accounts and their roles: reader (reads), analyst (also reviews, ingests, grades and decides), admin
+    (also manages accounts, groups and tokens). README: "Who may do what".
+
+    A store with no accounts works as before: the local user acts with every right. Its first account must be
+    an admin; from then on every write is made as an enabled account (`docket --as NAME` or $DOCKET_USER) whose
+    role allows it, and each account change is logged (never a password or its hash).
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, metavar=ROLES_METAVAR, help="What the account may do.")
+@_password_option
+@db_option
+@format_option("table", "json")
+@reports_errors
+def users_add(name, role, password_stdin, db, fmt):
+    """Add an account (an admin's act; a store's first account must be an admin). The password is asked
+    for twice, hidden, or read from standard input; at least 10 characters, not the name, not a common one.
+
+    \b
+    Examples:
+      docket users add ana --role admin
+      printf '%s\\n' "$PASSWORD" | docket --as ana users add ben --role analyst --password-stdin
+    """
+    from docket.services import accounts
+
+    store = open_store(db)
+    try:
+        added = accounts.add_user(store, _actor(store), name, _new_password(password_stdin), role)
+    except BaseException:
+        store.discard_if_new_and_empty()  # a store made only for this failed command is not left behind
+        raise
+    if fmt == "json":
+        emit_json(added)
+    else:
+        out.print(Text(f"added {_account_line(added)}"))
+
+
+@users.command("list")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def users_list(db, fmt):
+    """Every account: its role, whether it is enabled, its groups, when it was made and its password set
+    (never a password's hash)."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    rows = accounts.users(store, _actor(store))
+    if fmt == "json":
+        emit_json(rows)
+        return
+    table = Table("name", "role", "state", "groups", "created", "password set")
+    for a in rows:
+        table.add_row(a["name"], a["role"], "disabled" if a["disabled"] else "enabled", ", ".join(a["groups"]),
+                      a["created_at"][:19], a["password_set_at"][:19])
+    out.print(table if rows else Text("no accounts yet: whoever runs Docket acts with every right (`docket users "
+                                      "add NAME --role admin` makes the first)", style="dim"))
+
+
+@users.command("disable")
+@click.argument("name")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def users_disable(name, db, fmt):
+    """Disable an account: it can no longer act, log in or use its tokens; what it did keeps its name. The
+    last enabled admin cannot be disabled."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    _print_account(accounts.disable(store, _actor(store), name), fmt)
+
+
+@users.command("enable")
+@click.argument("name")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def users_enable(name, db, fmt):
+    """Enable a disabled account again."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    _print_account(accounts.enable(store, _actor(store), name), fmt)
+
+
+@users.command("passwd")
+@click.argument("name")
+@_password_option
+@db_option
+@format_option("table", "json")
+@reports_errors
+def users_passwd(name, password_stdin, db, fmt):
+    """Set an account's password (an admin anyone's; every account its own), asked for twice or read from
+    standard input."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    _print_account(accounts.set_password(store, _actor(store), name, _new_password(password_stdin)), fmt)
+    err.print(Text(f"{name}: password set"))
+
+
+@users.command("role")
+@click.argument("name")
+@click.argument("role", metavar=ROLES_METAVAR.upper())
+@db_option
+@format_option("table", "json")
+@reports_errors
+def users_role(name, role, db, fmt):
+    """Give an account another role (reader, analyst or admin). The last enabled admin keeps the role.
+
+    \b
+    Example:
+      docket --as ana users role ben reader
+    """
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    _print_account(accounts.set_role(store, _actor(store), name, role), fmt)
+
+
+@main.group()
+def tokens():
+    """API tokens for scripts (an `Authorization: Bearer TOKEN` header, once the web takes them): each
+    for one account, read or write, expiring. Shown once when made; kept only as its SHA-256."""
+
+
+@tokens.command("create")
+@click.option("--user", metavar="NAME", help="The account the token acts as [default: the account acted as]; "
+              "another account's takes an admin.")
+@click.option("--expires", default="30d", show_default=True, metavar="SPAN|DATE",
+              help="A span from now (30d, 12h, 8w) or the last day it is valid (YYYY-MM-DD, UTC); at most 366 days.")
+@click.option("--scope", default="read", show_default=True, metavar="read|write",
+              help="read: reads only; write: also what the account's role may change (never accounts or tokens).")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def tokens_create(user, expires, scope, db, fmt):
+    """Make an API token and print it, once: it is not kept, only its SHA-256 is.
+
+    The token alone goes to standard output (what it is and until when, to standard error).
+
+    \b
+    Example:
+      TOKEN=$(docket --as ana tokens create --user ben --expires 30d --scope write)
+    """
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    actor = _actor(store)
+    token, row = accounts.create_token(store, actor, user or actor.name, scope, expires)
+    if fmt == "json":
+        emit_json(row | {"token": token})
+        return
+    click.echo(token)
+    err.print(Text(f"token {row['id']} for {row['user_name']}, scope {row['scope']}, valid until "
+                   f"{row['expires_at']}: shown this once, keep it safe (`docket tokens revoke {row['id']}` ends it)"))
+
+
+@tokens.command("list")
+@click.option("--user", metavar="NAME", help="Only this account's tokens.")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def tokens_list(user, db, fmt):
+    """API tokens (an admin sees everyone's, an account its own): number, account, scope, expiry, state.
+    Never the tokens themselves."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    rows = accounts.tokens(store, _actor(store), user)
+    if fmt == "json":
+        emit_json(rows)
+        return
+    table = Table("id", "user", "scope", "expires", "created", "state")
+    for r in rows:
+        table.add_row(str(r["id"]), r["user_name"], r["scope"], r["expires_at"][:19], r["created_at"][:19], r["state"])
+    out.print(table if rows else Text("no tokens", style="dim"))
+
+
+@tokens.command("revoke")
+@click.argument("ident", metavar="ID")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def tokens_revoke(ident, db, fmt):
+    """Revoke a token (by its number, from `docket tokens list`): it is refused from now on."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    row = accounts.revoke_token(store, _actor(store), ident)
+    if fmt == "json":
+        emit_json(row)
+    else:
+        out.print(f"token {row['id']} of {row['user_name']}: revoked")
+
+
+@main.group()
+def groups():
+    """Groups of accounts, managed by admins (restricted documents, still to come, will be visible to
+    their groups' members only)."""
+
+
+def _print_group(g: dict, fmt: str) -> None:
+    if fmt == "json":
+        emit_json(g)
+    else:
+        out.print(Text(f"{g['name']}: " + (", ".join(g["members"]) or "no members")))
+
+
+@groups.command("add")
+@click.argument("name")
+@click.option("--description", help="What the group is for.")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def groups_add(name, description, db, fmt):
+    """Add a group.
+
+    \b
+    Example:
+      docket --as ana groups add witnesses --description "who may read testimonies"
+    """
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    _print_group(accounts.add_group(store, _actor(store), name, description), fmt)
+
+
+@groups.command("list")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def groups_list(db, fmt):
+    """Every group with its members."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    rows = accounts.groups(store, _actor(store))
+    if fmt == "json":
+        emit_json(rows)
+        return
+    table = Table("group", "members", "description", "created")
+    for g in rows:
+        table.add_row(g["name"], ", ".join(g["members"]), g["description"] or "", g["created_at"][:19])
+    out.print(table if rows else Text("no groups", style="dim"))
+
+
+@groups.group("members")
+def groups_members():
+    """Add accounts to a group or remove them."""
+
+
+@groups_members.command("add")
+@click.argument("group")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def groups_members_add(group, names, db, fmt):
+    """Add accounts to a group (all of them, or none when one cannot be).
+
+    \b
+    Example:
+      docket --as ana groups members add witnesses ben
+    """
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    _print_group(accounts.change_members(store, _actor(store), group, list(names), add=True), fmt)
+
+
+@groups_members.command("remove")
+@click.argument("group")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@db_option
+@format_option("table", "json")
+@reports_errors
+def groups_members_remove(group, names, db, fmt):
+    """Remove accounts from a group."""
+    from docket.services import accounts
+
+    store = open_store(db, create=False)
+    _print_group(accounts.change_members(store, _actor(store), group, list(names), add=False), fmt)
 
 
 @main.group()

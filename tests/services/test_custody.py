@@ -347,3 +347,83 @@ def test_a_review_that_lands_during_a_correction_is_kept(honest, monkeypatch):
     edit_document(store, sha, {"publisher": "Ministry"}, "ana", "letterhead")
     assert review.claim(store, victim.id).status == "confirmed"
     assert verify(store).ok
+
+
+# ---------------------------------------------------------------- accounts, tokens and groups
+
+
+@pytest.fixture
+def with_accounts(honest):
+    """The honest store with accounts (an admin, an analyst), a token, a group, and every kind of change."""
+    from docket.services import accounts
+
+    db, store, killing = honest
+    accounts.add_user(store, accounts.local_actor(store), "root", "tall pines by the lake", "admin")
+    root = accounts.local_actor(store, "root")
+    accounts.add_user(store, root, "ana", "quiet river under the bridge", "analyst")
+    accounts.set_role(store, root, "ana", "reader")
+    accounts.set_password(store, root, "ana", "another long passphrase")
+    accounts.disable(store, root, "ana")
+    accounts.enable(store, root, "ana")
+    _, token = accounts.create_token(store, root, "ana", "read", "30d")
+    accounts.revoke_token(store, root, token["id"])
+    accounts.add_group(store, root, "witnesses", "who may read testimonies")
+    accounts.change_members(store, root, "witnesses", ["ana", "root"], add=True)
+    accounts.change_members(store, root, "witnesses", ["root"], add=False)
+    return db, store, token["id"]
+
+
+def test_account_changes_are_logged_and_verify(with_accounts):
+    db, store, _ = with_accounts
+    result = verify(store)
+    assert result.ok, result.problems
+    assert (result.entries, result.accounts, result.tokens, result.groups) == (5 + 11, 2, 1, 1)
+    cli = CliRunner().invoke(main, ["verify", "--db", str(db)])
+    assert cli.exit_code == 0 and "2 accounts, 1 API tokens, 1 groups" in cli.stdout
+    role = next(e for e in store.log_entries() if e["action"] == "user_role")
+    data = json.loads(role["data"])
+    assert (role["subject"], role["actor"], data["before"], data["after"]) == ("user:ana", "root", "analyst", "reader")
+    assert set(data) == {"user", "row", "before", "after"}  # who and what, never a credential
+
+
+@pytest.mark.parametrize("sql, found", [
+    ("UPDATE users SET role = 'admin' WHERE name = 'ana'", "account ana: altered since log entry"),
+    ("UPDATE users SET disabled = 1 WHERE name = 'root'", "account root: altered since log entry"),
+    ("INSERT INTO users SELECT 'mallory', password_hash, 'admin', 0, created_at, password_set_at FROM users "
+     "WHERE name = 'root'", "account mallory: stored but never logged"),
+    ("DELETE FROM group_members WHERE user_name = 'ana'", "group witnesses: altered since log entry"),
+    ("INSERT INTO group_members VALUES ('witnesses', 'root', '2026-01-01')", "group witnesses: altered"),
+    ("UPDATE groups SET description = 'anyone' WHERE name = 'witnesses'", "group witnesses: altered"),
+    ("UPDATE tokens SET revoked = 0", "token 1: altered since log entry"),
+    ("UPDATE tokens SET expires_at = '2099-01-01T00:00:00+00:00', scope = 'write'", "token 1: altered"),
+    ("INSERT INTO tokens (user_name, token_sha256, scope, expires_at, created_at, revoked) VALUES ('root', "
+     "'00', 'write', '2099-01-01', '2026-01-01', 0)", "token 2: stored but never logged"),
+])
+def test_an_account_token_or_group_altered_behind_dockets_back_is_named(with_accounts, sql, found):
+    db, _, _ = with_accounts
+    _tamper(db, sql)
+    assert found in _first_problem(db)
+
+
+def test_a_deleted_account_or_token_is_named(with_accounts):
+    db, _, _ = with_accounts
+    conn = sqlite3.connect(db)  # foreign keys are not enforced here: as an edit behind Docket's back
+    conn.execute("DELETE FROM tokens")
+    conn.commit()
+    conn.close()
+    assert "token 1: logged in entry" in _first_problem(db) and "deleted" in _first_problem(db)
+    _tamper(db, "DELETE FROM group_members WHERE user_name = 'ana'")
+    _tamper(db, "DELETE FROM users WHERE name = 'ana'")
+    result = verify(open_store(str(db), create=False), everything=True)
+    assert {str(p) for p in result.problems} >= {"account ana: logged in entry 11 but no longer stored (deleted)"}
+
+
+def test_a_replaced_password_hash_is_not_seen_and_the_readme_says_so(with_accounts):
+    """The log holds no credential, so verify cannot tell a password's hash replaced in place; the README
+    says so (a limit, not an oversight)."""
+    db, store, _ = with_accounts
+    _tamper(db, "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE name = 'root') "
+                "WHERE name = 'ana'")
+    assert verify(open_store(str(db), create=False)).ok
+    readme = (__import__("pathlib").Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "What it cannot find is a credential replaced in" in readme

@@ -2,12 +2,12 @@
 store holds, and a document's record of where it came from and what was done to it.
 
 `verify` re-hashes every stored document's bytes and text, replays the hash chain entry by entry,
-checks each claim against the hash of its latest logged state, each review version, entity decision and
-incident decision against theirs, and each area digest (what comparisons read) against its claim. It
-names the first thing that does not match. What it proves: nothing the log vouches for was changed,
-inserted or deleted behind Docket's back since it was logged, unless the log itself was rewritten from
-that point on; a chain head published earlier (in a dossier or an export) pins the log up to there
-(`--head`).
+checks each claim against the hash of its latest logged state, each review version, entity decision,
+incident decision, account, API token and group against theirs, and each area digest (what comparisons
+read) against its claim. It names the first thing that does not match. What it proves: nothing the log
+vouches for was changed, inserted or deleted behind Docket's back since it was logged, unless the log
+itself was rewritten from that point on; a chain head published earlier (in a dossier or an export) pins
+the log up to there (`--head`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ class Verification:
     versions: int = 0
     decisions: int = 0
     incident_decisions: int = 0
+    accounts: int = 0
+    tokens: int = 0
+    groups: int = 0
     head: tuple[int, str] = (0, chain.GENESIS)
     problems: list[Problem] = field(default_factory=list)
     adopted: list[tuple[int, str]] = field(default_factory=list)  # entries for what a store held before its log
@@ -50,6 +53,7 @@ class Verification:
     def as_dict(self) -> dict:
         return {"ok": self.ok, "entries": self.entries, "documents": self.documents, "claims": self.claims,
                 "versions": self.versions, "decisions": self.decisions, "incident_decisions": self.incident_decisions,
+                "accounts": self.accounts, "tokens": self.tokens, "groups": self.groups,
                 "head": {"seq": self.head[0], "hash": self.head[1]},
                 "adopted": [{"entry": seq, "at": at} for seq, at in self.adopted],
                 "problems": [{"what": p.what, "subject": p.subject, "message": p.message} for p in self.problems]}
@@ -64,6 +68,9 @@ class _Expected:
     versions: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     decisions: dict[str, tuple[str, int]] = field(default_factory=dict)
     incident_decisions: dict[str, tuple[str, int]] = field(default_factory=dict)  # number -> (hash, entry)
+    accounts: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (hash of its row, entry)
+    tokens: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (hash of its row, entry)
+    groups: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (hash of it and its members, entry)
     relations: dict[str, str] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # claim id -> its document's SHA-256
     adopted: list[tuple[int, str]] = field(default_factory=list)  # (entry, when): held before the log
@@ -141,6 +148,12 @@ def _apply(exp: _Expected, e: dict, data: dict) -> None:
         exp.decisions[subject] = (data["decision"], seq)
     elif action == "incident_decision":  # its subject is the claim it is anchored on; the number is in the data
         exp.incident_decisions[str(data["id"])] = (data["decision"], seq)
+    elif action.startswith("user_"):  # an account added, its role, password or state changed: its row after
+        exp.accounts[data["user"]] = (data["row"], seq)
+    elif action.startswith("token_"):
+        exp.tokens[str(data["token"])] = (data["row"], seq)
+    elif action.startswith("group_"):
+        exp.groups[data["group"]] = (data["row"], seq)
 
 
 def _as_bytes(value) -> bytes:
@@ -303,7 +316,8 @@ def _check_claims(store, sha, row_doc, exp, expected_ids, result, found, extract
 
 
 def _check_rows(store, exp, result, found) -> bool:
-    """Review versions, entity decisions and incident decisions; True when verification should stop."""
+    """Review versions, entity decisions, incident decisions and accounts; True when verification should
+    stop."""
     seen = set()
     for r in store.stored_rows("claim_versions"):
         key = (r["claim_id"], r["version"])
@@ -349,6 +363,39 @@ def _check_rows(store, exp, result, found) -> bool:
         if found(Problem("incident decision", key, f"logged in entry {exp.incident_decisions[key][1]} but no longer "
                          "stored (deleted)")):
             return True
+    return _check_accounts(store, exp, result, found)
+
+
+def _check_accounts(store, exp, result, found) -> bool:
+    """Accounts, API tokens and groups (with their members) against the hash of each one's row that the
+    log recorded (credentials are not in the log, nor in these hashes); True when verification should stop."""
+    members: dict[str, list[str]] = {}
+    for r in store.stored_rows("group_members"):
+        members.setdefault(r["group_name"], []).append(r["user_name"])
+    group_rows = store.stored_rows("groups")
+    stored = {
+        "account": ({r["name"]: chain.user_hash(r) for r in store.stored_rows("users")}, exp.accounts,
+                    "its role, state, creation or password time changed"),
+        "token": ({str(r["id"]): chain.token_hash(r) for r in store.stored_rows("tokens")}, exp.tokens,
+                  "its account, scope, expiry or revocation changed"),
+        "group": ({r["name"]: chain.group_hash(r, members.pop(r["name"], [])) for r in group_rows}, exp.groups,
+                  "its description or its members changed"),
+    }
+    for name, people in members.items():  # members of a group that is not stored
+        if found(Problem("group", name, f"members {', '.join(sorted(people))} stored for a group that is not "
+                         "(added behind Docket's back)")):
+            return True
+    result.accounts, result.tokens, result.groups = (len(stored[k][0]) for k in ("account", "token", "group"))
+    for what, (rows, logged, detail) in stored.items():
+        for key, digest in rows.items():
+            entry = logged.get(key)
+            if entry is None or entry[0] != digest:
+                if found(Problem(what, key, "stored but never logged (added behind Docket's back)" if entry is None
+                                 else f"altered since log entry {entry[1]} ({detail})")):
+                    return True
+        for key in sorted(set(logged) - set(rows)):
+            if found(Problem(what, key, f"logged in entry {logged[key][1]} but no longer stored (deleted)")):
+                return True
     return False
 
 

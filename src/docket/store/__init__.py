@@ -42,11 +42,15 @@ from docket.store.schema import (
     claims,
     documents,
     entity_decisions,
+    group_members,
+    groups,
     incident_decisions,
     log,
     log_head,
     metadata,
     relations,
+    tokens,
+    users,
 )
 
 DEFAULT_DB = "docket.db"
@@ -566,6 +570,187 @@ class ClaimStore:
                 "claim": claim, "other": other, "grade": grade})
             return ident
 
+    # ------------------------------------------------------------------ accounts, tokens, groups
+    # (services/accounts.py decides who may call these; here each change is one transaction and one log
+    # entry, whose data names who and what but never a credential)
+
+    def has_accounts(self) -> bool:
+        """Whether any account exists: until the first does, the local user acts with every right."""
+        with self._connect() as conn:
+            return conn.execute(select(users.c.name).limit(1)).first() is not None
+
+    def accounts(self) -> list[dict]:
+        """Every account (its credential left out), with the groups it is in, by name."""
+        with self._connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(*_ACCOUNT_COLUMNS).order_by(users.c.name))]
+            member_of: dict[str, list[str]] = {}
+            for g, u in conn.execute(select(group_members.c.group_name, group_members.c.user_name)
+                                     .order_by(group_members.c.group_name)):
+                member_of.setdefault(u, []).append(g)
+        return [r | {"disabled": bool(r["disabled"]), "groups": member_of.get(r["name"], [])} for r in rows]
+
+    def account(self, name: str) -> dict | None:
+        """One account (its credential left out), with its groups; None when there is none of that name."""
+        with self._connect() as conn:
+            row = conn.execute(select(*_ACCOUNT_COLUMNS).where(users.c.name == name)).first()
+            if row is None:
+                return None
+            in_groups = [g for (g,) in conn.execute(select(group_members.c.group_name)
+                                                    .where(group_members.c.user_name == name)
+                                                    .order_by(group_members.c.group_name))]
+        return dict(row._mapping) | {"disabled": bool(row.disabled), "groups": in_groups}
+
+    def password_hash(self, name: str) -> str | None:
+        """An account's argon2 hash, for checking a password (services/accounts.py only)."""
+        with self._connect() as conn:
+            return conn.execute(select(users.c.password_hash).where(users.c.name == name)).scalar()
+
+    def add_account(self, name: str, password_hash: str, role: str, actor: str | None) -> dict:
+        """Create an account. The first account of a store must be an admin: from then on accounts decide
+        who may write, and someone must be able to manage them."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as conn:
+            if conn.execute(select(users.c.name).where(users.c.name == name)).first() is not None:
+                raise DocketError(f"{name}: an account of this name exists already")
+            if role != "admin" and conn.execute(select(users.c.name).limit(1)).first() is None:
+                raise DocketError(f"{name}: the first account must be an admin (--role admin), who then manages "
+                                  "the others")
+            row = dict(name=name, password_hash=password_hash, role=role, disabled=False, created_at=now,
+                       password_set_at=now)
+            conn.execute(insert(users).values(**row))
+            chain.append(conn, "user_add", f"user:{name}", actor, {"user": name, "role": role,
+                                                                  "row": chain.user_hash(row)})
+        return self.account(name)
+
+    def change_account(self, name: str, action: str, actor: str | None, **values) -> dict:
+        """Change an account's role, disabled flag or password hash (`action`: user_role, user_disable,
+        user_enable, user_passwd, the log entry's action). Refused when it changes nothing, or when it
+        would leave the store with no enabled admin (nobody could manage the accounts then)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).first()
+            if row is None:
+                raise DocketError(f"{name}: no such account (see `docket users list`)")
+            before = dict(row._mapping)
+            if "password_hash" in values:
+                values["password_set_at"] = now
+            elif all(before[k] == v for k, v in values.items()):
+                said = {"user_role": f"is {'an' if before['role'][0] in 'aeiou' else 'a'} {before['role']} already",
+                        "user_disable": "is disabled already", "user_enable": "is enabled already"}
+                raise DocketError(f"{name} {said[action]}; nothing changed" if action in said else
+                                  f"{name}: nothing to change")
+            conn.execute(users.update().where(users.c.name == name).values(**values))
+            enabled_admins = conn.execute(select(func.count()).select_from(users).where(
+                users.c.role == "admin", users.c.disabled.is_(False))).scalar_one()
+            if not enabled_admins:
+                raise DocketError(f"{name}: the only enabled admin cannot be disabled or lose the role (nobody could "
+                                  "manage the accounts then); make another admin first")
+            after = before | values
+            data = {"user": name, "row": chain.user_hash(after)}
+            if action == "user_role":
+                data |= {"before": before["role"], "after": after["role"]}
+            chain.append(conn, action, f"user:{name}", actor, data)
+        return self.account(name)
+
+    def tokens(self, user: str | None = None) -> list[dict]:
+        """API tokens (never their digests), newest first; of one account, or all."""
+        stmt = select(*[c for c in tokens.c if c.name != "token_sha256"]).order_by(tokens.c.id.desc())
+        if user is not None:
+            stmt = stmt.where(tokens.c.user_name == user)
+        with self._connect() as conn:
+            return [dict(r._mapping) | {"revoked": bool(r.revoked)} for r in conn.execute(stmt)]
+
+    def token(self, ident: int) -> dict | None:
+        """One token by its number (its digest left out), or None."""
+        with self._connect() as conn:
+            row = conn.execute(select(*[c for c in tokens.c if c.name != "token_sha256"])
+                               .where(tokens.c.id == ident)).first()
+        return dict(row._mapping) | {"revoked": bool(row.revoked)} if row else None
+
+    def token_by_digest(self, digest: str) -> dict | None:
+        """The token whose SHA-256 this is (its digest left out), or None."""
+        with self._connect() as conn:
+            row = conn.execute(select(*[c for c in tokens.c if c.name != "token_sha256"])
+                               .where(tokens.c.token_sha256 == digest)).first()
+        return dict(row._mapping) | {"revoked": bool(row.revoked)} if row else None
+
+    def add_token(self, user: str, digest: str, scope: str, expires_at: str, actor: str | None) -> dict:
+        """Keep a new token's SHA-256 (the token itself is shown once, by the caller, and never kept)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as conn:
+            if conn.execute(select(users.c.name).where(users.c.name == user)).first() is None:
+                raise DocketError(f"{user}: no such account (see `docket users list`)")
+            row = dict(user_name=user, token_sha256=digest, scope=scope, expires_at=expires_at, created_at=now,
+                       revoked=False)
+            ident = conn.execute(insert(tokens).values(**row)).inserted_primary_key[0]
+            row["id"] = ident
+            chain.append(conn, "token_create", f"token:{ident}", actor, {
+                "token": ident, "user": user, "scope": scope, "expires_at": expires_at, "row": chain.token_hash(row)})
+        return {k: v for k, v in row.items() if k != "token_sha256"}
+
+    def revoke_token(self, ident: int, actor: str | None) -> dict:
+        with self._writing() as conn:
+            row = conn.execute(select(tokens).where(tokens.c.id == ident)).first()
+            if row is None:
+                raise DocketError(f"token {ident}: no such token (see `docket tokens list`)")
+            if row.revoked:
+                raise DocketError(f"token {ident}: revoked already; nothing changed")
+            conn.execute(tokens.update().where(tokens.c.id == ident).values(revoked=True))
+            after = dict(row._mapping) | {"revoked": True}
+            chain.append(conn, "token_revoke", f"token:{ident}", actor, {"token": ident, "user": row.user_name,
+                                                                        "row": chain.token_hash(after)})
+        return {k: v for k, v in after.items() if k != "token_sha256"}
+
+    def groups(self) -> list[dict]:
+        """Every group with its members (names, sorted), by name."""
+        with self._connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(groups).order_by(groups.c.name))]
+            members: dict[str, list[str]] = {}
+            for g, u in conn.execute(select(group_members.c.group_name, group_members.c.user_name)
+                                     .order_by(group_members.c.user_name)):
+                members.setdefault(g, []).append(u)
+        return [r | {"members": members.get(r["name"], [])} for r in rows]
+
+    def add_group(self, name: str, description: str | None, actor: str | None) -> dict:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as conn:
+            if conn.execute(select(groups.c.name).where(groups.c.name == name)).first() is not None:
+                raise DocketError(f"{name}: a group of this name exists already")
+            row = dict(name=name, description=description, created_at=now)
+            conn.execute(insert(groups).values(**row))
+            chain.append(conn, "group_add", f"group:{name}", actor, {"group": name, "row": chain.group_hash(row, [])})
+        return row | {"members": []}
+
+    def change_members(self, group: str, names: list[str], add: bool, actor: str | None) -> dict:
+        """Add accounts to a group, or remove them from it: all of them or, when one cannot be, none."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._writing() as conn:
+            row = conn.execute(select(groups).where(groups.c.name == group)).first()
+            if row is None:
+                raise DocketError(f"{group}: no such group (see `docket groups list`)")
+            known = {u for (u,) in conn.execute(select(users.c.name).where(users.c.name.in_(names)))}
+            for name in names:
+                if name not in known:
+                    raise DocketError(f"{name}: no such account (see `docket users list`)")
+            members = {u for (u,) in conn.execute(select(group_members.c.user_name)
+                                                  .where(group_members.c.group_name == group))}
+            for name in names:
+                if add and name in members:
+                    raise DocketError(f"{name}: a member of {group} already; nothing changed")
+                if not add and name not in members:
+                    raise DocketError(f"{name}: not a member of {group}; nothing changed")
+            if add:
+                conn.execute(insert(group_members), [dict(group_name=group, user_name=n, added_at=now) for n in names])
+                members |= set(names)
+            else:
+                conn.execute(group_members.delete().where(group_members.c.group_name == group,
+                                                          group_members.c.user_name.in_(names)))
+                members -= set(names)
+            chain.append(conn, "group_members", f"group:{group}", actor, {
+                "group": group, "added" if add else "removed": sorted(names),
+                "row": chain.group_hash(row._mapping, sorted(members))})
+        return dict(row._mapping) | {"members": sorted(members)}
+
     # ------------------------------------------------------------------ review: versions
 
     def reviewed(self, sha256: str) -> set[str]:
@@ -704,9 +889,11 @@ class ClaimStore:
 
     def stored_rows(self, table_name: str, document: str | None = None) -> list[dict]:
         """The rows of a table the log vouches for (claim_versions, entity_decisions, incident_decisions,
-        relations of a document, area_claims of a document's claims), in a stable order."""
+        users, tokens, groups, group_members, relations of a document, area_claims of a document's claims),
+        in a stable order."""
         table = {"claim_versions": claim_versions, "entity_decisions": entity_decisions, "relations": relations,
-                 "area_claims": area_claims, "incident_decisions": incident_decisions}[table_name]
+                 "area_claims": area_claims, "incident_decisions": incident_decisions, "users": users,
+                 "tokens": tokens, "groups": groups, "group_members": group_members}[table_name]
         stmt = select(table)
         if table is relations:
             stmt = stmt.where(relations.c.document_sha256 == document).order_by(relations.c.id)
@@ -808,6 +995,9 @@ def _area_rows(c: Claim, areas: Iterable[str], text: str | None) -> list[dict]:
                part=d.part, measure=d.measure, series=d.series, as_of=d.as_of, echo=d.echo)
     return [row | {"place_id": pid} for pid in sorted(areas)]
 
+
+# an account as it is shown and listed: every column but the password's hash
+_ACCOUNT_COLUMNS = [c for c in users.c if c.name != "password_hash"]
 
 _DIGEST_COLUMNS = [area_claims.c[name] for name in (
     "claim_id", "kind", "status", "document_sha256", "places", "thing", "source", "when_start", "when_ongoing",

@@ -1,7 +1,8 @@
-"""The store's write log: every write (an ingest, a review, an entity or incident decision, a metadata edit) is one
-entry, appended in the transaction that makes the write, and each entry carries the SHA-256 of the one
-before it. Altering, inserting or deleting an entry breaks the chain from there on; altering the data an
-entry vouches for (a document's bytes, a claim, a version) no longer matches the hashes it recorded.
+"""The store's write log: every write (an ingest, a review, an entity or incident decision, a metadata edit,
+a change to an account, a token or a group) is one entry, appended in the transaction that makes the write,
+and each entry carries the SHA-256 of the one before it. Altering, inserting or deleting an entry breaks
+the chain from there on; altering the data an entry vouches for (a document's bytes, a claim, a version,
+an account's role) no longer matches the hashes it recorded.
 `docket verify` (services/custody.py) checks both.
 
 The hashes are over a canonical JSON form (sorted keys, no spaces, UTF-8), so that they do not depend
@@ -81,6 +82,26 @@ def decision_hash(row) -> str:
 def incident_decision_hash(row) -> str:
     return sha256([row["id"], row["action"], row["claim"], row["other"], row["grade"], row["author"], row["reason"],
                    row["made_at"]])
+
+
+# accounts: what the log vouches for is every column but the credential (a password's argon2 hash, a token's
+# SHA-256), which never enters the log; `verify` then finds an account, a role, a token or a group inserted,
+# altered or deleted behind Docket's back, but not a credential replaced in place (README, "Who may do what")
+USER_FIELDS = ("name", "role", "disabled", "created_at", "password_set_at")
+TOKEN_FIELDS = ("id", "user_name", "scope", "expires_at", "created_at", "revoked")
+
+
+def user_hash(row) -> str:
+    return sha256([row[k] if k != "disabled" else bool(row[k]) for k in USER_FIELDS])
+
+
+def token_hash(row) -> str:
+    return sha256([row[k] if k != "revoked" else bool(row[k]) for k in TOKEN_FIELDS])
+
+
+def group_hash(row, members: list[str]) -> str:
+    """A group and who is in it (member names sorted)."""
+    return sha256([row["name"], row["description"], row["created_at"], sorted(members)])
 
 
 def relations_hash(rows) -> str:

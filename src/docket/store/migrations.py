@@ -19,11 +19,15 @@ from docket.store.schema import (
     claims,
     documents,
     entity_decisions,
+    group_members,
+    groups,
     incident_decisions,
     log,
     log_head,
     relations,
     schema_version,
+    tokens,
+    users,
 )
 
 # version 2's table of claim areas (claim, place), replaced in version 5 by `area_claims`
@@ -199,6 +203,14 @@ def _incident_decisions(conn: Connection) -> None:
     incident_decisions.create(conn, checkfirst=True)
 
 
+def _accounts(conn: Connection) -> None:
+    """Accounts, API tokens and groups (`users`, `tokens`, `groups`, `group_members`; services/accounts.py).
+    New tables, empty: a store upgraded to them has no accounts, and works as before (the local user acts
+    with every right) until its first admin is added."""
+    for table in (users, tokens, groups, group_members):
+        table.create(conn, checkfirst=True)
+
+
 def anchor_year_expression():
     """A document's anchor year, as SQL over its claims: the earliest year of its dated events."""
     from sqlalchemy import Integer, cast, or_
@@ -227,7 +239,7 @@ def update_anchor_years(conn: Connection, sha256: str | None = None) -> None:
 
 MIGRATIONS = [_v1_baseline, _v2_areas_relations_decisions, _v3_claim_versions, _v4_anchor_years_and_kind_index,
               _v5_area_digests, _v6_write_log, _v7_things_from_kinds, _v8_incident_digests,
-              _v9_measures_series_echoes, _incident_decisions]
+              _v9_measures_series_echoes, _incident_decisions, _accounts]
 CURRENT = len(MIGRATIONS)
 
 

@@ -215,3 +215,47 @@ log_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# accounts (services/accounts.py decides what each may do). A password is kept only as its argon2 hash and
+# an API token only as its SHA-256; neither reaches the log, which vouches for the other columns (store/chain.py)
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),  # argon2id, with its salt and parameters
+    Column("role", String(10), nullable=False),  # reader | analyst | admin
+    Column("disabled", Boolean, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("password_set_at", String(32), nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(64), ForeignKey("users.name"), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),  # never the token itself
+    Column("scope", String(5), nullable=False),  # read | write
+    Column("expires_at", String(32), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked", Boolean, nullable=False),
+    Index("ix_tokens_user", "user_name"),
+)
+
+# groups of accounts, managed by admins; restricted documents will be visible to their groups' members
+groups = Table(
+    "groups",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("description", Text),
+    Column("created_at", String(32), nullable=False),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_name", String(64), ForeignKey("groups.name"), primary_key=True),
+    Column("user_name", String(64), ForeignKey("users.name"), primary_key=True),
+    Column("added_at", String(32), nullable=False),
+    Index("ix_group_members_user", "user_name"),
+)

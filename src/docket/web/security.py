@@ -1,7 +1,8 @@
 """What keeps the web face from being turned against the people using it.
 
-Docket has no accounts yet: whoever reaches the port can read and write. So the server takes care that
-nobody *else* can act through a user's browser:
+The web has no login yet (a store's accounts, services/accounts.py, bind the command line only): whoever
+reaches the port can read and write. So the server takes care that nobody *else* can act through a user's
+browser:
 
 - `Guard`, one ASGI middleware around the whole application, answers only to the host names it was
   started for (a DNS-rebinding page cannot talk to it under its own name), refuses any unsafe request
