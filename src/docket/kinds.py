@@ -67,7 +67,13 @@ def measures() -> dict[str, re.Pattern]:
 def series_cues() -> dict[str, re.Pattern]:
     """The words that make an ongoing figure a running count (`cumulative`) or a count of the present
     (`stock`)."""
-    return {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words in schema().get("series", {}).items()}
+    return {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words in schema().get("series", {}).items()
+            if isinstance(words, str)}
+
+
+def falling_measures() -> frozenset[str]:
+    """The measures a count of the present may have (kinds.toml [series] can_fall)."""
+    return frozenset(schema().get("series", {}).get("can_fall", ()))
 
 
 def names() -> tuple[str, ...]:

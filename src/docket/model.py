@@ -26,11 +26,11 @@ _PART = re.compile(r"\b(?:among them|among whom|among those|of whom|of them|incl
 _COORDINATION = re.compile(r"\s(?:and|but|while|whereas)\s|[,;:]\s|\s[–—-]\s")
 
 
-def _signature(text: str, span: tuple[int, int]) -> str | None:
+def _signature(text: str, span: tuple[int, int], quoted: str | None) -> str | None:
     # imported here: resolve imports the gazetteer, which imports this module
     from docket.resolve.echoes import claim_signature
 
-    return claim_signature(text, span)
+    return claim_signature(text, span, quoted)
 
 
 def _counts(text: str):
@@ -60,9 +60,9 @@ def _measure(kind: str, text: str, q: Quantity | None) -> str | None:
     if len(said) < 2:  # one measure's words or none: no need to find which stand nearest the figure
         return said[0] if said else (kinds.kinds()[kind].measure if kind in kinds.kinds() else "") or None
     at = None
-    wanted = q.value if q.value is not None else q.low
+    wanted = q.value if q.value is not None else q.low if q.low is not None else q.high
     for c in _counts(text) if wanted is not None else ():
-        if c.value == wanted or c.low == wanted:
+        if wanted in (c.value, c.low, c.high):
             at = (c.start, c.end)
             break
     best, nearest = kinds.kinds()[kind].measure if kind in kinds.kinds() else "", None
@@ -79,13 +79,15 @@ def _measure(kind: str, text: str, q: Quantity | None) -> str | None:
     return best or None
 
 
-def _series(kind: str, text: str, ongoing: bool, q: Quantity | None) -> str | None:
+def _series(kind: str, text: str, ongoing: bool, q: Quantity | None, measure: str | None) -> str | None:
     """`cumulative` or `stock` for a figure of an event kind that the claim gives as ongoing (a point in
     a series: kinds.toml [series]); None otherwise."""
     spec = kinds.kinds().get(kind)
     if not ongoing or q is None or spec is None or not spec.event:
         return None
-    return "stock" if kinds.series_cues()["stock"].search(text) else "cumulative"
+    if measure in kinds.falling_measures() and kinds.series_cues()["stock"].search(text):
+        return "stock"
+    return "cumulative"
 
 
 STATUSES = ("extracted", "confirmed", "edited", "rejected", "created")  # a claim's review state
@@ -229,6 +231,12 @@ class Claim(_Model):
             return self.places[0].name if self.places else ""
         return self.object.category if self.object else ""
 
+    @property
+    def _quoted(self) -> str | None:
+        """The party the claim quotes, when that is not its document's publisher speaking."""
+        publisher = self.document.publisher if self.document else None
+        return self.attributed_to if self.attributed_to and self.attributed_to != publisher else None
+
     def digest(self, text: str | None = None) -> ClaimDigest:
         """What comparing sources reads of the claim; with its document's `text`, also the signature
         of the sentence it stands in, which tells a repeated claim from an independent one."""
@@ -239,10 +247,10 @@ class Claim(_Model):
             when_start=self.when.start if self.when else None, ongoing=ongoing,
             quantity=self.quantity, when_precision=self.when.precision if self.when else None,
             when_end=self.when.end if self.when else None, part=_is_part(self.text, self.quantity),
-            measure=_measure(self.kind, self.text, self.quantity),
-            series=_series(self.kind, self.text, ongoing, self.quantity),
+            measure=(measure := _measure(self.kind, self.text, self.quantity)),
+            series=_series(self.kind, self.text, ongoing, self.quantity, measure),
             as_of=self.document.published[:10] if self.document and self.document.published else None,
-            echo=_signature(text, self.span) if text else None,
+            echo=_signature(text, self.span, self._quoted) if text else None,
         )
 
 

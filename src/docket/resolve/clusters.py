@@ -171,9 +171,12 @@ def anchors(claims: Iterable[Claim | ClaimDigest]) -> dict[str, int]:
 
 
 def _dates_conflict(a: ClaimDigest, b: ClaimDigest) -> bool:
-    """Two explicit dates of one event that differ at the precision both give ("1993" vs "1994")."""
+    """Two explicit dates of one event that differ at the precision both give ("1993" vs "1994"); two
+    days agree when one is a day of the other's short span ("the night of 3 to 4 March" and "4 March")."""
     n = min(len(a.when_start), len(b.when_start))
-    return a.when_start[:n] != b.when_start[:n]
+    if a.when_start[:n] == b.when_start[:n]:
+        return False
+    return not (n == 10 and set(_days(a)) & set(_days(b)))
 
 
 _LISTED = 12  # figures a reason lists by name; more are counted
@@ -198,29 +201,41 @@ def _disjoint(figures: list[tuple[ClaimDigest, tuple[float, float]]]) -> bool:
 
 
 def _series_reasons(series: str, figures) -> tuple[list[tuple], list[tuple]]:
-    """(problems, updates) of one measure's series points: documents in date order, each date's
-    figures compared as rivals; a running count that falls is a problem, one that rises an update."""
+    """(problems, updates) of one measure's series points. Each document date's figures are compared as
+    rivals, each source's largest standing for it (a source updating itself twice in a day is no
+    contradiction); points from documents without a date are never rivals. Dates in order, each is
+    set against the highest count before it: a running count that falls below it is a problem, one
+    above everything before it an update."""
     problems, updates = [], []
-    by_date: dict[str | None, list] = defaultdict(list)
+    by_date: dict[str, list] = defaultdict(list)
     for f in figures:
-        by_date[f[0].as_of].append(f)
-    for same in by_date.values():
-        if _disjoint(same):
-            problems.append(("figures of one date cannot all be true: ", [m for m, _ in same]))
-    dated = sorted(d for d in by_date if d is not None)
-    for before, after in zip(dated, dated[1:], strict=False):
-        lo_before = max(iv[0] for _, iv in by_date[before])
-        hi_before = min(iv[1] for _, iv in by_date[before])
-        lo_after = max(iv[0] for _, iv in by_date[after])
-        hi_after = min(iv[1] for _, iv in by_date[after])
-        pair = ([m for m, _ in by_date[before]], " then ", [m for m, _ in by_date[after]])
-        if hi_after < lo_before:
+        if f[0].as_of is not None:
+            by_date[f[0].as_of].append(f)
+    points = {}
+    for date, same in by_date.items():
+        best: dict[str, tuple] = {}
+        for f in same:
+            if f[0].source not in best or (f[1][0], f[1][1]) > (best[f[0].source][1][0], best[f[0].source][1][1]):
+                best[f[0].source] = f
+        points[date] = list(best.values())
+        if _disjoint(points[date]):
+            problems.append(("figures of one date cannot all be true: ", [m for m, _ in points[date]]))
+    peak: tuple[float, list] | None = None  # the highest least-count so far, and the accounts that gave it
+    top: float | None = None  # the highest most-count so far
+    for date in sorted(points):
+        lo = max(iv[0] for _, iv in points[date])
+        hi = min(iv[1] for _, iv in points[date])
+        accounts = [m for m, _ in points[date]]
+        if peak is not None and hi < peak[0]:
             if series == "cumulative":
-                problems.append(("a running count fell: ", *pair))
+                problems.append(("a running count fell: ", peak[1], " then ", accounts))
             else:
-                updates.append(("a count of the present fell: ", *pair))
-        elif lo_after > hi_before:
-            updates.append(("a later figure updates an earlier one: ", *pair))
+                updates.append(("a count of the present fell: ", peak[1], " then ", accounts))
+        elif top is not None and lo > top:
+            updates.append(("a later figure updates an earlier one: ", peak[1], " then ", accounts))
+        if peak is None or lo > peak[0]:
+            peak = (lo, accounts)
+        top = hi if top is None else max(top, hi)
     return problems, updates
 
 
@@ -461,9 +476,10 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
     keyed.sort(key=_first)
     entries = [e for _, e in keyed]
     made: list[_Open] = []
-    series_points = [e for e in entries if e[0] == -1 and e[3].series and not e[3].part]
+    # (a sub-count of a series point stays with it: flag() never compares a part)
+    series_points = [e for e in entries if e[0] == -1 and e[3].series]
     if series_points:
-        entries = [e for e in entries if not (e[0] == -1 and e[3].series and not e[3].part)]
+        entries = [e for e in entries if not (e[0] == -1 and e[3].series)]
         _series(kind, key, thing, series_points, levels, made)
     by_day: dict[int, list[_Open]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[_Open]] = defaultdict(list)
@@ -517,26 +533,31 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
 def _since(m: ClaimDigest) -> int | None:
     """The year a series point counts from, when its words give one ("since October 2023") apart from
     its document's date."""
-    if m.when_start and m.as_of and m.when_start[:7] != m.as_of[:7] and m.when_start[:4].isdigit():
-        return int(m.when_start[:4])
+    if m.when_start and m.when_start[:4].isdigit() and (m.as_of is None or m.when_start[:7] != m.as_of[:7]):
+        return int(m.when_start[:4])  # (a document without a date: the date is the text's own)
     return None
 
 
 def _series(kind, key, thing, points, levels, made) -> None:
     """Ongoing figures of an event ("so far", "to date", "since October 2023"): one series per place
     (the place itself: a town's running count is not the region's) and per year they count from; a
-    point that gives no start joins the one series of its place, else a series of its own."""
-    by_since: dict[tuple[str | None, int | None], _Open] = {}
+    point that gives no start joins the series of its place whose documents are at most a year from
+    its own (a count "so far" in one war is not a count of the next), else starts one."""
+    by_key: dict[tuple, _Open] = {}
+    of_place: dict[str | None, list[tuple]] = defaultdict(list)  # place -> its series' keys
     for since, e in sorted(((_since(e[3]), e) for e in points),
                            key=lambda p: (p[0] is None, p[0] or 0, p[1][3].as_of or "", p[1][3].source, p[1][3].id)):
         m, pid, chain = e[3], e[4], e[5]
+        year = int(m.as_of[:4]) if m.as_of and m.as_of[:4].isdigit() else e[2]
+        key_ = (pid, since, None)
         if since is None:
-            starts = [s for (place, s) in by_since if place == pid]
-            if len(starts) == 1:
-                since = starts[0]
-        home = by_since.get((pid, since))
+            near = [k for k in of_place[pid] if year is not None and by_key[k].cluster.years and
+                    by_key[k].cluster.years[0] - 1 <= year <= by_key[k].cluster.years[1] + 1]
+            key_ = near[0] if len(near) == 1 else (pid, None, year)
+        home = by_key.get(key_)
         if home is None:
-            home = by_since[(pid, since)] = _new(kind, key, thing, pid, chain, 1, since, m, levels, made)
+            home = by_key[key_] = _new(kind, key, thing, pid, chain, 1, since, m, levels, made)
+            of_place[pid].append(key_)
             home.cluster.series = m.series
             home.cluster.years = None
             home.cluster.date = f"since {since}" if since is not None else None
@@ -544,7 +565,6 @@ def _series(kind, key, thing, points, levels, made) -> None:
         elif home.cluster.series != m.series:
             home.cluster.series = "cumulative" if "cumulative" in (home.cluster.series, m.series) else m.series
         home.cluster.members.append(m)
-        year = int(m.as_of[:4]) if m.as_of and m.as_of[:4].isdigit() else e[2]
         _widen(home.cluster, year)
 
 

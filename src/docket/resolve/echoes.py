@@ -24,7 +24,7 @@ PERMUTATIONS = 64
 BANDS = 8
 _ROWS = PERMUTATIONS // BANDS
 MIN_CHARS = 40  # a sentence shorter than this ("Four were killed.") is said alike by anyone
-_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n\s*\n")  # a line break alone ends no sentence (wrapped text, PDF lines)
 
 
 WINDOW = 400  # characters read on either side of a claim: a text without sentence ends is not one sentence
@@ -53,8 +53,11 @@ def _permutations():
 
 
 @lru_cache(maxsize=4096)  # the claims of one sentence share it
-def signature(sentence: str) -> str | None:
-    """The sentence's LSH keys, space-separated (None for a sentence too short to tell an echo)."""
+def signature(sentence: str, quoted: str = "") -> str | None:
+    """The sentence's LSH keys, space-separated (None for a sentence too short to tell an echo). The
+    party a claim quotes (`quoted`, its attribution) goes into every key: one sentence said of two
+    ministries ("…, according to the Ministry of Health" / "… of Defence") is two claims, not one
+    repeated."""
     folded = " ".join(fold(sentence).split())
     if len(folded) < MIN_CHARS:
         return None
@@ -64,13 +67,15 @@ def signature(sentence: str) -> str | None:
     m = MinHash(num_perm=PERMUTATIONS, permutations=perms, scheme=scheme)
     m.update_batch([folded[i : i + SHINGLE].encode() for i in range(len(folded) - SHINGLE + 1)])
     values = m.hashvalues
-    return " ".join(hashlib.blake2b(values[b * _ROWS : (b + 1) * _ROWS].tobytes(), digest_size=4).hexdigest()
+    salt = fold(quoted).encode()
+    return " ".join(hashlib.blake2b(values[b * _ROWS : (b + 1) * _ROWS].tobytes() + salt, digest_size=4).hexdigest()
                     for b in range(BANDS))
 
 
-def claim_signature(text: str | None, span: tuple[int, int]) -> str | None:
-    """The signature of the sentence that holds a claim (None without the document's text)."""
-    return signature(sentence_around(text, span)) if text else None
+def claim_signature(text: str | None, span: tuple[int, int], quoted: str | None = None) -> str | None:
+    """The signature of the sentence that holds a claim, with the party it quotes (None without the
+    document's text)."""
+    return signature(sentence_around(text, span), quoted or "") if text else None
 
 
 def origins(members: Iterable) -> dict[str, list[str]]:
