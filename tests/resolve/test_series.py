@@ -249,3 +249,11 @@ def test_one_sentence_said_of_two_quoted_parties_is_two_claims_and_wrapped_text_
     wrapped = "Earlier news.\n" + WIRE.replace(" killing", "\nkilling").replace(" shoppers", "\nshoppers") + "More."
     at = wrapped.index("killing")
     assert " ".join(sentence_around(wrapped, (at, at + 7)).split()) == WIRE.strip()
+
+
+def test_a_range_with_one_bound_is_written_as_such():
+    from docket.resolve.clusters import describe
+
+    assert describe(Quantity(high=20, qualifier="range")) == "up to 20"
+    assert describe(Quantity(low=20, qualifier="range")) == "20+"
+    assert describe(Quantity(low=2, high=5, qualifier="range")) == "2–5"

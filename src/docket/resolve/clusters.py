@@ -82,6 +82,8 @@ def describe(q: Quantity | None) -> str:
     words = {"exact": "", "approx": "around ", "more_than": "more than ", "at_least": "at least ",
              "less_than": "fewer than ", "at_most": "at most "}
     if q.qualifier == "range":
+        if q.low is None or q.high is None:  # "up to 20", "20 or more"
+            return f"up to {q.high:,}" if q.low is None and q.high is not None else f"{q.low:,}+" if q.low is not None else "range"
         return f"{q.low}–{q.high}"
     if q.qualifier == "vague":
         return f"{q.low}+ (vague)" if q.low else "vague"
