@@ -335,35 +335,37 @@ def _check_rows(store, exp, result, found) -> bool:
         if found(Problem("version", f"{key[0]} v{key[1]}", f"logged in entry {exp.versions[key][1]} but no longer "
                          "stored (deleted)")):
             return True
-    seen_d = set()
-    for r in store.stored_rows("entity_decisions"):
-        key = str(r["id"])
-        seen_d.add(key)
-        result.decisions += 1
-        logged = exp.decisions.get(key)
-        if logged is None or chain.decision_hash(r) != logged[0]:
-            if found(Problem("decision", key, "stored but never logged" if logged is None else
-                             f"altered since log entry {logged[1]}")):
-                return True
-    for key in sorted(set(exp.decisions) - seen_d):
-        if found(Problem("decision", key, f"logged in entry {exp.decisions[key][1]} but no longer stored (deleted)")):
-            return True
-    seen_i = set()
-    for r in store.stored_rows("incident_decisions"):
-        key = str(r["id"])
-        seen_i.add(key)
-        result.incident_decisions += 1
-        logged = exp.incident_decisions.get(key)
-        if logged is None or chain.incident_decision_hash(r) != logged[0]:
-            if found(Problem("incident decision", key, "stored but never logged" if logged is None else
-                             f"altered since log entry {logged[1]} (its action, claims, grade, author, time or "
-                             "reason changed)")):
-                return True
-    for key in sorted(set(exp.incident_decisions) - seen_i):
-        if found(Problem("incident decision", key, f"logged in entry {exp.incident_decisions[key][1]} but no longer "
-                         "stored (deleted)")):
-            return True
+    entity = _check_decisions(store.stored_rows("entity_decisions"), exp.decisions, chain.decision_hash,
+                              "decision", "", found)
+    if entity is None:
+        return True
+    result.decisions = entity
+    incident = _check_decisions(store.stored_rows("incident_decisions"), exp.incident_decisions,
+                                chain.incident_decision_hash, "incident decision",
+                                " (its action, claims, grade, author, time or reason changed)", found)
+    if incident is None:
+        return True
+    result.incident_decisions = incident
     return _check_accounts(store, exp, result, found)
+
+
+def _check_decisions(rows, logged_by_id: dict, hash_row, what: str, changed: str, found) -> int | None:
+    """Decision rows (entity or incident) against the hashes the log recorded for them: stored but never
+    logged, altered, or logged but deleted. Returns how many are stored, or None when verification should
+    stop."""
+    seen = set()
+    for r in rows:
+        key = str(r["id"])
+        seen.add(key)
+        logged = logged_by_id.get(key)
+        if logged is None or hash_row(r) != logged[0]:
+            if found(Problem(what, key, "stored but never logged" if logged is None else
+                             f"altered since log entry {logged[1]}{changed}")):
+                return None
+    for key in sorted(set(logged_by_id) - seen):
+        if found(Problem(what, key, f"logged in entry {logged_by_id[key][1]} but no longer stored (deleted)")):
+            return None
+    return len(seen)
 
 
 def _check_accounts(store, exp, result, found) -> bool:
