@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from docket.cli import main
+from docket.services.static_map import _inside
 from tests.conftest import PRESS_RELEASE
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -175,14 +176,6 @@ def _rings(d: str) -> list[list[tuple[float, float]]]:
             for part in d.split("M") if part]
 
 
-def _inside(x: float, y: float, rings) -> bool:
-    n = 0
-    for r in rings:
-        for i, (bx, by) in enumerate(r):
-            ax, ay = r[i - 1]
-            if (ay > y) != (by > y) and x < ax + (bx - ax) * (y - ay) / (by - ay):
-                n += 1
-    return n % 2 == 1
 
 
 @pytest.mark.skipif(not _world_atlas(), reason="world-atlas is not installed (`npm install` puts it in node_modules)")
