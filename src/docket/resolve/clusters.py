@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from docket import kinds
 from docket.model import Claim, ClaimDigest, Quantity
-from docket.resolve.echoes import origins
+from docket.resolve.echoes import add_figure, origins_by_figure
 
 FLAGS = ("contradiction", "update", "consistent", "single")  # a cluster's flags, most telling first
 APPROX = 0.10  # "around", "some", "about": within ten per cent
@@ -92,7 +92,7 @@ def describe(q: Quantity | None) -> str:
 
 @dataclass(slots=True)
 class Cluster:
-    id: str
+    _id: str  # "" until read: `id` makes it from the cluster (see cluster_id)
     kind: str
     place_id: str | None
     place_name: str | None
@@ -111,6 +111,18 @@ class Cluster:
     grade: dict | None = None
     series: str | None = None  # a series of ongoing figures: cumulative (a running count) or stock
     echoes: dict[str, list[str]] = field(default_factory=dict)  # origin claim id -> the ids repeating it
+
+    @property
+    def id(self) -> str:
+        """The cluster's id (cluster_id), made when first read: a million claims' clusters are made, a
+        page of them is shown, and hashing each one's identity took a tenth of the clustering."""
+        if not self._id:
+            self._id = cluster_id(self)
+        return self._id
+
+    @id.setter
+    def id(self, value: str) -> None:
+        self._id = value
 
     @property
     def reasons(self) -> list[str]:
@@ -260,20 +272,44 @@ def _totals(figures) -> tuple[list, list[list[ClaimDigest]]]:
     return totals, several
 
 
+def _read(members: list[ClaimDigest], by_figure: dict | None) -> tuple[dict, dict, set]:
+    """What flagging reads of the members, in one pass (flagging was a fifth of clustering a store): their
+    figures by measure, leaving out a sub-count ("among them 9 children": part of its total, never a
+    rival figure; figures are compared only with figures of the same measure); each date once, with its
+    first member (a cluster of hundreds of claims has a few distinct dates, and comparing every pair of
+    claims was quadratic); who speaks; and, given `by_figure`, the members that may echo others, put
+    in their figures' buckets."""
+    by_measure: dict[str | None, list] = {}
+    firsts: dict[str, ClaimDigest] = {}
+    speakers = set()
+    for i, m in enumerate(members):
+        speakers.add(m.source)
+        if m.quantity is not None and not m.part and (iv := interval(m.quantity)) is not None:
+            found = by_measure.get(m.measure)
+            if found is None:
+                by_measure[m.measure] = [(m, iv)]
+            else:
+                found.append((m, iv))
+        if m.when_start and not m.ongoing and m.when_start not in firsts:
+            firsts[m.when_start] = m
+        if by_figure is not None and m.echo:
+            add_figure(by_figure, i, m)
+    return by_measure, firsts, speakers
+
+
 def flag(cluster: Cluster) -> None:
     """The cluster's flag and its reasons (see the module's docstring)."""
     if len(cluster.members) == 1:  # most clusters of a large store: nothing to compare
         cluster.echoes, cluster.flag, cluster.why = {}, "single", [("one source: ", cluster.members)]
         return
-    cluster.echoes = origins(cluster.members)
-    echoed = cluster.echoed
-    independent = [m for m in cluster.members if m.id not in echoed]
-    # a sub-count ("among them 9 children") is part of its total, never a rival figure; and figures are
-    # compared only with figures of the same measure
-    by_measure: dict[str | None, list] = defaultdict(list)
-    for m in independent:
-        if not m.part and (iv := interval(m.quantity)) is not None:
-            by_measure[m.measure].append((m, iv))
+    by_figure: dict = {}  # the members with a sentence signature, by figure (resolve/echoes.py)
+    independent = cluster.members
+    by_measure, firsts, speakers = _read(independent, by_figure)
+    cluster.echoes = origins_by_figure(by_figure)
+    if cluster.echoes:  # read again without the echoes
+        echoed = cluster.echoed
+        independent = [m for m in independent if m.id not in echoed]
+        by_measure, firsts, speakers = _read(independent, None)
     problems, updates, breakdowns = [], [], []
     for figures in by_measure.values():
         figures, several = _totals(figures)
@@ -284,19 +320,13 @@ def flag(cluster: Cluster) -> None:
             updates += later
         elif _disjoint(figures):
             problems.append(("figures cannot all be true: ", [m for m, _ in figures]))
-    # each date once (its first member): a cluster of hundreds of claims has a few distinct dates, and
-    # comparing every pair of claims was quadratic
-    firsts: dict[str, ClaimDigest] = {}
-    for m in independent:
-        if m.when_start and not m.ongoing:
-            firsts.setdefault(m.when_start, m)
     dated = list(firsts.values())
     for i, a in enumerate(dated):
         b = next((b for b in dated[i + 1 :] if _dates_conflict(a, b)), None)
         if b is not None:
             problems.append((f"dated differently: {a.when_start} ({a.source}) vs {b.when_start} ({b.source})",))
             break
-    sources = sorted({m.source for m in independent})
+    sources = sorted(speakers)
     if problems:
         cluster.flag, reasons = "contradiction", problems
     elif updates:
@@ -355,28 +385,54 @@ def _collector_paused():
         yield
     finally:
         if enabled:
+            # what clustering made is kept (the clusters) or already freed: it goes to the oldest
+            # generation as it is, where the collector's first pass after re-enabling would have
+            # walked every object made in the meantime (a tenth of clustering a million claims); not
+            # when the process keeps objects frozen of its own (unfreezing would release them)
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
 def _cluster_digests(digests, place_key, anchor) -> list[Cluster]:
-    digests = list(digests)
-    anchor = anchors(digests) if anchor is None else anchor
+    # one pass over the claims groups them and finds each document's anchor (anchors(), inline); the
+    # undated are given their anchor year once every claim has been read
+    own = anchor is None
+    anchor = {} if own else anchor
     groups: dict[tuple, list[tuple[int | None, ClaimDigest]]] = defaultdict(list)
     keys: dict[tuple[str, ...], tuple[str, str] | None] = {}  # places -> key: claims repeat their places
+    undated: list[tuple[list, int, str]] = []  # (group, index in it, document) of claims without a year
+    years: dict[str, int | None] = {}  # a date as written -> its year
     for m in digests:
-        key = keys.get(m.places, False)
+        kind, document, places, s = m.kind, m.document, m.places, m.when_start
+        key = keys.get(places, False)
         if key is False:
             key = None
-            for pid in m.places:
+            for pid in places:
                 key = place_key(pid)
                 if key:
                     break
-            keys[m.places] = key
-        s = m.when_start  # (m.year, inline)
-        year = int(s[:4]) if s and s[:4].isdigit() else None
-        if year is None and m.document is not None:
-            year = anchor.get(m.document)
-        groups[(m.kind, key, m.thing)].append((year, m))
+            keys[places] = key
+        if s:
+            year = years.get(s, False)  # (m.year, read once per date)
+            if year is False:
+                year = years[s] = int(s[:4]) if s[:4].isdigit() else None
+        else:
+            year = None
+        group = groups[(kind, key, m.thing)]
+        if year is None:
+            if document is not None:
+                undated.append((group, len(group), document))
+        elif own and document is not None and not m.ongoing and kind in _EVENTS:
+            known = anchor.get(document)
+            if known is None or year < known:
+                anchor[document] = year
+        group.append((year, m))
+    for group, i, document in undated:
+        year = anchor.get(document)
+        if year is not None:
+            group[i] = (year, group[i][1])
     out: list[Cluster] = []
     for (kind, key, thing), members in groups.items():
         if kind in EVENT_KINDS:
@@ -384,11 +440,14 @@ def _cluster_digests(digests, place_key, anchor) -> list[Cluster]:
         else:
             made = _by_years(kind, key, thing, members)
         for k in made:
-            k.id = cluster_id(k)
             flag(k)
         out.extend(made)
-    out.sort(key=lambda k: (k.kind, k.place_name or "", k.thing, k.years or (0, 0), k.date or ""))
+    out.sort(key=_order)
     return out
+
+
+def _order(k: Cluster) -> tuple:
+    return k.kind, k.place_name or "", k.thing, k.years or (0, 0), k.date or ""
 
 
 def cluster_id(k: Cluster) -> str:
@@ -403,10 +462,13 @@ def _by_years(kind, key, thing, members) -> list[Cluster]:
     its accounts go together when their years are at most one apart."""
     # by year, then date, source and id: the same clusters, members and reasons in whatever order the
     # claims come (a place's digests come in key order, a document's claims in text order)
-    members.sort(key=lambda m: (m[0] is None, m[0] or 0, m[1].when_start or "", m[1].source, m[1].id))
+    # (plain tuples, sorted without a key function: the index ends the key, so year and digest are
+    # carried along and never compared)
+    order = sorted([(year is None, year or 0, m.when_start or "", m.source, m.id, i, year, m)
+                    for i, (year, m) in enumerate(members)])
     made: list[Cluster] = []
     last: Cluster | None = None  # members come in year order: only the latest dated cluster can take a year
-    for year, m in members:
+    for _, _, _, _, _, _, year, m in order:
         home = None
         if year is not None and last is not None and year - last.years[0] <= 1:
             home = last
@@ -424,13 +486,14 @@ def _by_years(kind, key, thing, members) -> list[Cluster]:
 
 _RANK = {"day": 3, "month": 2, "year": 1}
 _NAMED = {3: "day", 2: "month", 1: "year"}
+_WRITTEN = {10: 3, 7: 2, 4: 1}  # a date's length as written -> the rank it can give
 
 
 def _rank(m: ClaimDigest) -> int:
     """How precisely a claim dates its event: 3 a day, 2 a month, 1 a year, 0 not at all."""
     if not m.when_start:
         return 0
-    written = {10: 3, 7: 2, 4: 1}.get(len(m.when_start), 0)  # no finer than the date as written
+    written = _WRITTEN.get(len(m.when_start), 0)  # no finer than the date as written
     return min(_RANK.get(m.when_precision, written), written)
 
 
@@ -443,7 +506,7 @@ class _Open:
     place: str | None
     chain: tuple[str, ...]
     rank: int
-    days: set = field(default_factory=set)  # date ordinals, for day-precision incidents
+    days: set | None = None  # date ordinals, for day-precision incidents
 
 
 def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
@@ -464,41 +527,59 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
     year account, noted as such); without one it stays alone. Ongoing states ("remains occupied")
     form incidents of their own by year, never joined to a dated event."""
     chain_of = getattr(levels, "chain", None)
+    name_of = _namer(levels, key)
     spec = kinds.kinds().get(kind)
     year_slack = spec.year_slack if spec else 0
     keyed = []
-    for year, m in members:
+    series = False  # whether any account is a series point
+    for i, (year, m) in enumerate(members):
         pid = m.places[0] if m.places else None
-        chain = tuple(chain_of(pid)) if chain_of and pid else ((pid,) if pid else ())
-        rank = _rank(m) if not m.ongoing else -1
+        chain = chain_of(pid) if chain_of and pid else ((pid,) if pid else ())
+        if m.ongoing:
+            rank = -1
+            series = series or bool(m.series)
+        elif not m.when_start:
+            rank = 0
+        else:  # (_rank, inline)
+            written = _WRITTEN.get(len(m.when_start), 0)
+            rank = min(_RANK.get(m.when_precision, written), written)
         # most precise date first, then finest place, then date, source and id: the same incidents in
-        # whatever order the claims come
-        keyed.append(((-rank, -len(chain), year is None, year or 0, m.when_start or "", m.source, m.id),
-                      (rank, len(chain), year, m, pid, chain)))
-    keyed.sort(key=_first)
-    entries = [e for _, e in keyed]
+        # whatever order the claims come (plain tuples, sorted without a key function: the index ends the
+        # key, and what follows it is carried along, never compared)
+        keyed.append((-rank, -len(chain), year is None, year or 0, m.when_start or "", m.source, m.id, i,
+                      rank, year, m, pid, chain))
+    keyed.sort()
     made: list[_Open] = []
     # (a sub-count of a series point stays with it: flag() never compares a part)
-    series_points = [e for e in entries if e[0] == -1 and e[3].series]
-    if series_points:
-        entries = [e for e in entries if not (e[0] == -1 and e[3].series)]
-        _series(kind, key, thing, series_points, levels, made)
+    if series:
+        _series(kind, key, thing, [e[8:] for e in keyed if e[8] == -1 and e[10].series], name_of, made)
+        keyed = [e for e in keyed if not (e[8] == -1 and e[10].series)]
     by_day: dict[int, list[_Open]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[_Open]] = defaultdict(list)
     by_year: dict[int, list[_Open]] = defaultdict(list)
     ongoing: dict[int | None, _Open] = {}
-    for rank, _depth, year, m, pid, chain in entries:
+    for _, _, _, _, _, _, _, _, rank, year, m, pid, chain in keyed:
         if rank == -1:  # an ongoing state, by year
             home = ongoing.get(year)
             if home is None:
-                home = ongoing[year] = _new(kind, key, thing, pid, chain, 1, year, m, levels, made)
+                home = ongoing[year] = _new(kind, key, thing, pid, chain, 1, year, m, name_of, made)
             home.cluster.members.append(m)
             _widen(home.cluster, year)
             continue
         if year is None:  # undated, and no anchor: alone
-            _new(kind, key, thing, pid, chain, 0, None, m, levels, made).cluster.members.append(m)
+            _new(kind, key, thing, pid, chain, 0, None, m, name_of, made).cluster.members.append(m)
             continue
-        placed = [o for o in _dated(rank, m, year, by_day, by_month, by_year) if _same_place(o, pid, chain)]
+        found = by_year.get(year, ()) if rank <= 1 else _dated(rank, m, year, by_day, by_month, by_year)
+        # (_same_place, inline: this runs for every dated account of a store)
+        placed = [o for o in found if o.place is None or pid is None or o.place in chain or pid in o.chain] if found else []
+        if not placed and not year_slack:  # nothing then and there: a new incident (most accounts of a store)
+            home = _new(kind, key, thing, pid, chain, rank, year, m, name_of, made)
+            if rank <= 1:
+                by_year[year].append(home)  # (_index, inline)
+            else:
+                _index(home, m, rank, year, by_day, by_month, by_year)
+            home.cluster.members.append(m)
+            continue
         same = [o for o in placed if o.rank == rank]
         home, note = None, None
         near = [] if placed or not year_slack else list(dict.fromkeys(
@@ -518,7 +599,7 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
             note = (f"{_label(m, rank, year)} ({m.source}): could be any of {len(placed)} incidents then and there;"
                     " kept apart")
         if home is None:
-            home = _new(kind, key, thing, pid, chain, rank, year, m, levels, made)
+            home = _new(kind, key, thing, pid, chain, rank, year, m, name_of, made)
             _index(home, m, rank, year, by_day, by_month, by_year)
         elif rank == 3 and home.rank == 3:
             for d in _days(m):
@@ -540,17 +621,17 @@ def _since(m: ClaimDigest) -> int | None:
     return None
 
 
-def _series(kind, key, thing, points, levels, made) -> None:
+def _series(kind, key, thing, points, name_of, made) -> None:
     """Ongoing figures of an event ("so far", "to date", "since October 2023"): one series per place
     (the place itself: a town's running count is not the region's) and per year they count from; a
     point that gives no start joins the series of its place whose documents are at most a year from
     its own (a count "so far" in one war is not a count of the next), else starts one."""
     by_key: dict[tuple, _Open] = {}
     of_place: dict[str | None, list[tuple]] = defaultdict(list)  # place -> its series' keys
-    for since, e in sorted(((_since(e[3]), e) for e in points),
-                           key=lambda p: (p[0] is None, p[0] or 0, p[1][3].as_of or "", p[1][3].source, p[1][3].id)):
-        m, pid, chain = e[3], e[4], e[5]
-        year = int(m.as_of[:4]) if m.as_of and m.as_of[:4].isdigit() else e[2]
+    for since, e in sorted(((_since(e[2]), e) for e in points),
+                           key=lambda p: (p[0] is None, p[0] or 0, p[1][2].as_of or "", p[1][2].source, p[1][2].id)):
+        year, m, pid, chain = e[1], e[2], e[3], e[4]
+        year = int(m.as_of[:4]) if m.as_of and m.as_of[:4].isdigit() else year
         key_ = (pid, since, None)
         if since is None:
             near = [k for k in of_place[pid] if year is not None and by_key[k].cluster.years and
@@ -558,7 +639,7 @@ def _series(kind, key, thing, points, levels, made) -> None:
             key_ = near[0] if len(near) == 1 else (pid, None, year)
         home = by_key.get(key_)
         if home is None:
-            home = by_key[key_] = _new(kind, key, thing, pid, chain, 1, since, m, levels, made)
+            home = by_key[key_] = _new(kind, key, thing, pid, chain, 1, since, m, name_of, made)
             of_place[pid].append(key_)
             home.cluster.series = m.series
             home.cluster.years = None
@@ -570,18 +651,23 @@ def _series(kind, key, thing, points, levels, made) -> None:
         _widen(home.cluster, year)
 
 
-def _first(pair):
-    return pair[0]
-
-
-def _new(kind, key, thing, pid, chain, rank, year, m, levels, made) -> _Open:
-    name = _place_name(levels, pid, key) if pid else (key[1] if key else None)
-    date = _date_text(m, rank) if rank >= 1 and m.when_start else (str(year) if year else None)
-    cluster = Cluster("", kind, pid or (key[0] if key else None), name, thing, (year, year) if year is not None else None,
-                      date=date, precision=_NAMED.get(max(rank, 1)) if date else None)
+def _new(kind, key, thing, pid, chain, rank, year, m, name_of, made) -> _Open:
+    if rank >= 1 and m.when_start:
+        date = m.when_start[: _CUT.get(rank, 4)]  # (_date_text, inline)
+    else:
+        date = str(year) if year else None
+    cluster = Cluster("", kind, pid or (key[0] if key else None), name_of(pid) if pid else (key[1] if key else None),
+                      thing, (year, year) if year is not None else None, date=date,
+                      precision=(_NAMED[rank] if rank > 1 else "year") if date else None)
     o = _Open(cluster, pid, chain, max(rank, 1) if year is not None else 0)
     made.append(o)
     return o
+
+
+def _namer(levels, key) -> Callable[[str], str | None]:
+    """Place id -> the name an incident there is shown with."""
+    name_of = getattr(levels, "name", None)
+    return name_of if name_of is not None else lambda pid: _place_name(levels, pid, key)
 
 
 def _place_name(levels, pid, key) -> str | None:
@@ -608,7 +694,10 @@ def _ordinal(day: str) -> int:
 
 def _date_text(m: ClaimDigest, rank: int) -> str:
     """The account's date as written at the precision it is read at (2023-03-03, 2023-03, 2023)."""
-    return m.when_start[: {3: 10, 2: 7}.get(rank, 4)]
+    return m.when_start[: _CUT.get(rank, 4)]
+
+
+_CUT = {3: 10, 2: 7}  # a rank -> the length of a date written at it (else a year's 4)
 
 
 def _label(m: ClaimDigest, rank: int, year: int | None) -> str:
@@ -644,6 +733,7 @@ def _days(m: ClaimDigest) -> list[int]:
 
 def _index(o: _Open, m, rank, year, by_day, by_month, by_year) -> None:
     if rank == 3:
+        o.days = set()
         for d in _days(m):
             o.days.add(d)
             by_day[d].append(o)
