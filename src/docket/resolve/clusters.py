@@ -260,6 +260,8 @@ def _totals(figures) -> tuple[list, list[list[ClaimDigest]]]:
     A source does not contradict itself within one document: several figures of one incident there
     are its breakdown ("179 in one village and 44 in another, at least 223 in all") or counts of
     different groups, so its largest figure (by the least it allows) stands for it against others."""
+    if len(figures) < 2:
+        return figures, []
     by_doc: dict[tuple, list] = defaultdict(list)
     for f in figures:
         # one source in one document (two sources a document quotes may well disagree); a claim without
@@ -284,14 +286,15 @@ def _read(members: list[ClaimDigest], by_figure: dict | None) -> tuple[dict, dic
     speakers = set()
     for i, m in enumerate(members):
         speakers.add(m.source)
-        if m.quantity is not None and not m.part and (iv := interval(m.quantity)) is not None:
+        q, s = m.quantity, m.when_start
+        if q is not None and not m.part and (iv := interval(q)) is not None:
             found = by_measure.get(m.measure)
             if found is None:
                 by_measure[m.measure] = [(m, iv)]
             else:
                 found.append((m, iv))
-        if m.when_start and not m.ongoing and m.when_start not in firsts:
-            firsts[m.when_start] = m
+        if s and s not in firsts and not m.ongoing:
+            firsts[s] = m
         if by_figure is not None and m.echo:
             add_figure(by_figure, i, m)
     return by_measure, firsts, speakers
@@ -397,12 +400,11 @@ def _collector_paused():
 
 def _cluster_digests(digests, place_key, anchor) -> list[Cluster]:
     # one pass over the claims groups them and finds each document's anchor (anchors(), inline); the
-    # undated are given their anchor year once every claim has been read
+    # undated are given their anchor year as their group is read, once every claim has been
     own = anchor is None
     anchor = {} if own else anchor
     groups: dict[tuple, list[tuple[int | None, ClaimDigest]]] = defaultdict(list)
     keys: dict[tuple[str, ...], tuple[str, str] | None] = {}  # places -> key: claims repeat their places
-    undated: list[tuple[list, int, str]] = []  # (group, index in it, document) of claims without a year
     years: dict[str, int | None] = {}  # a date as written -> its year
     for m in digests:
         kind, document, places, s = m.kind, m.document, m.places, m.when_start
@@ -420,25 +422,17 @@ def _cluster_digests(digests, place_key, anchor) -> list[Cluster]:
                 year = years[s] = int(s[:4]) if s[:4].isdigit() else None
         else:
             year = None
-        group = groups[(kind, key, m.thing)]
-        if year is None:
-            if document is not None:
-                undated.append((group, len(group), document))
-        elif own and document is not None and not m.ongoing and kind in _EVENTS:
+        if own and year is not None and document is not None and not m.ongoing and kind in _EVENTS:
             known = anchor.get(document)
             if known is None or year < known:
                 anchor[document] = year
-        group.append((year, m))
-    for group, i, document in undated:
-        year = anchor.get(document)
-        if year is not None:
-            group[i] = (year, group[i][1])
+        groups[(kind, key, m.thing)].append((year, m))
     out: list[Cluster] = []
     for (kind, key, thing), members in groups.items():
         if kind in EVENT_KINDS:
-            made = _incidents(kind, key, thing, members, place_key)
+            made = _incidents(kind, key, thing, members, place_key, anchor)
         else:
-            made = _by_years(kind, key, thing, members)
+            made = _by_years(kind, key, thing, members, anchor)
         for k in made:
             flag(k)
         out.extend(made)
@@ -457,18 +451,21 @@ def cluster_id(k: Cluster) -> str:
     return "k-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
 
 
-def _by_years(kind, key, thing, members) -> list[Cluster]:
+def _by_years(kind, key, thing, members, anchor: dict[str, int] | None = None) -> list[Cluster]:
     """A state or an act that is not one event in time (extraction at a mine, a resolution, a demand):
-    its accounts go together when their years are at most one apart."""
+    its accounts go together when their years are at most one apart. Members are (year, digest); one
+    without a year takes its document's `anchor` year, if any."""
+    dated = (anchor or {}).get
     # by year, then date, source and id: the same clusters, members and reasons in whatever order the
     # claims come (a place's digests come in key order, a document's claims in text order)
     # (plain tuples, sorted without a key function: the index ends the key, so year and digest are
     # carried along and never compared)
-    order = sorted([(year is None, year or 0, m.when_start or "", m.source, m.id, i, year, m)
-                    for i, (year, m) in enumerate(members)])
+    order = sorted([(_LAST if y is None else y, m.when_start or "", m.source, m.id, i, y, m)
+                    for i, (year, m) in enumerate(members)
+                    for y in [dated(m.document) if year is None and m.document else year]])
     made: list[Cluster] = []
     last: Cluster | None = None  # members come in year order: only the latest dated cluster can take a year
-    for _, _, _, _, _, _, year, m in order:
+    for _, _, _, _, _, year, m in order:
         home = None
         if year is not None and last is not None and year - last.years[0] <= 1:
             home = last
@@ -484,6 +481,7 @@ def _by_years(kind, key, thing, members) -> list[Cluster]:
     return made
 
 
+_LAST = 1 << 30  # sorts an undated account after every year
 _RANK = {"day": 3, "month": 2, "year": 1}
 _NAMED = {3: "day", 2: "month", 1: "year"}
 _WRITTEN = {10: 3, 7: 2, 4: 1}  # a date's length as written -> the rank it can give
@@ -509,7 +507,7 @@ class _Open:
     days: set | None = None  # date ordinals, for day-precision incidents
 
 
-def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
+def _incidents(kind, key, thing, members, levels, anchor: dict[str, int] | None = None) -> list[Cluster]:
     """One event's accounts: claims of one kind, district and thing (see the module's docstring) split
     into incidents by where and when, each as precisely as both accounts say it.
 
@@ -532,9 +530,15 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
     year_slack = spec.year_slack if spec else 0
     keyed = []
     series = False  # whether any account is a series point
+    chains: dict[str | None, tuple[str, ...]] = {}  # the district's places repeat: each read once
+    anchor = anchor or {}
     for i, (year, m) in enumerate(members):
+        if year is None and m.document:
+            year = anchor.get(m.document)  # an undated account, read at its document's anchor year
         pid = m.places[0] if m.places else None
-        chain = chain_of(pid) if chain_of and pid else ((pid,) if pid else ())
+        chain = chains.get(pid)
+        if chain is None:
+            chain = chains[pid] = chain_of(pid) if chain_of and pid else ((pid,) if pid else ())
         if m.ongoing:
             rank = -1
             series = series or bool(m.series)
@@ -546,19 +550,19 @@ def _incidents(kind, key, thing, members, levels) -> list[Cluster]:
         # most precise date first, then finest place, then date, source and id: the same incidents in
         # whatever order the claims come (plain tuples, sorted without a key function: the index ends the
         # key, and what follows it is carried along, never compared)
-        keyed.append((-rank, -len(chain), year is None, year or 0, m.when_start or "", m.source, m.id, i,
+        keyed.append((-rank, -len(chain), _LAST if year is None else year, m.when_start or "", m.source, m.id, i,
                       rank, year, m, pid, chain))
     keyed.sort()
     made: list[_Open] = []
     # (a sub-count of a series point stays with it: flag() never compares a part)
     if series:
-        _series(kind, key, thing, [e[8:] for e in keyed if e[8] == -1 and e[10].series], name_of, made)
-        keyed = [e for e in keyed if not (e[8] == -1 and e[10].series)]
+        _series(kind, key, thing, [e[7:] for e in keyed if e[7] == -1 and e[9].series], name_of, made)
+        keyed = [e for e in keyed if not (e[7] == -1 and e[9].series)]
     by_day: dict[int, list[_Open]] = defaultdict(list)
     by_month: dict[tuple[int, int], list[_Open]] = defaultdict(list)
     by_year: dict[int, list[_Open]] = defaultdict(list)
     ongoing: dict[int | None, _Open] = {}
-    for _, _, _, _, _, _, _, _, rank, year, m, pid, chain in keyed:
+    for _, _, _, _, _, _, _, rank, year, m, pid, chain in keyed:
         if rank == -1:  # an ongoing state, by year
             home = ongoing.get(year)
             if home is None:
