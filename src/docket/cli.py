@@ -931,16 +931,19 @@ def serve(db, host, port, user, tiles, allowed):
 
     hosts = allowed_hosts(host, allowed)
     app = settle(create_app(db, user, tiles=tiles, allowed_hosts=hosts))
-    err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; reviews recorded as {user!r})",
-              markup=False)
+    authors = "writes made as the account logged in" if app.state.store.has_accounts() else f"reviews recorded as {user!r}"
+    err.print(f"Docket on http://{host}:{port}/ (store {app.state.store.location}; {authors})", markup=False)
     if "*" in hosts:
         err.print("warning: --allowed-host '*' answers any Host header, which lets a page on another site reach this "
                   "server through DNS rebinding; name the hosts instead.", markup=False)
-    if not is_loopback(host):
-        err.print(f"warning: listening on {host}, not on this machine only. The web has no login yet (the "
-                  f"store's accounts bind the command line only): anyone who can reach port {port} can read every "
-                  f"document and change every claim. It answers to the host "
-                  f"names {', '.join(hosts)}.", markup=False)
+    if not is_loopback(host) and not app.state.store.has_accounts():
+        err.print(f"warning: listening on {host}, not on this machine only. This store has no accounts, so "
+                  f"there is no login: anyone who can reach port {port} can read every document and change every "
+                  f"claim. It answers to the host names {', '.join(hosts)}.", markup=False)
+    elif not is_loopback(host):
+        err.print(f"warning: listening on {host}, not on this machine only: anyone who can reach port {port} can "
+                  "read every document; writes take a login or an API token, which cross the network in clear "
+                  f"unless a TLS proxy serves it. It answers to the host names {', '.join(hosts)}.", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

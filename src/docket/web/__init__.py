@@ -20,7 +20,11 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
 
     `allowed_hosts` are the host names the server answers to (any other Host header gets 400, which
     stops DNS rebinding); by default the loopback names. `security.allowed_hosts(bind, extra)` derives
-    them from the address served on. CSRF tokens are signed with $DOCKET_SECRET, else a random key."""
+    them from the address served on. CSRF tokens and session cookies are signed with $DOCKET_SECRET, else a
+    random key made at start (then a restart logs everyone out).
+
+    `user` is who writes in a store without accounts; once the store has accounts, a write is made as the
+    account logged in (`/login`) or of an API token, with its role's rights (services/accounts.py)."""
     import os
     from pathlib import Path
 
@@ -30,6 +34,7 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     from docket.gazetteer import default_gazetteer
     from docket.ingest import max_bytes
     from docket.npm import node_modules
+    from docket.services.accounts import LoginLimiter
     from docket.web.api import api_router, install_errors
     from docket.web.pages import pages_router
     from docket.web.security import LOOPBACK, Guard, new_secret, page_policy
@@ -47,6 +52,8 @@ def create_app(db: str | None = None, user: str = "analyst", gazetteer: Callable
     app.state.tiles = tiles if tiles is not None else os.environ.get("DOCKET_TILES", "")
     app.state.tiles_attribution = tiles_attribution or os.environ.get("DOCKET_TILES_ATTRIBUTION", "")
     app.state.secret = new_secret()
+    app.state.logins = LoginLimiter()  # failed web logins, per account name
+    app.state.ended_sessions = {}  # session ids logged out: security.ended
     app.state.allowed_hosts = list(allowed_hosts) if allowed_hosts is not None else list(LOOPBACK)
     app.add_middleware(Guard, hosts=app.state.allowed_hosts, policy=page_policy(app.state.tiles))
     install_errors(app)

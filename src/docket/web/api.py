@@ -5,7 +5,9 @@ Every list is paginated (`limit`, `offset`; the answer says `total`) and is also
 `format=csv`. Errors are JSON, `{"error": "...", "status": N}`: 404 for what does not exist, 400 for a
 request that cannot be answered as asked (an unknown query parameter too: a misspelt filter must not
 quietly return everything), 422 for a parameter of the wrong form. Writes take JSON bodies only and
-get their author from `security.writer`.
+get their author from `security.writes(action)`, which asks the service layer whether the actor (a session or
+an `Authorization: Bearer` API token, in a store with accounts) may; every route first asks `security.reader`
+(a bad token is a 401 even for a read).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from docket.resolve.clusters import FLAGS
 from docket.resolve.grading import GRADES
 from docket.services.review import QUALIFIERS
 from docket.store import SORTS, ClaimFilter, ClaimStore
-from docket.web.security import writer
+from docket.web.security import reader, writes
 
 Kind = Enum("Kind", {k: k for k in KINDS}, type=str)
 Sort = Enum("Sort", {**{k: k for k in SORTS}, **{f"desc_{k}": f"-{k}" for k in SORTS}}, type=str)
@@ -66,6 +68,8 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many i
 
 
 def _status(e: DocketError) -> int:
+    if getattr(e, "status", None):  # accounts' NotAuthenticated (401) and NotAllowed (403)
+        return e.status
     return 404 if ("no such" in str(e) or "no store" in str(e) or "no place" in str(e)) else 400
 
 
@@ -164,11 +168,13 @@ def known_parameters(request: Request) -> None:
             raise HTTPException(400, f"{name}: unknown parameter (known: {listed})")
 
 
-Author = Annotated[str, Depends(writer)]
+Reviewer = Annotated[str, Depends(writes("review"))]
+Creator = Annotated[str, Depends(writes("create_claim"))]
+Grader = Annotated[str, Depends(writes("grade"))]
 
 
 def api_router(app: FastAPI) -> APIRouter:
-    r = APIRouter(prefix="/api", dependencies=[Depends(known_parameters)])
+    r = APIRouter(prefix="/api", dependencies=[Depends(known_parameters), Depends(reader)])
 
     def store() -> ClaimStore:
         return app.state.store
@@ -238,7 +244,7 @@ def api_router(app: FastAPI) -> APIRouter:
         return {"claim": claim_id, "items": versions, "total": len(versions)}
 
     @r.post("/claims/{claim_id}/review", summary="Confirm, reject, edit or restore a claim (a new version)")
-    def claim_review(claim_id: str, body: Review, author: Author) -> dict:
+    def claim_review(claim_id: str, body: Review, author: Reviewer) -> dict:
         from docket.services import review
 
         c = review.apply(store(), gaz(), claim_id, body.action.value, author, body.reason,
@@ -246,7 +252,7 @@ def api_router(app: FastAPI) -> APIRouter:
         return {"claim": c.contract(), "versions": len(review.history(store(), claim_id))}
 
     @r.post("/documents/{key}/claims", status_code=201, summary="Create a claim from a span of a document")
-    def claim_create(key: str, body: NewClaim, author: Author) -> dict:
+    def claim_create(key: str, body: NewClaim, author: Creator) -> dict:
         from docket.services import review
 
         c = review.create(store(), gaz(), key, body.start, body.end, body.kind.value, author, body.reason,
@@ -260,7 +266,7 @@ def api_router(app: FastAPI) -> APIRouter:
         return history(store(), gaz(), claim_id).as_dict()
 
     @r.post("/incidents/{claim_id}", summary="Merge, split or grade the incident holding a claim (kept and replayed)")
-    def incident_decision(claim_id: str, body: IncidentDecisionBody, author: Author) -> dict:
+    def incident_decision(claim_id: str, body: IncidentDecisionBody, author: Grader) -> dict:
         from docket.services.incidents import decide
 
         k = decide(store(), gaz(), body.action.value, claim_id, author, body.reason, body.other,
@@ -351,7 +357,8 @@ def install_errors(app: FastAPI) -> None:
         status = _status(exc)
         if not _is_api(request):
             return page_error(request, status, str(exc))
-        return JSONResponse({"error": str(exc), "status": status}, status_code=status)
+        challenge = {"WWW-Authenticate": 'Bearer realm="docket"'} if status == 401 else None
+        return JSONResponse({"error": str(exc), "status": status}, status_code=status, headers=challenge)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -2,7 +2,8 @@
 escaped), enhanced where present by htmx (the claim panel) and Leaflet (maps) from the npm registry.
 Every page works without JavaScript, and none has inline script or style (the Content-Security-Policy
 forbids both). The pages call the same services as the CLI and the API; every form that writes
-carries its CSRF token and takes its author from `security.writer`."""
+carries its CSRF token and takes its author from `security.writes(action)`, which asks the service layer
+whether the one logged in (`/login`, a signed session cookie) may."""
 
 from __future__ import annotations
 
@@ -28,7 +29,16 @@ from docket.npm import BASEMAP, node_modules
 from docket.resolve.clusters import FLAGS, describe
 from docket.services.places import place_by_id
 from docket.store import SORTS, ClaimFilter
-from docket.web.security import csrf_token, docs_policy, writer
+from docket.web.security import (
+    SESSION_COOKIE,
+    actor,
+    check_csrf,
+    csrf_token,
+    docs_policy,
+    end_session,
+    session_cookie,
+    writes,
+)
 from docket.web.uploads import UploadTooLarge, ingest_upload, one_line, safe_name
 
 PAGE = 50
@@ -60,7 +70,18 @@ def vendored(vendor_dir: Path | None) -> dict[str, bool]:
     return {name: bool(vendor_dir and (vendor_dir / path).exists()) for name, path in files.items()}
 
 
-Author = Annotated[str, Depends(writer)]
+Reviewer = Annotated[str, Depends(writes("review"))]
+Creator = Annotated[str, Depends(writes("create_claim"))]
+Grader = Annotated[str, Depends(writes("grade"))]
+Ingester = Annotated[str, Depends(writes("ingest"))]
+
+
+def back_to(target: str) -> str:
+    """Where a login sends the browser on: a path of this site only ("/claims?kind=attack"), else "/"."""
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or any(ord(c) < 32 for c in target):
+        return "/"
+    return target[:2000]
 
 
 def meta_from_form(**fields: str) -> DocumentMeta:
@@ -88,6 +109,7 @@ def pages_router(app: FastAPI) -> APIRouter:
     def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
         ctx.setdefault("q", None)
         ctx["csrftoken"] = csrf_token(request)
+        ctx.setdefault("me", actor(request))
         return templates().TemplateResponse(request, name, {"vendor": vendor, "tiles": app.state.tiles,
                                                             "attribution": app.state.tiles_attribution,
                                                             "basemap": basemap(request), **ctx},
@@ -152,7 +174,7 @@ def pages_router(app: FastAPI) -> APIRouter:
         return render(request, "web/claim.html", **claim_context(claim_id), **review_context(claim_id))
 
     @r.post("/claims/{claim_id}/review")
-    async def claim_review(request: Request, claim_id: str, author: Author):
+    async def claim_review(request: Request, claim_id: str, author: Reviewer):
         from docket.services import review
 
         form = await request.form()
@@ -169,7 +191,7 @@ def pages_router(app: FastAPI) -> APIRouter:
         return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
     @r.post("/documents/{key}/claims")
-    async def claim_create(request: Request, key: str, author: Author):
+    async def claim_create(request: Request, key: str, author: Creator):
         from docket.services import review
 
         doc = store().document(key)
@@ -270,7 +292,7 @@ def pages_router(app: FastAPI) -> APIRouter:
         return compare_page(request, place_id, kind, flag)
 
     @r.post("/places/{place_id}/incidents")
-    async def incident_decision(request: Request, place_id: str, author: Author):
+    async def incident_decision(request: Request, place_id: str, author: Grader):
         """A merge, split or grade from the compare page's forms; back to the page it came from."""
         from docket.services.incidents import decide
 
@@ -326,7 +348,7 @@ def pages_router(app: FastAPI) -> APIRouter:
         return render(request, "web/upload.html")
 
     @r.post("/upload")
-    async def upload(request: Request, author: Author):
+    async def upload(request: Request, author: Ingester):
         form = await request.form()  # parsed already by `writer`, within the body limit of `Guard`
         file = form.get("file")
         publisher, published, title = (str(form.get(k) or "").strip() for k in ("publisher", "published", "title"))
@@ -344,6 +366,41 @@ def pages_router(app: FastAPI) -> APIRouter:
         finally:
             await form.close()
         return RedirectResponse(f"/documents/{outcome.sha256}", status_code=303)
+
+    @r.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, next: str = "/"):
+        return render(request, "web/login.html", next=back_to(next), accounts=store().has_accounts())
+
+    @r.post("/login")
+    async def login(request: Request):
+        """A name and password (`accounts.authenticate_password`, rate-limited per name): a signed session
+        cookie, and on to where the login was asked from."""
+        from docket.services.accounts import NotAuthenticated, authenticate_password
+
+        form = await request.form()
+        check_csrf(request, form.get("csrftoken"))
+        name, target = str(form.get("name", "")).strip()[:64], back_to(str(form.get("next", "/")))
+        if not store().has_accounts():
+            return render(request, "web/login.html", status=400, next=target, accounts=False, account=name,
+                          error="this store has no accounts: everyone may read and write without logging in")
+        locked = app.state.logins.wait(name) > 0
+        try:
+            who = await run_in_threadpool(authenticate_password, store(), name, str(form.get("password", "")),
+                                          app.state.logins, "session")
+        except NotAuthenticated as e:
+            return render(request, "web/login.html", status=429 if locked else 401, next=target, accounts=True,
+                          account=name, error=str(e))
+        request.scope.setdefault("state", {})["session_cookie"] = session_cookie(request, who.name)
+        return RedirectResponse(target, status_code=303)
+
+    @r.post("/logout")
+    async def logout(request: Request):
+        form = await request.form()
+        check_csrf(request, form.get("csrftoken"))
+        end_session(request)
+        if request.cookies.get(SESSION_COOKIE) is not None:
+            request.scope.setdefault("state", {})["session_cookie"] = ""
+        return RedirectResponse("/", status_code=303)
 
     @r.get("/api/docs", response_class=HTMLResponse)
     def api_docs(request: Request):
@@ -389,5 +446,7 @@ def kinds_stylesheet(request: Request) -> Response:
 
 
 def page_error(request: Request, status: int, message: str) -> Response:
+    login = "/login?" + urlencode({"next": request.url.path}) if status == 401 else None
     return templates().TemplateResponse(request, "web/error.html", {"vendor": {}, "q": None, "status": status,
-                                                                    "message": message}, status_code=status)
+                                                                    "message": message, "login": login},
+                                        status_code=status)

@@ -1,17 +1,18 @@
-"""What keeps the web face from being turned against the people using it.
-
-The web has no login yet (a store's accounts, services/accounts.py, bind the command line only): whoever
-reaches the port can read and write. So the server takes care that nobody *else* can act through a user's
-browser:
+"""What keeps the web face from being turned against the people using it, and who acts through it.
 
 - `Guard`, one ASGI middleware around the whole application, answers only to the host names it was
   started for (a DNS-rebinding page cannot talk to it under its own name), refuses any unsafe request
   (POST, PUT, PATCH, DELETE) that another origin sent, refuses API writes whose body is not JSON (a
   cross-origin form can post text/plain without asking), caps request bodies, and adds the security
   headers (Content-Security-Policy and friends) to every response.
-- `writer`, the dependency every write route takes its author from, checks the page forms' CSRF token
-  (a signed double-submit cookie, in the manner of Datasette's asgi-csrf). It is where a permission
-  check goes when accounts come.
+- `actor` tells who sends a request: in a store with accounts, the account of a signed session cookie
+  (`/login`) or of an `Authorization: Bearer dkt_...` token, else an anonymous visitor; in a store with
+  none, the server's user with every right, as before accounts were kept.
+- `writes(action)` is the dependency every write route takes its author from (`writer` does the work):
+  it asks the service layer (`accounts.require`) whether the actor may take the action (401 for an
+  anonymous visitor, 403 for a role or token scope that does not allow it) before anything is read or
+  stored, then checks the page forms' CSRF token (a signed double-submit cookie, in the manner of
+  Datasette's asgi-csrf). The author is the account's name; free text never is.
 
 Scripts without an Origin header (curl, httpx) keep working on the JSON API.
 """
@@ -23,13 +24,17 @@ import hmac
 import os
 import secrets
 import socket
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from docket.services import accounts
+from docket.services.accounts import Actor, NotAuthenticated
 
 # no inline script or style anywhere in the pages: what runs is served from /static and /vendor
 PAGE_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -39,6 +44,9 @@ LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 ANY_ADDRESS = ("0.0.0.0", "::", "[::]", "")
 CSRF_FIELD = "csrftoken"
 CSRF_COOKIE = "docket_csrftoken"
+SESSION_COOKIE = "docket_session"
+SESSION_SECONDS = 12 * 3600  # a session lasts this long after its login, whatever is done with it
+OPEN_WRITES = frozenset({"/login", "/logout"})  # the unsafe routes anyone may post to (with their CSRF token)
 BODY_LIMIT = 1024 * 1024  # a form or a JSON body; uploads get the ingest limit
 UPLOAD_MARGIN = 256 * 1024  # multipart boundaries and the form's text fields around an upload's bytes
 
@@ -231,14 +239,119 @@ def check_csrf(request: Request, submitted: object) -> None:
                                  "token is missing or wrong): reload the page and send it again")
 
 
-async def writer(request: Request) -> str:
-    """The author of a write, for every route that changes the store. A page's form must carry its
-    CSRF token (the JSON API is kept to JSON bodies from this origin by `Guard`). When accounts
-    come, the permission check goes here."""
+async def writer(request: Request, action: str) -> str:
+    """The author of a write: the actor's name, once the service layer allows it the action (nothing of
+    the request's body is read before). A page's form must then carry its CSRF token (the JSON API is
+    kept to JSON bodies from this origin by `Guard`)."""
+    who = actor(request)
+    try:
+        accounts.require(who, action)
+    except accounts.NotAllowed as e:
+        if who.role is None:  # nobody is logged in: that is a 401, saying how to log in
+            raise NotAuthenticated(f"{e}: /login, or an API token (Authorization: Bearer dkt_...)") from None
+        raise
     if not is_api_path(request.url.path):
         form = await request.form()
         check_csrf(request, form.get(CSRF_FIELD))
-    return request.app.state.user
+    return who.name
+
+
+def writes(action: str) -> Callable:
+    """The dependency of a write route that takes `action` (one of accounts.ACTIONS): its author."""
+    if action not in accounts.ACTIONS:
+        raise ValueError(f"{action}: not an action")
+
+    async def author(request: Request) -> str:
+        return await writer(request, action)
+
+    author.action = action
+    return author
+
+
+# ---------------------------------------------------------------- sessions and tokens
+
+def _session_mac(secret: bytes, name: str, issued: str, sid: str, password_hash: str) -> str:
+    # the password's hash is signed in, so that a new password ends the sessions of the old one
+    return _mac(secret, "session", f"{name}:{issued}:{sid}:{password_hash}")
+
+
+def session_cookie(request: Request, name: str) -> str:
+    """A new session's cookie value for an account just logged in: name, when issued, a random id, and
+    their HMAC under the server's secret."""
+    issued, sid = str(int(time.time())), secrets.token_urlsafe(16)
+    digest = request.app.state.store.password_hash(name) or ""
+    return f"{name}:{issued}:{sid}:{_session_mac(request.app.state.secret, name, issued, sid, digest)}"
+
+
+def session_parts(request: Request) -> tuple[str, str] | None:
+    """(account name, session id) of the request's session cookie when this server signed it, it is not
+    older than SESSION_SECONDS, was not logged out, and its account's password is still the one it was
+    made under; else None."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    parts = cookie.split(":") if cookie else []
+    if len(parts) != 4 or not accounts.NAME.fullmatch(parts[0]) or not parts[1].isdigit():
+        return None
+    name, issued, sid, mac = parts
+    if not 0 <= time.time() - int(issued) <= SESSION_SECONDS or sid in ended(request.app):
+        return None
+    digest = request.app.state.store.password_hash(name) or ""
+    if not hmac.compare_digest(mac, _session_mac(request.app.state.secret, name, issued, sid, digest)):
+        return None
+    return name, sid
+
+
+def ended(app) -> dict[str, float]:
+    """The ids of sessions logged out (until they would have expired anyway): this process's."""
+    sessions = app.state.ended_sessions
+    now = time.time()
+    for sid in [s for s, until in sessions.items() if until <= now]:
+        del sessions[sid]
+    return sessions
+
+
+def end_session(request: Request) -> None:
+    parts = session_parts(request)
+    if parts is not None:
+        ended(request.app)[parts[1]] = time.time() + SESSION_SECONDS
+
+
+def bearer(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer ...` header; None without one."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise NotAuthenticated("the Authorization header must be 'Bearer dkt_...' (an API token)")
+    return value.strip()
+
+
+def actor(request: Request) -> Actor:
+    """Who sends the request (worked out once per request). A store without accounts: the server's user
+    with every right, whatever is sent. With accounts: a Bearer token's account (a token unknown, revoked,
+    expired or of a disabled account is a 401, not a quiet fall back to anonymous), else a valid session's
+    enabled account, else an anonymous visitor (a disabled account's session is no longer one)."""
+    state = request.scope.setdefault("state", {})
+    if "actor" in state:
+        return state["actor"]
+    store = request.app.state.store
+    if not store.has_accounts():
+        who = Actor(request.app.state.user, "admin", via="session", account=False)
+    elif (token := bearer(request)) is not None:
+        who = accounts.authenticate_token(store, token)
+    else:
+        who = Actor.anonymous()
+        parts = session_parts(request)
+        account = store.account(parts[0]) if parts else None
+        if account is not None and not account["disabled"]:
+            who = Actor(account["name"], account["role"], frozenset(account["groups"]), via="session")
+    state["actor"] = who
+    return who
+
+
+def reader(request: Request) -> Actor:
+    """What every API route asks first: who reads (a bad token refused), and that they may read."""
+    return accounts.require(actor(request), "read")
 
 
 # ---------------------------------------------------------------- the middleware
@@ -354,11 +467,17 @@ class Guard:
                 for name, value in HEADERS.items():
                     if name.lower() not in headers:
                         headers[name] = value
-                cookie = scope.get("state", {}).get("csrf_cookie")
+                state = scope.get("state", {})
+                secure = "; Secure" if scope.get("scheme") == "https" else ""
+                cookie = state.get("csrf_cookie")
                 if cookie:
-                    secure = "; Secure" if scope.get("scheme") == "https" else ""
                     headers.append("Set-Cookie",
                                    f"{CSRF_COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Lax{secure}")
+                session = state.get("session_cookie")
+                if session is not None:  # "" ends it
+                    age = SESSION_SECONDS if session else 0
+                    headers.append("Set-Cookie", f"{SESSION_COOKIE}={session}; Path=/; Max-Age={age}; HttpOnly; "
+                                                 f"SameSite=Lax{secure}")
             await send(message)
 
         return send_with_headers
