@@ -207,3 +207,35 @@ def test_areas_hold_each_claims_digest(examples_store):
     kalbajar = store.digests("geonames:586047")
     assert len(kalbajar) > 10 and all(m == whole[m.id] for m in kalbajar)
     assert {m.id for m in kalbajar} == {c.id for c in store.claims(ClaimFilter(area="geonames:586047"))}
+
+
+@pytest.mark.parametrize("sort", [None, "when"])
+def test_claims_come_with_their_places_paged_or_not(examples_store, sort):
+    """A listing reads its claims' places with them; a page sorted by anything but document order
+    reads them afterwards, by id: claim for claim, both give what the whole listing gives."""
+    store = examples_store
+    whole = {c.id: c for c in store.claims(ClaimFilter(sort=sort))}
+    assert sum(len(c.places) > 1 for c in whole.values()) >= 2  # claims about several places are read whole
+    paged = [c for offset in range(0, len(whole), 7) for c in store.claims(ClaimFilter(sort=sort, limit=7, offset=offset))]
+    assert [c.contract() for c in paged] == [whole[c.id].contract() for c in paged] and len(paged) == len(whole)
+
+
+def test_contexts_and_records_read_no_text_whole(examples_store):
+    """`contexts` cuts out of a document's text what slicing it would give; `document_records` gives
+    what `documents_by_sha` does, without the text."""
+    store = examples_store
+    found = store.claims()
+    docs = store.documents_by_sha(c.document.sha256 for c in found)
+    for width in (0, 40, 160):
+        around = store.contexts((c.id for c in found), width)
+        for c in found:
+            text, (a, b) = docs[c.document.sha256].text, c.span
+            assert around[c.id] == (text[max(0, a - width) : a], text[a:b], text[b : b + width])
+    assert any(not t.isascii() for t in (docs[c.document.sha256].text[: c.span[0]] for c in found))  # counted in characters
+    records = store.document_records(c.document.sha256 for c in found)
+    assert list(records) == list(docs)
+    for sha, r in records.items():
+        d = docs[sha]
+        assert "text" not in r and "raw" not in r
+        assert (r["filename"], r["media_type"], r["ingested_at"]) == (d.filename, d.media_type, d.ingested_at)
+        assert {k: r[k] for k in d.meta.model_dump()} == d.meta.model_dump()

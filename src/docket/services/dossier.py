@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from docket.errors import DocketError
 from docket.gazetteer import Gazetteer, Place
 from docket.model import KINDS, Claim
-from docket.resolve.clusters import Cluster, describe, fill
+from docket.resolve.clusters import Cluster, _collector_paused, describe, fill
 from docket.resolve.entities import Decision, build_entities
 from docket.services.comparison import compare
 from docket.services.places import claims_in
@@ -89,24 +89,34 @@ class Dossier:
 
 
 def build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
+    # Python's cycle collector is paused while a dossier is built and rendered, as clustering pauses it
+    # (with the same helper): a dossier holds some 14,000 small objects (its claims whole) for its whole
+    # making, the collector's passes meanwhile walked them again and again and moved them up its
+    # generations, and every few dossiers that set off a pass over the whole heap (the gazetteer, the
+    # modules: 150-200 ms on its own, in a process that has not frozen them as a served one has). The
+    # few reference cycles a dossier leaves are collected once the collector runs again.
+    with _collector_paused():
+        return _build_dossier(store, gaz, place)
+
+
+def _build_dossier(store: ClaimStore, gaz: Gazetteer, place: Place) -> Dossier:
     found = claims_in(store, gaz, place)
-    docs = store.documents_by_sha(c.document.sha256 for c in found)
-    texts = {sha: d.text for sha, d in docs.items()}
+    # the documents' records, not their texts: the evidence quotes only the characters around each
+    # figure's span, which the store cuts out of them (`contexts`)
+    docs = store.document_records(c.document.sha256 for c in found)
     # the clusters `docket compare` and the place page show, from the area digests the store keeps
     # (with the signatures of the claims' sentences already made), given their claims whole
     clusters = compare(store, gaz, place, whole=False)
     fill(clusters, {c.id: c for c in found})
-    documents = {sha: {"sha256": sha, "title": d.meta.title or d.filename, "published": d.meta.published,
-                       "publisher": d.meta.publisher, "filename": d.filename} for sha, d in docs.items()}
+    documents = {sha: {"sha256": sha, "title": d["title"] or d["filename"], "published": d["published"],
+                       "publisher": d["publisher"], "filename": d["filename"]} for sha, d in docs.items()}
+    figures = [c for k in clusters for c in k.claims if c.quantity is not None]
+    around = store.contexts((c.id for c in figures), _CONTEXT)
     evidence = []
-    for k in clusters:
-        for c in k.claims:
-            if c.quantity is None:
-                continue
-            text = texts[c.document.sha256]
-            a, b = c.span
-            evidence.append(Evidence(c, describe(c.quantity), text[a:b], _context(text[max(0, a - 160) : a], True),
-                                     _context(text[b : b + 160], False), documents[c.document.sha256]))
+    for c in figures:
+        before, quote, after = around[c.id]
+        evidence.append(Evidence(c, describe(c.quantity), quote, _context(before, True), _context(after, False),
+                                 documents[c.document.sha256]))
     timeline = sorted((c for c in found if c.when and c.when.start), key=lambda c: (c.when.start, c.kind))
     surfaces = [(getattr(c, role), role) for c in found
                 for role in ENTITY_FIELDS
@@ -148,6 +158,9 @@ def _markers(gaz: Gazetteer, place: Place, claims: list[Claim]) -> list[dict]:
                             "lon": lon, "main": False, "claims": 0}
             out[key]["claims"] += 1
     return list(out.values())
+
+
+_CONTEXT = 160  # characters of a document read on either side of a figure's span: its sentence, cut by `_context`
 
 
 def _context(s: str, before: bool) -> str:
@@ -227,7 +240,8 @@ def _markdown_env() -> Environment:
 def render_markdown(d: Dossier) -> str:
     """The dossier as Markdown: every value from a document escaped, so that a viewer that renders
     Markdown (and raw HTML in it) shows a document's markup as text."""
-    return _markdown_env().get_template("dossier.md.j2").render(d=d)
+    with _collector_paused():  # as `build_dossier` is
+        return _markdown_env().get_template("dossier.md.j2").render(d=d)
 
 
 def dossier_css() -> str:
@@ -252,8 +266,9 @@ def served_html_policy() -> str:
 def render_html(d: Dossier) -> str:
     css = dossier_css()
     # both written as they are: the sheet is ours, and the policy's quotes are single ones
-    return _env().get_template("dossier.html.j2").render(d=d, css=Markup(css), policy=Markup(html_policy(css)),
-                                                         map=map_svg(d.markers))
+    with _collector_paused():  # as `build_dossier` is
+        return _env().get_template("dossier.html.j2").render(d=d, css=Markup(css), policy=Markup(html_policy(css)),
+                                                             map=map_svg(d.markers))
 
 
 # ---------------------------------------------------------------- PDF

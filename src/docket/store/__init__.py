@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, literal_column, or_, select
+from sqlalchemy import case, create_engine, event, func, insert, literal_column, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -57,6 +57,11 @@ DEFAULT_DB = "docket.db"
 # how long a writer waits for another's transaction to end: ingest transactions are short (extraction
 # happens before), but an upgrade of a large store or a long ingest of a big document can take seconds
 BUSY_TIMEOUT_MS = 60_000
+# each SQLite connection's page cache, in KiB (SQLite's default is 2 MiB). A place's dossier or page reads
+# its claims, their places and their documents by key, several times over (the claims, then the documents'
+# records, then the evidence's contexts), about 15 MiB of pages for a busy place of a large store: in 2 MiB
+# each read went back to the file for pages the one before had read. The cache fills only as pages are read.
+CACHE_KIB = 32 * 1024
 
 
 def like_escaped(value: str) -> str:
@@ -343,6 +348,40 @@ class ClaimStore:
                     out[r.sha256] = _document_from_row(r._mapping)
         return out
 
+    def document_records(self, shas: Iterable[str]) -> dict[str, dict]:
+        """Several documents' records without their text or bytes (sha256, filename, media_type, the
+        DocumentMeta fields, ingested_at), in one query per 500 and in the order `documents_by_sha`
+        gives: for saying where claims come from, which needs none of their text."""
+        shas = list(dict.fromkeys(shas))
+        cols = [c for c in documents.c if c.name not in ("raw", "text", "anchor_year")]
+        names = [c.name for c in cols]
+        out: dict[str, dict] = {}
+        with self._connect() as conn:
+            for i in range(0, len(shas), 500):
+                for r in conn.execute(select(*cols).where(documents.c.sha256.in_(shas[i : i + 500]))):
+                    out[r.sha256] = dict(zip(names, r, strict=True))
+        return out
+
+    def contexts(self, ids: Iterable[str], width: int) -> dict[str, tuple[str, str, str]]:
+        """Claim id -> the characters of its document just before its span (at most `width`), those of
+        the span, and those just after it (at most `width`), as text[max(0, a - width):a], text[a:b] and
+        text[b:b + width] would give (one query per 500 claims). Cut out by the store (substr counts
+        characters, from 1, on SQLite and PostgreSQL alike), so that quoting claims in their sentences never
+        carries their documents' texts out of it whole."""
+        ids = list(dict.fromkeys(ids))
+        a, b, text = claims.c.span_start, claims.c.span_end, documents.c.text
+        # max(0, a - width) and max(0, b - a), portably (PostgreSQL refuses a negative length, SQLite
+        # would count it backwards, where a slice gives "")
+        start, length = case((a > width, a - width), else_=0), case((b > a, b - a), else_=0)
+        stmt = select(claims.c.id, func.substr(text, start + 1, a - start), func.substr(text, a + 1, length),
+                      func.substr(text, b + 1, width)).join(documents, documents.c.sha256 == claims.c.document_sha256)
+        out: dict[str, tuple[str, str, str]] = {}
+        with self._connect() as conn:
+            for i in range(0, len(ids), 500):
+                out.update((cid, (before, quote, after)) for cid, before, quote, after in
+                           conn.execute(stmt.where(claims.c.id.in_(ids[i : i + 500]))))
+        return out
+
     def anchor_years(self, shas: Iterable[str]) -> dict[str, int]:
         """Document -> its anchor year (the earliest year of the dated events it reports), kept with it."""
         shas = list(dict.fromkeys(shas))
@@ -504,18 +543,28 @@ class ClaimStore:
                 stmt = stmt.limit(f.limit)
             if f.offset:
                 stmt = stmt.offset(f.offset)
-        rows = [r._mapping for r in conn.execute(stmt)]
-        ids = [r["id"] for r in rows]
         places: dict[str, list[PlaceRef]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            for p in conn.execute(select(claim_places).where(claim_places.c.claim_id.in_(chunk)).order_by(claim_places.c.claim_id, claim_places.c.ord)):
-                pm = p._mapping
-                places.setdefault(pm["claim_id"], []).append(
-                    PlaceRef(name=pm["name"], mention=pm["mention"], id=pm["place_id"],
-                                             geonames_id=pm["geonames_id"], lat=pm["lat"], lon=pm["lon"],
-                                             feature=pm["feature"], admin_path=_json_list(pm["admin_path"]))
-                )
+        if (f.limit or f.offset) and not (key == "document" and conn.dialect.name == "sqlite"):
+            # a LIMIT or OFFSET that counts the rows themselves: the places are read afterwards, by claim id
+            rows = [r._mapping for r in conn.execute(stmt)]
+            ids = [r["id"] for r in rows]
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                for p in conn.execute(select(*_PLACE_COLUMNS).where(claim_places.c.claim_id.in_(chunk)).order_by(claim_places.c.claim_id, claim_places.c.ord)):
+                    places.setdefault(p.place_claim_id, []).append(_place_from_row(p))
+        else:
+            # the places outer-joined to their claims, one row per place in order (a claim's rows are
+            # consecutive: its id is the last key of every order): one query, where reading them by id
+            # afterwards took one more per 500 claims, and read their pages apart from the claims'
+            stmt = stmt.outerjoin(claim_places, claim_places.c.claim_id == claims.c.id).add_columns(
+                *_PLACE_COLUMNS).order_by(claim_places.c.ord)
+            rows = []
+            for r in conn.execute(stmt):
+                m = r._mapping
+                if not rows or rows[-1]["id"] != m["id"]:
+                    rows.append(m)
+                if m["place_claim_id"] is not None:
+                    places.setdefault(m["id"], []).append(_place_from_row(r))
         return [_claim_from_row(r, places.get(r["id"], [])) for r in rows]
 
     def relations(self, document: str | None = None) -> list[dict]:
@@ -1005,6 +1054,20 @@ _DIGEST_COLUMNS = [area_claims.c[name] for name in (
     "when_end", "part", "measure", "series", "as_of", "echo")]
 
 
+# a claim's places, read with the claim's own columns (`_claims_in`), under names of their own
+_PLACE_COLUMNS = [claim_places.c.claim_id.label("place_claim_id"), claim_places.c.name.label("place_name"),
+                  claim_places.c.mention.label("place_mention"), claim_places.c.place_id.label("place_id"),
+                  claim_places.c.geonames_id.label("place_geonames_id"), claim_places.c.lat.label("place_lat"),
+                  claim_places.c.lon.label("place_lon"), claim_places.c.feature.label("place_feature"),
+                  claim_places.c.admin_path.label("place_admin_path")]
+
+
+def _place_from_row(r) -> PlaceRef:
+    """A claim's place from a row holding `_PLACE_COLUMNS`."""
+    return PlaceRef(name=r.place_name, mention=r.place_mention, id=r.place_id, geonames_id=r.place_geonames_id,
+                    lat=r.place_lat, lon=r.place_lon, feature=r.place_feature, admin_path=_json_list(r.place_admin_path))
+
+
 def _digest_from_row(r: tuple) -> ClaimDigest:
     """A digest from a row of `_DIGEST_COLUMNS` (read by position: a place page reads thousands)."""
     cid, kind, status, doc, places, thing, source, when_start, ongoing, value, low, high, qualifier, unit, precision, \
@@ -1088,6 +1151,7 @@ def open_store(location: str | None = None, create: bool = True, upgrade: bool =
             cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             _wal(cur)
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             cur.close()
 
     try:
