@@ -542,11 +542,8 @@ def _incidents(kind, key, thing, members, levels, anchor: dict[str, int] | None 
         if m.ongoing:
             rank = -1
             series = series or bool(m.series)
-        elif not m.when_start:
-            rank = 0
-        else:  # (_rank, inline)
-            written = _WRITTEN.get(len(m.when_start), 0)
-            rank = min(_RANK.get(m.when_precision, written), written)
+        else:
+            rank = _rank(m)
         # most precise date first, then finest place, then date, source and id: the same incidents in
         # whatever order the claims come (plain tuples, sorted without a key function: the index ends the
         # key, and what follows it is carried along, never compared)
